@@ -1,0 +1,123 @@
+"""Who is asking: session or bearer token, the login wall, the partner write ban, the audit."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, g, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from accounts import services
+from accounts.models import User
+from extensions import csrf, db, login_manager
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "healthz"})
+# The demo's replayed CAP feed is public data, like the NWS feed it imitates.
+PUBLIC_BLUEPRINTS = frozenset({"demo_feed"})
+# A partner may still end its own session and set its own password; nothing else.
+PARTNER_WRITABLE = frozenset({"accounts.logout", "accounts.change_password"})
+
+
+def api_error(status: int, code: str, message: str, details=None):
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return jsonify(body), status
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.authorization is not None
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user and user.active else None
+
+
+@login_manager.request_loader
+def load_user_from_request(req) -> User | None:
+    auth = req.authorization
+    if auth is None or auth.type != "bearer" or not auth.token:
+        return None
+    user = services.user_for_token(db.session, auth.token)
+    if user is not None:
+        g.via_token = True
+        db.session.commit()
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if wants_json():
+        return api_error(401, "unauthorized", "Log in or send a valid Bearer token.")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def roles_required(*roles: str):
+    """Refuse the view unless the user holds one of the roles (admins always pass)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles and current_user.role != "admin":
+                return forbidden(f"This needs the role {' or '.join(roles)}.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def forbidden(message: str):
+    if wants_json():
+        return api_error(403, "forbidden", message)
+    return message, 403
+
+
+def guard():
+    """Every route needs a login; partners never write; session writes need a CSRF token."""
+    if request.endpoint is None:
+        return None  # a 404 or 405 is answered as such, and reveals nothing
+    if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
+        return None
+    if not current_user.is_authenticated:
+        return unauthorized()
+    if request.method in SAFE_METHODS:
+        return None
+    if current_user.is_partner and request.endpoint not in PARTNER_WRITABLE:
+        return forbidden("Partner accounts are read-only.")
+    if not g.get("via_token"):
+        csrf.protect()
+    return None
+
+
+def audit(response):
+    """Record every attempted write, whether it succeeded or not."""
+    if request.method in SAFE_METHODS or request.endpoint in (None, "static"):
+        return response
+    user = current_user if current_user.is_authenticated else None
+    db.session.rollback()  # a view that did not commit must not be committed by the audit
+    services.record(
+        db.session,
+        user,
+        method=request.method,
+        path=request.path[:500],
+        status=response.status_code,
+        action=g.get("audit_action") or request.endpoint or "",
+        target=g.get("audit_target", ""),
+        before=g.get("audit_before"),
+        after=g.get("audit_after"),
+        remote_addr=(request.remote_addr or "")[:64],
+    )
+    db.session.commit()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    app.before_request(guard)
+    app.after_request(audit)

@@ -1,0 +1,109 @@
+"""Account operations on a session: create users and tokens, authenticate, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accounts import security
+from accounts.models import ROLES, ApiToken, AuditEntry, User
+from storage import utcnow
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out, with a message for a person."""
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    password: str
+
+
+def create_user(
+    session: Session,
+    username: str,
+    role: str,
+    *,
+    agency: str = "",
+    display_name: str = "",
+    password: str | None = None,
+) -> NewUser:
+    """Create a user; without a password, a one-time one is made and must be changed."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    username = username.strip()
+    if not username:
+        raise AccountError("a username is required")
+    if session.scalar(select(User).where(User.username == username)):
+        raise AccountError(f"user {username!r} already exists")
+    one_time = password is None
+    password = password or security.new_password()
+    problem = None if one_time else security.password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user = User(
+        username=username,
+        role=role,
+        agency=agency,
+        display_name=display_name or username,
+        password_hash=security.hash_password(password),
+        must_change_password=one_time,
+    )
+    session.add(user)
+    session.flush()
+    return NewUser(user, password)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active:
+        security.verify_password(_DUMMY_HASH, password)  # same cost whether or not the user exists
+        return None
+    if not security.verify_password(user.password_hash, password):
+        return None
+    if security.needs_rehash(user.password_hash):
+        user.password_hash = security.hash_password(password)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not security.verify_password(user.password_hash, current):
+        raise AccountError("The current password is not right.")
+    problem = security.password_problem(new)
+    if problem:
+        raise AccountError(problem)
+    if new == current:
+        raise AccountError("Choose a password different from the current one.")
+    user.password_hash = security.hash_password(new)
+    user.must_change_password = False
+
+
+def create_token(session: Session, user: User, name: str = "") -> str:
+    token, digest = security.new_token()
+    session.add(ApiToken(user=user, name=name, token_hash=digest))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.token_hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    row.last_used_at = now or utcnow()
+    return row.user
+
+
+def record(session: Session, user: User | None, **fields) -> AuditEntry:
+    """Append one entry to the audit log; entries are never updated or deleted by the app."""
+    entry = AuditEntry(
+        user_id=user.id if user else None, actor=user.username if user else "", **fields
+    )
+    session.add(entry)
+    return entry
+
+
+_DUMMY_HASH = security.hash_password("not a real password, only spends the same time")

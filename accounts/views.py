@@ -1,0 +1,71 @@
+"""Login, logout and password change pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import services
+from extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a same-site path after login, never another host."""
+    if not target:
+        return url_for("planner.events")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("planner.events")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method != "POST":
+        return render_template("accounts/login.html", next=request.args.get("next", ""))
+    username = request.form.get("username", "")
+    g.audit_target = username[:200]
+    user = services.authenticate(db.session, username, request.form.get("password", ""))
+    if user is None:
+        db.session.rollback()
+        flash("Wrong username or password.", "error")
+        return render_template("accounts/login.html", next=request.form.get("next", "")), 401
+    db.session.commit()
+    login_user(user)
+    if user.must_change_password:
+        return redirect(url_for("accounts.change_password"))
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    g.audit_target = current_user.username
+    logout_user()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    if request.method != "POST":
+        return render_template("accounts/password.html")
+    try:
+        services.change_password(
+            current_user, request.form.get("current", ""), request.form.get("new", "")
+        )
+    except services.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return render_template("accounts/password.html"), 400
+    if request.form.get("new") != request.form.get("confirm"):
+        db.session.rollback()
+        flash("The two new passwords differ.", "error")
+        return render_template("accounts/password.html"), 400
+    db.session.commit()
+    flash("Password changed.", "info")
+    return redirect(url_for("planner.events"))

@@ -1,0 +1,208 @@
+"""eventwatch: create_app(config=None); `python app.py` serves the embedded default."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from pathlib import Path
+
+import click
+from flask import Flask, jsonify, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+import config as settings
+from accounts import auth, cli
+from accounts.models import User
+from accounts.services import create_user
+from extensions import db, new_scheduler, socketio
+from maps import sockets
+from migrate import upgrade_database
+from storage import utcnow
+from validation import InputError
+
+log = logging.getLogger("eventwatch")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(settings.from_env())
+    app.config.update(config or {})
+    app.config.setdefault("DEMO_STARTED_AT", utcnow())
+    Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    _init_database(app)
+    auth.init_app(app)
+    cli.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=None,
+    )
+    sockets.init_app(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    app.after_request(_security_headers)
+    app.cli.add_command(scheduler_command)
+    app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
+    app.add_template_filter(_localtime, "localtime")
+    return app
+
+
+def _localtime(value, tz: str) -> str:
+    """A stored UTC time shown in the event's own time zone."""
+    from zoneinfo import ZoneInfo
+
+    return value.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z") if value else ""
+
+
+def _init_database(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa_event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers run beside a writer; the busy timeout makes writers wait their turn."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from accounts.views import bp as accounts_bp
+    from demo.feed import bp as demo_bp
+    from maps.views import bp as maps_bp
+    from planner.api import bp as planner_api
+    from planner.views import bp as planner_bp
+    from threats.api import bp as threats_api
+
+    for bp in (accounts_bp, planner_bp, maps_bp, planner_api, threats_api, demo_bp):
+        app.register_blueprint(bp)
+
+
+def _error(status: int, code: str, message: str, details=None):
+    return jsonify({"error": {"code": code, "message": message, "details": details}}), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(InputError)
+    def invalid(exc: InputError):
+        return _error(400, "invalid", str(exc), {"field": exc.field} if exc.field else None)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(exc: CSRFError):
+        if auth.wants_json():
+            return _error(400, "csrf", exc.description)
+        return f"The form expired or was not sent from this site: {exc.description}", 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            return _error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+        return exc
+
+
+def _tiles_origin() -> str:
+    from urllib.parse import urlsplit
+
+    from flask import current_app
+
+    url = current_app.config["MAP_TILES_URL"]
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{", "").replace("}", ""))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _security_headers(response):
+    tiles = _tiles_origin()
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+        f"'unsafe-inline'; img-src 'self' data: {tiles}; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the feed scheduler alone (the one scheduler process of a scaled-out deployment)."""
+    from flask import current_app
+
+    from threats import jobs
+
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    scheduler = jobs.start(app, new_scheduler())
+    click.echo("scheduler running; Ctrl-C to stop")
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    scheduler.shutdown()
+
+
+def prepare(app: Flask) -> None:
+    """Migrate, seed the demo on an empty database, and create the first admin."""
+    from demo.seed import ensure_demo
+
+    with app.app_context():
+        upgrade_database(db.engine)
+        if app.config["DEMO"]:
+            host = app.config["HOST"]
+            host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            feed_url = f"http://{host}:{app.config['PORT']}/demo/feed/cap.atom"
+            ensure_demo(db.session, utcnow().date(), feed_url, app.config["DEMO_POLL_S"])
+        if db.session.scalar(select(User.id).limit(1)) is None:
+            admin = create_user(db.session, "admin", "admin", display_name="Administrator")
+            _announce_admin(admin.password, app)
+        db.session.commit()
+
+
+def _announce_admin(password: str, app: Flask) -> None:
+    url = f"http://{app.config['HOST']}:{app.config['PORT']}/login"
+    bar = "=" * 64
+    print(
+        f"\n{bar}\n eventwatch: first start, an admin account was created\n"
+        f"   log in at {url}\n   username: admin\n   one-time password: {password}\n"
+        f" You will be asked to choose a new password.\n{bar}\n",
+        flush=True,
+    )
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    app = create_app()
+    prepare(app)
+    if app.config["SCHEDULER"]:
+        from threats import jobs
+
+        jobs.start(app, new_scheduler())
+    log.info("serving on http://%s:%s", app.config["HOST"], app.config["PORT"])
+    socketio.run(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        use_reloader=False,
+        allow_unsafe_werkzeug=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""What partner agencies may see: an allow-list per delta kind, applied before emitting."""
+
+from __future__ import annotations
+
+# Free text, notice ids and anything naming a watchlist subject are withheld: only the
+# fields below leave the server for a partner room.
+THREAT_FIELDS = frozenset(
+    {
+        "id",
+        "event_id",
+        "kind",
+        "category",
+        "severity",
+        "urgency",
+        "certainty",
+        "status",
+        "zones",
+        "point",
+        "sent_at",
+        "expires_at",
+        "first_seen",
+        "updated_at",
+    }
+)
+FEED_FIELDS = frozenset({"id", "kind", "healthy", "last_success_at", "event_id"})
+ZONE_FIELDS = frozenset({"id", "name", "kind", "area_m2", "capacity", "density"})
+
+
+def _only(data: dict, allowed: frozenset[str]) -> dict:
+    return {k: v for k, v in data.items() if k in allowed}
+
+
+def threat_for_partner(feature: dict) -> dict:
+    properties = _only(feature.get("properties", {}), THREAT_FIELDS)
+    if feature["properties"].get("category") == "watchlist":
+        properties.pop("kind", None)
+    return {**feature, "properties": properties}
+
+
+def zone_for_partner(feature: dict) -> dict:
+    return {**feature, "properties": _only(feature.get("properties", {}), ZONE_FIELDS)}
+
+
+REDACTORS = {
+    "threat_created": threat_for_partner,
+    "threat_updated": threat_for_partner,
+    "zone_changed": zone_for_partner,
+    "feed_status": lambda data: _only(data, FEED_FIELDS),
+}
+
+
+def for_partner(kind: str, data: dict) -> dict:
+    """The partner copy of a delta's data; an unknown kind keeps its place but no data,
+    so a partner's sequence has no holes and nothing new leaks by default."""
+    redactor = REDACTORS.get(kind)
+    return redactor(data) if redactor else {}

@@ -1,0 +1,107 @@
+"""The first paint of an event map: a folium map of zones, with assets served locally."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import folium
+
+ZONE_COLOURS = {
+    "crowd": "#1f77b4",
+    "vip": "#9467bd",
+    "gate": "#ff7f0e",
+    "perimeter": "#7f7f7f",
+    "staging": "#8c564b",
+    "medical": "#2ca02c",
+    "command_post": "#17becf",
+    "water": "#4a90d9",
+    "airspace": "#bcbd22",
+}
+# Big background zones go below the rest so that the small ones stay clickable.
+DRAW_ORDER = {"airspace": 0, "water": 1, "perimeter": 2}
+CHICAGO = (41.913, -87.625)
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The pieces of a rendered folium map, to place inside a page of ours."""
+
+    name: str
+    header: str
+    html: str
+    script: str
+
+
+def zone_style(feature: dict) -> dict:
+    colour = ZONE_COLOURS.get(feature["properties"].get("kind"), "#333333")
+    background = feature["properties"].get("kind") in DRAW_ORDER
+    return {
+        "color": colour,
+        "weight": 1 if background else 2,
+        "fillColor": colour,
+        "fillOpacity": 0.06 if background else 0.25,
+        "dashArray": "6 4" if background else None,
+    }
+
+
+def event_map(
+    zones: dict, *, static_url: str, tiles_url: str | None = None, attribution: str = ""
+) -> folium.Map:
+    """A map of the event's zones; without a local tile server it draws on a plain background."""
+    m = folium.Map(location=CHICAGO, zoom_start=14, tiles=None, prefer_canvas=True)
+    m.default_js = [("leaflet", f"{static_url}vendor/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{static_url}vendor/leaflet/leaflet.css")]
+    if tiles_url:
+        folium.TileLayer(tiles=tiles_url, attr=attribution or "local tiles").add_to(m)
+    features = sorted(
+        (_escaped(f) for f in zones["features"]),
+        key=lambda f: DRAW_ORDER.get(f["properties"].get("kind"), 9),
+    )
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Zones",
+            style_function=zone_style,
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "kind", "area_m2", "capacity"],
+                aliases=["Zone", "Kind", "Area (m²)", "Capacity"],
+                localize=True,
+            ),
+        ).add_to(m)
+        m.fit_bounds(_bounds(features))
+    return m
+
+
+def _escaped(feature: dict) -> dict:
+    """Folium's tooltip writes properties as HTML, so text is escaped before it gets there."""
+    props = {
+        k: html.escape(v) if isinstance(v, str) else v for k, v in feature["properties"].items()
+    }
+    return {**feature, "properties": props}
+
+
+def _bounds(features: list[dict]) -> list[list[float]]:
+    from shapely.geometry import shape
+
+    xs, ys = [], []
+    for f in features:
+        if f["properties"].get("kind") in DRAW_ORDER:
+            continue  # frame the land zones; the lake boxes would zoom the map far out
+        minx, miny, maxx, maxy = shape(f["geometry"]).bounds
+        xs += [minx, maxx]
+        ys += [miny, maxy]
+    if not xs:
+        return [[CHICAGO[0] - 0.01, CHICAGO[1] - 0.01], [CHICAGO[0] + 0.01, CHICAGO[1] + 0.01]]
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+def map_parts(m: folium.Map) -> MapParts:
+    root = m.get_root()
+    root.render()
+    return MapParts(
+        name=m.get_name(),
+        header=root.header.render(),
+        html=root.html.render(),
+        script=root.script.render(),
+    )

@@ -1,0 +1,53 @@
+"""Events, zones and shifts as JSON (zones as GeoJSON Features)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from shapely.geometry import mapping
+
+from planner.models import Event, Shift, Zone
+
+
+def _iso(value, tz: str = "UTC") -> str | None:
+    """Times are given in the event's own zone, with their offset."""
+    return value.astimezone(ZoneInfo(tz)).isoformat() if value is not None else None
+
+
+def event_json(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "name": event.name,
+        "timezone": event.timezone,
+        "starts_at": _iso(event.starts_at, event.timezone),
+        "ends_at": _iso(event.ends_at, event.timezone),
+        "expected_attendance": event.expected_attendance,
+    }
+
+
+def zone_feature(zone: Zone) -> dict:
+    return {
+        "type": "Feature",
+        "id": zone.id,
+        "geometry": mapping(zone.geometry),
+        "properties": {
+            "id": zone.id,
+            "event_id": zone.event_id,
+            "name": zone.name,
+            "kind": zone.kind,
+            "area_m2": round(zone.area_m2, 1),
+            "density": zone.density,
+            "capacity": zone.capacity,
+            "notes": zone.notes,
+        },
+    }
+
+
+def shift_json(shift: Shift) -> dict:
+    return {
+        "id": shift.id,
+        "event_id": shift.event_id,
+        "name": shift.name,
+        "starts_at": _iso(shift.starts_at, shift.event.timezone),
+        "ends_at": _iso(shift.ends_at, shift.event.timezone),
+    }

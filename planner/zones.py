@@ -1,0 +1,75 @@
+"""Zone geometry rules: kinds, validation, areas in metres and holding capacity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+
+ZONE_KINDS = (
+    "crowd",
+    "vip",
+    "gate",
+    "perimeter",
+    "staging",
+    "medical",
+    "command_post",
+    "water",
+    "airspace",
+)
+STANDING_DENSITY = 2.0  # persons per m², the planning figure (Fruin, Green Guide)
+MAX_ZONE_AREA_M2 = 500e6  # beyond this a "zone" is a mistake, not a venue
+
+
+class ZoneError(ValueError):
+    """A zone that cannot be stored as given, with a message that names why."""
+
+
+def polygon_from_geojson(geometry: dict, label: str = "zone") -> BaseGeometry:
+    """A valid (Multi)Polygon in EPSG:4326 from a GeoJSON geometry, repaired if it must be."""
+    try:
+        geom = shape(geometry)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+        raise ZoneError(f"{label}: not a GeoJSON geometry ({exc})") from exc
+    if not isinstance(geom, Polygon | MultiPolygon):
+        raise ZoneError(f"{label}: a zone must be a Polygon or MultiPolygon, not {geom.geom_type}")
+    if geom.is_empty:
+        raise ZoneError(f"{label}: the polygon is empty")
+    if not geom.is_valid:
+        geom = _polygonal(shapely.make_valid(geom))
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise ZoneError(f"{label}: coordinates are not longitude/latitude (EPSG:4326)")
+    return geom
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon)]
+    if not parts:
+        raise ZoneError("the polygon collapses to nothing when repaired")
+    return shapely.union_all(parts)
+
+
+def areas_m2(geometries: Sequence[BaseGeometry]) -> list[float]:
+    """Areas in square metres, measured in the UTM zone that fits the geometries."""
+    if not geometries:
+        return []
+    series = gpd.GeoSeries(list(geometries), crs="EPSG:4326")
+    return [float(a) for a in series.to_crs(series.estimate_utm_crs()).area]
+
+
+def checked_area(geometry: BaseGeometry, label: str = "zone") -> float:
+    area = areas_m2([geometry])[0]
+    if area <= 0 or area > MAX_ZONE_AREA_M2:
+        raise ZoneError(f"{label}: an area of {area:,.0f} m² is not a plausible zone")
+    return area
+
+
+def holding_capacity(area_m2: float, density: float | None) -> int | None:
+    """Holding capacity = usable area x planned density; None where nobody stands."""
+    if density is None:
+        return None
+    return int(area_m2 * density)

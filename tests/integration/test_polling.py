@@ -1,0 +1,201 @@
+"""The poll service on a real database, fetching from a real local HTTP server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from maps import live
+from maps.models import LiveDelta
+from tests.factories import make_event, make_fixture_zones
+from tests.support.feedserver import FEEDS
+from threats.feeds.fetch import Fetcher
+from threats.ingest import EventContext, expire_threats
+from threats.models import FeedSource, Threat
+from threats.polling import poll_feed
+
+AT_1625 = datetime(2026, 7, 18, 21, 25, tzinfo=UTC)  # 16:25 CDT, as in the fixtures' README
+INDEX = "https://api.weather.gov/alerts?area=IL&zone=ILC031"
+HOSTS = ("api.weather.gov", "alerts.lakefront-festival.example")
+SVR = "urn:oid:2.49.0.1.840.0.a7e1bf2f2e160ed88b949d40ff1fcdb1b50c9932.001.1"
+PACKAGE = "LFS-2026-0718-0007"
+
+
+class Recorder:
+    """The real publish, remembering what it published."""
+
+    def __init__(self):
+        self.deltas = []
+
+    def __call__(self, session, event_id, kind, payload):
+        delta = live.publish(session, event_id, kind, payload)
+        self.deltas.append(delta)
+        return delta
+
+    def kinds(self):
+        return [d["kind"] for d in self.deltas]
+
+
+@pytest.fixture
+def world(session, feed_server):
+    event = make_event(session)
+    zones = make_fixture_zones(session, event)
+    session.commit()
+    fetch = Fetcher(HOSTS, "eventwatch-test", rebase=feed_server.rebase)
+    return event, zones, fetch
+
+
+def add_feed(session, event, url=INDEX, kind="cap-atom") -> FeedSource:
+    feed = FeedSource(name="NWS Cook County", kind=kind, url=url, event_id=event.id)
+    session.add(feed)
+    session.commit()
+    return feed
+
+
+def threats(session, event):
+    return {
+        t.source_id: t for t in session.scalars(select(Threat).where(Threat.event_id == event.id))
+    }
+
+
+def test_index_poll_follows_update_and_cancel_chains(session, world):
+    event, zones, fetch = world
+    feed = add_feed(session, event)
+    published = Recorder()
+    result = poll_feed(session, feed, fetch=fetch, publish=published, now=AT_1625)
+    assert result.ok and result.errors == []
+    found = threats(session, event)
+    assert set(found) == {SVR, PACKAGE}  # a threat keeps its first record's identifier
+    open_ones = [t.source_id for t in found.values() if t.status == "new"]
+    assert open_ones == [PACKAGE]
+    svr = found[SVR]
+    assert (svr.status, svr.closed_reason) == ("resolved", "cancelled by source")
+    assert len(found) == 2  # the update and the cancel changed the one SVR threat
+    package = found[PACKAGE]
+    assert package.zone_ids == [zones["north-avenue-beach"].id]
+    assert package.severity == "severe"
+    assert published.kinds() == [
+        "threat_created",
+        "threat_updated",
+        "threat_created",
+        "threat_updated",
+        "feed_status",
+    ]
+    assert [d["seq"] for d in published.deltas] == [1, 2, 3, 4, 5]
+    assert session.scalar(select(func.count()).select_from(LiveDelta)) == 5
+
+
+def test_the_update_narrows_the_zones_before_the_cancel(session, world, feed_server):
+    event, _, fetch = world
+    feed = add_feed(session, event)
+    published = Recorder()
+    poll_feed(session, feed, fetch=fetch, publish=published, now=AT_1625)
+    created, updated = published.deltas[0], published.deltas[1]
+    names = lambda delta: [z["name"] for z in delta["data"]["properties"]["zones"]]  # noqa: E731
+    assert names(created) == ["north-avenue-beach", "oak-street-beach"]
+    assert names(updated) == ["north-avenue-beach"]
+    assert updated["data"]["properties"]["id"] == created["data"]["properties"]["id"]
+
+
+def test_a_repeated_poll_adds_nothing(session, world, feed_server):
+    event, _, fetch = world
+    feed = add_feed(session, event)
+    poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert feed.etag
+    again = Recorder()
+    result = poll_feed(session, feed, fetch=fetch, publish=again, now=AT_1625)
+    assert result.not_modified
+    assert again.kinds() == ["feed_status"]
+    feed.etag = feed.last_modified = None  # the server sends the whole index again
+    session.commit()
+    third = Recorder()
+    result = poll_feed(session, feed, fetch=fetch, publish=third, now=AT_1625)
+    assert result.ok and not result.not_modified
+    assert third.kinds() == ["feed_status"]
+    assert len(threats(session, event)) == 2
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/alerts/fixture-billion-laughs.cap", "DTD"),
+        ("/alerts/fixture-truncated.cap", "well-formed"),
+    ],
+)
+def test_a_hostile_or_broken_document_is_refused_and_keeps_the_last_good_data(
+    session, world, path, message
+):
+    event, _, fetch = world
+    good = add_feed(session, event)
+    poll_feed(session, good, fetch=fetch, publish=Recorder(), now=AT_1625)
+    before = {k: t.status for k, t in threats(session, event).items()}
+    bad = add_feed(session, event, url=f"https://api.weather.gov{path}", kind="cap")
+    published = Recorder()
+    result = poll_feed(session, bad, fetch=fetch, publish=published, now=AT_1625)
+    assert not result.ok
+    assert message.lower() in result.errors[0].lower()
+    assert {k: t.status for k, t in threats(session, event).items()} == before
+    assert bad.consecutive_failures == 1 and message.lower() in bad.last_error.lower()
+    assert published.kinds() == ["feed_status"]
+    assert published.deltas[0]["data"]["healthy"] is False
+
+
+def test_an_entry_on_a_host_that_is_not_allowed_is_refused(session, feed_server):
+    event = make_event(session)
+    make_fixture_zones(session, event)
+    feed = add_feed(session, event)
+    fetch = Fetcher(("api.weather.gov",), "eventwatch-test", rebase=feed_server.rebase)
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert result.ok
+    assert any("alerts.lakefront-festival.example" in e for e in result.errors)
+    assert not any(r["host"] == "alerts.lakefront-festival.example" for r in feed_server.log)
+    assert PACKAGE not in threats(session, event)
+    assert feed.last_error
+
+
+def test_an_original_that_arrives_after_its_update_is_not_a_second_threat(
+    session, world, feed_server
+):
+    event, _, fetch = world
+    update_only = add_feed(
+        session,
+        event,
+        kind="cap",
+        url="https://api.weather.gov/alerts/urn:oid:2.49.0.1.840.0.5f35d70b45e31c68af30b20a3ed8440ba9c59917.001.1.cap",
+    )
+    poll_feed(session, update_only, fetch=fetch, publish=Recorder(), now=AT_1625)
+    original = add_feed(session, event, kind="cap", url=f"https://api.weather.gov/alerts/{SVR}.cap")
+    published = Recorder()
+    poll_feed(session, original, fetch=fetch, publish=published, now=AT_1625)
+    assert len(threats(session, event)) == 1
+    assert published.kinds() == ["feed_status"]
+
+
+def test_an_unreachable_feed_records_the_error(session, world):
+    event, _, fetch = world
+    feed = add_feed(session, event, url="https://api.weather.gov/alerts/not-there.cap", kind="cap")
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert not result.ok and "404" in result.errors[0]
+    assert feed.last_polled_at == AT_1625 and feed.last_success_at is None
+
+
+def test_expired_threats_are_closed(session, world):
+    event, _, fetch = world
+    feed = add_feed(session, event)
+    poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    later = AT_1625 + timedelta(hours=1)
+    published = Recorder()
+    ctx = EventContext.load(session, event)
+    closed = expire_threats(
+        session, event.id, now=later, publish=published, zone_names=ctx.zone_names
+    )
+    session.commit()
+    assert [t.source_id for t in closed] == [PACKAGE]
+    assert threats(session, event)[PACKAGE].closed_reason == "expired"
+    assert published.kinds() == ["threat_updated"]
+
+
+def test_fixture_files_are_served_from_the_copy_in_tests():
+    assert (FEEDS / "cap" / "alert-01-svr-warning.xml").exists()

@@ -1,0 +1,111 @@
+"""A real HTTP server on 127.0.0.1 that serves the feed fixtures as routes.json describes."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+
+
+class FeedServer:
+    """Serves fixture routes by (Host, path, query); 304 on a matching validator."""
+
+    def __init__(self, root: Path = FEEDS) -> None:
+        self.root = root
+        self.routes = json.loads((root / "routes.json").read_text())["routes"]
+        self.extra: dict[tuple[str, str], tuple[int, dict, bytes]] = {}
+        self.queued: dict[tuple[str, str], deque] = {}
+        self.log: list[dict] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def start(self) -> FeedServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def rebase(self, url: str) -> tuple[str, str]:
+        """Send a real feed URL to this server, keeping its host in the Host header."""
+        parts = urlsplit(url)
+        local = self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+        return local, parts.netloc
+
+    def put(self, host: str, path: str, body: bytes, status: int = 200, headers=None) -> None:
+        """Serve `body` at host+path from now on (a feed whose content changes)."""
+        self.extra[(host, path)] = (status, headers or {}, body)
+
+    def queue(self, host: str, path: str, status: int, body: bytes = b"", headers=None) -> None:
+        """Answer the next request for host+path with this response, once."""
+        self.queued.setdefault((host, path), deque()).append((status, headers or {}, body))
+
+    def requests_to(self, path: str) -> list[dict]:
+        return [r for r in self.log if r["path"] == path]
+
+    def find(self, host: str, path: str, query: str) -> dict | None:
+        wanted = sorted(parse_qsl(query, keep_blank_values=True))
+        for route in self.routes:
+            same_query = sorted(parse_qsl(route["query"], keep_blank_values=True)) == wanted
+            if route["host"] == host and route["path"] == path and same_query:
+                return route
+        return None
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                host = (self.headers.get("Host") or "").split(":")[0]
+                path = unquote(parts.path)
+                server.log.append({"host": host, "path": path, "headers": dict(self.headers)})
+                status, headers, body = server._answer(host, path, parts.query, self.headers)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+    def _answer(self, host: str, path: str, query: str, request_headers) -> tuple:
+        queued = self.queued.get((host, path))
+        if queued:
+            return queued.popleft()
+        if (host, path) in self.extra:
+            return self.extra[(host, path)]
+        route = self.find(host, path, query)
+        if route is None:
+            return 404, {"Content-Type": "text/plain"}, b"no such fixture route"
+        if _not_modified(route["headers"], request_headers):
+            return 304, {"ETag": route["headers"].get("ETag", "")}, b""
+        return route["status"], route["headers"], (self.root / route["file"]).read_bytes()
+
+
+def _not_modified(headers: dict, request_headers) -> bool:
+    etag = headers.get("ETag")
+    if etag and request_headers.get("If-None-Match") == etag:
+        return True
+    since, modified = request_headers.get("If-Modified-Since"), headers.get("Last-Modified")
+    if since and modified:
+        try:
+            return parsedate_to_datetime(since) >= parsedate_to_datetime(modified)
+        except (TypeError, ValueError):
+            return False
+    return False

@@ -1,0 +1,159 @@
+"""The /live Socket.IO protocol with Flask-SocketIO's test client and a real feed server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from demo import replay
+from extensions import socketio
+from storage import utcnow
+from tests.factories import (
+    PASSWORD,
+    db_session,
+    make_event,
+    make_fixture_zones,
+    make_token,
+    make_user,
+)
+from tests.web.test_access import csrf_from
+from threats.feeds.fetch import Fetcher
+from threats.models import FeedSource
+
+NS = "/live"
+HOST = "alerts.lakefront-festival.example"
+
+
+def fresh_alert(identifier: str) -> bytes:
+    """A suspicious-package alert over North Avenue Beach, sent now and live for an hour."""
+    now = utcnow()
+    item = replay.Replayed(identifier, now, now + timedelta(hours=1), replay.templates()[0])
+    return replay.render(item)
+
+
+@pytest.fixture
+def live_world(app, feed_server):
+    with db_session(app) as session:
+        event = make_event(session)
+        make_fixture_zones(session, event)
+        feed = FeedSource(
+            name="Festival desk",
+            kind="cap",
+            url=f"https://{HOST}/cap/now.xml",
+            event_id=event.id,
+            interval_s=60,
+        )
+        session.add(feed)
+        session.commit()
+        ids = event.id, feed.id
+    app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)
+    return ids
+
+
+def logged_in(app, role: str, username: str):
+    with db_session(app) as session:
+        make_user(session, role, username)
+        session.commit()
+    client = app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+def joined(app, client, event_id, since=None):
+    sio = socketio.test_client(app, namespace=NS, flask_test_client=client)
+    assert sio.is_connected(NS)
+    ack = sio.emit("join", {"event_id": event_id, "since": since}, namespace=NS, callback=True)
+    assert ack["ok"], ack
+    return sio
+
+
+def received(sio, name):
+    return [m["args"][0] for m in sio.get_received(NS) if m["name"] == name]
+
+
+def poll(app, feed_id):
+    with db_session(app) as session:
+        token = make_token(session, "commander", "poller")
+    response = app.test_client().post(
+        f"/api/v1/feeds/{feed_id}/poll", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_joining_commander_gets_a_snapshot_then_live_deltas(app, live_world, feed_server):
+    event_id, feed_id = live_world
+    sio = joined(app, logged_in(app, "commander", "cmdr"), event_id)
+    [snap] = received(sio, "snapshot")
+    assert snap["threats"]["features"] == [] and len(snap["zones"]["features"]) == 2
+    feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-1"))
+    result = poll(app, feed_id)
+    assert result["ok"] and len(result["threats"]) == 1
+    deltas = received(sio, "delta")
+    assert [d["kind"] for d in deltas] == ["threat_created", "feed_status"]
+    assert [d["seq"] for d in deltas] == [snap["seq"] + 1, snap["seq"] + 2]
+    threat = deltas[0]["data"]
+    assert threat["properties"]["source_id"] == "LIVE-1"
+    assert threat["properties"]["zones"][0]["name"] == "north-avenue-beach"
+    assert threat["properties"]["description"]
+
+
+def test_a_partner_gets_the_same_deltas_without_withheld_fields(app, live_world, feed_server):
+    event_id, feed_id = live_world
+    commander = joined(app, logged_in(app, "commander", "cmdr"), event_id)
+    partner = joined(app, logged_in(app, "partner", "isp"), event_id)
+    feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-2"))
+    poll(app, feed_id)
+    full = received(commander, "delta")
+    redacted = received(partner, "delta")
+    assert [d["seq"] for d in redacted] == [d["seq"] for d in full]
+    props = redacted[0]["data"]["properties"]
+    for withheld in ("title", "description", "instruction", "source_id", "source"):
+        assert withheld not in props
+    assert props["severity"] == "severe" and props["zones"]
+    assert "last_error" not in redacted[1]["data"] and "url" not in redacted[1]["data"]
+
+
+def test_a_client_that_was_away_gets_what_it_missed_in_order(app, live_world, feed_server):
+    event_id, feed_id = live_world
+    client = logged_in(app, "commander", "cmdr")
+    first = joined(app, client, event_id)
+    seq = received(first, "snapshot")[0]["seq"]
+    first.disconnect(NS)
+    feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-3"))
+    poll(app, feed_id)
+    again = joined(app, client, event_id, since=seq)
+    missed = received(again, "delta")
+    assert [d["seq"] for d in missed] == [seq + 1, seq + 2]
+    assert missed[0]["data"]["properties"]["source_id"] == "LIVE-3"
+    assert received(again, "snapshot") == []
+
+
+def test_a_client_too_far_behind_gets_a_snapshot(app, live_world):
+    event_id, _ = live_world
+    sio = joined(app, logged_in(app, "commander", "cmdr"), event_id, since=10_000)
+    assert len(received(sio, "snapshot")) == 1
+
+
+def test_no_login_no_socket_and_a_token_is_enough(app, live_world):
+    event_id, _ = live_world
+    anonymous = socketio.test_client(app, namespace=NS)
+    assert not anonymous.is_connected(NS)
+    with db_session(app) as session:
+        token = make_token(session, "commander", "integration")
+    sio = socketio.test_client(app, namespace=NS, auth={"token": token})
+    assert sio.is_connected(NS)
+    ack = sio.emit("join", {"event_id": event_id, "since": None}, namespace=NS, callback=True)
+    assert ack["audience"] == "full"
+    bad = socketio.test_client(app, namespace=NS, auth={"token": "ew_wrong"})
+    assert not bad.is_connected(NS)
+
+
+def test_joining_an_unknown_event_is_refused(app, live_world):
+    sio = socketio.test_client(
+        app, namespace=NS, flask_test_client=logged_in(app, "commander", "cmdr")
+    )
+    assert sio.emit("join", {"event_id": 999}, namespace=NS, callback=True)["ok"] is False
+    assert sio.emit("join", "nonsense", namespace=NS, callback=True)["ok"] is False

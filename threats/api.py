@@ -1,0 +1,97 @@
+"""JSON API for threats and feed sources (/api/v1)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, request
+from sqlalchemy import select
+
+from accounts.auth import roles_required
+from extensions import db
+from planner.api import created, get_event
+from planner.models import Zone
+from threats.feeds.fetch import FetchError
+from threats.jobs import fetcher_for, poll_now
+from threats.models import FEED_KINDS, THREAT_STATUSES, FeedSource, Threat
+from threats.polling import feed_status
+from threats.serialize import feature_collection, threat_feature
+from validation import InputError, optional_number, text
+
+bp = Blueprint("threats_api", __name__, url_prefix="/api/v1")
+
+
+def _zone_names(event_id: int) -> dict[int, str]:
+    rows = db.session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event_id))
+    return dict(rows.tuples().all())
+
+
+@bp.get("/events/<int:event_id>/threats")
+def list_threats(event_id: int):
+    get_event(event_id)
+    query = select(Threat).where(Threat.event_id == event_id).order_by(Threat.id)
+    status = request.args.get("status")
+    if status:
+        wanted = status.split(",")
+        if not set(wanted) <= set(THREAT_STATUSES):
+            raise InputError(f"status must be among {', '.join(THREAT_STATUSES)}", "status")
+        query = query.where(Threat.status.in_(wanted))
+    names = _zone_names(event_id)
+    return feature_collection(threat_feature(t, names) for t in db.session.scalars(query))
+
+
+@bp.get("/events/<int:event_id>/threats/<int:threat_id>")
+def show_threat(event_id: int, threat_id: int):
+    threat = db.session.get(Threat, threat_id)
+    if threat is None or threat.event_id != event_id:
+        abort(404, description=f"no threat {threat_id} in event {event_id}")
+    return threat_feature(threat, _zone_names(event_id))
+
+
+@bp.get("/feeds")
+def list_feeds():
+    feeds = db.session.scalars(select(FeedSource).order_by(FeedSource.id)).all()
+    return {"feeds": [feed_status(f) for f in feeds]}
+
+
+@bp.post("/feeds")
+@roles_required("admin")
+def create_feed():
+    data = request.get_json(silent=True) or {}
+    kind = text(data, "kind", max_len=32)
+    if kind not in FEED_KINDS:
+        raise InputError(f"kind must be one of {', '.join(FEED_KINDS)}", "kind")
+    url = text(data, "url", max_len=2000)
+    try:
+        fetcher_for(current_app._get_current_object()).check_url(url)
+    except FetchError as exc:
+        raise InputError(str(exc), "url") from exc
+    interval = optional_number(data, "interval_s", minimum=10) or 300
+    event_id = data.get("event_id")
+    if event_id is not None:
+        get_event(event_id if isinstance(event_id, int) else -1)
+    feed = FeedSource(
+        name=text(data, "name", required=False) or kind,
+        kind=kind,
+        url=url,
+        interval_s=int(interval),
+        enabled=data.get("enabled", True) is not False,
+        event_id=event_id,
+    )
+    db.session.add(feed)
+    db.session.flush()
+    return created(feed_status(feed), f"feed:{feed.id}")
+
+
+@bp.post("/feeds/<int:feed_id>/poll")
+@roles_required("admin", "commander")
+def poll(feed_id: int):
+    g.audit_target = f"feed:{feed_id}"
+    result = poll_now(current_app._get_current_object(), feed_id)
+    if result is None:
+        abort(404, description=f"no feed {feed_id}")
+    feed = db.session.get(FeedSource, feed_id)
+    return {
+        "ok": result.ok,
+        "threats": result.threats,
+        "errors": result.errors,
+        "feed": feed_status(feed),
+    }

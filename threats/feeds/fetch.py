@@ -1,0 +1,115 @@
+"""HTTP fetching for feeds: allowed hosts only, size cap, timeouts, conditional GET."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+MAX_REDIRECTS = 3
+# Maps a URL to the address actually contacted and the Host header to send; tests use it
+# to serve real feed URLs from a local server, after the allowed-host check.
+Rebase = Callable[[str], tuple[str, str]]
+
+
+class FetchError(Exception):
+    """A feed could not be fetched: refused host, network failure, bad status or too big."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    status: int
+    body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class Fetcher:
+    """Fetches one URL at a time; it never contacts a host that is not on its list."""
+
+    def __init__(
+        self,
+        allowed_hosts: Iterable[str],
+        user_agent: str,
+        max_bytes: int = 20 * 1024 * 1024,
+        timeout_s: float = 15.0,
+        rebase: Rebase | None = None,
+    ) -> None:
+        self.rebase = rebase
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = user_agent
+        self.http.trust_env = False  # proxies from the environment could route around the list
+
+    def check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(f"refused {url!r}: only http and https are fetched")
+        host = (parts.hostname or "").lower()
+        if host not in self.allowed_hosts:
+            raise FetchError(f"refused {url!r}: host {host!r} is not an allowed feed host")
+
+    def __call__(
+        self, url: str, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        for _ in range(MAX_REDIRECTS + 1):
+            self.check_url(url)
+            response = self._get(url, headers)
+            if response.is_redirect:
+                url = urljoin(url, response.headers.get("Location", ""))
+                response.close()
+                continue
+            return self._result(url, response)
+        raise FetchError(f"too many redirects from {url!r}")
+
+    def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
+        if self.rebase is not None:
+            url, host = self.rebase(url)
+            headers = {**headers, "Host": host}
+        try:
+            return self.http.get(
+                url, headers=headers, timeout=self.timeout_s, stream=True, allow_redirects=False
+            )
+        except requests.RequestException as exc:
+            raise FetchError(f"could not fetch {url!r}: {exc.__class__.__name__}: {exc}") from exc
+
+    def _result(self, url: str, response: requests.Response) -> FetchResult:
+        with response:
+            if response.status_code == 304:
+                return FetchResult(url, 304, b"", response.headers.get("ETag"))
+            if response.status_code != 200:
+                raise FetchError(f"{url!r} answered HTTP {response.status_code}")
+            body = self._read_capped(url, response)
+            return FetchResult(
+                url,
+                200,
+                body,
+                response.headers.get("ETag"),
+                response.headers.get("Last-Modified"),
+            )
+
+    def _read_capped(self, url: str, response: requests.Response) -> bytes:
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"{url!r} is over the {self.max_bytes}-byte cap")
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise FetchError(f"reading {url!r} failed: {exc}") from exc
+        return b"".join(chunks)

@@ -1,0 +1,186 @@
+"""Turn CAP alerts into an event's threats: once per alert identity, Update and Cancel chains."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planner.models import Event, Zone
+from threats.feeds.cap import Alert
+from threats.matching import ZoneIndex
+from threats.models import OPEN_STATUSES, FeedSource, Threat, ThreatSource
+from threats.serialize import threat_feature
+
+Publish = Callable[[Session, int, str, dict], object]
+SEVERITIES = ("extreme", "severe", "moderate", "minor", "unknown")
+
+
+@dataclass
+class EventContext:
+    """What ingesting into one event needs, loaded once per poll."""
+
+    event: Event
+    zones: ZoneIndex
+    zone_names: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session, event: Event) -> EventContext:
+        zones = session.scalars(select(Zone).where(Zone.event_id == event.id)).all()
+        return cls(
+            event,
+            ZoneIndex.of([(z.id, z.geometry) for z in zones]),
+            {z.id: z.name for z in zones},
+        )
+
+
+def source_key(sender: str, identifier: str) -> str:
+    """CAP's own identity for a message: its sender and identifier together."""
+    return f"cap:{sender}|{identifier}"
+
+
+def ingest_alert(
+    session: Session,
+    ctx: EventContext,
+    alert: Alert,
+    feed: FeedSource,
+    *,
+    now: datetime,
+    publish: Publish,
+) -> Threat | None:
+    """Apply one alert to one event; a repeated alert changes nothing."""
+    key = source_key(alert.sender, alert.identifier)
+    if alert.status != "Actual" or _known(session, ctx.event.id, key):
+        return None
+    referenced = _referenced_threats(session, ctx.event.id, alert)
+    if alert.msg_type == "Cancel":
+        return _cancel(session, ctx, alert, key, referenced, now, publish)
+    if alert.msg_type == "Update" and referenced:
+        return _update(session, ctx, alert, key, referenced[0], now, publish)
+    if alert.msg_type in ("Alert", "Update"):
+        return _create(session, ctx, alert, feed, key, now, publish)
+    return None
+
+
+def _known(session: Session, event_id: int, key: str) -> bool:
+    row = select(ThreatSource.id).where(
+        ThreatSource.event_id == event_id, ThreatSource.source_key == key
+    )
+    return session.scalar(row) is not None
+
+
+def _referenced_threats(session: Session, event_id: int, alert: Alert) -> list[Threat]:
+    keys = [source_key(r.sender, r.identifier) for r in alert.references]
+    if not keys:
+        return []
+    rows = session.scalars(
+        select(Threat)
+        .join(ThreatSource, ThreatSource.threat_id == Threat.id)
+        .where(ThreatSource.event_id == event_id, ThreatSource.source_key.in_(keys))
+        .order_by(Threat.id)
+    ).unique()
+    return list(rows)
+
+
+def _link(session: Session, event_id: int, alert: Alert, key: str, threat: Threat | None) -> None:
+    """Record the alert and every record it references as belonging to the threat."""
+    keys = [(key, alert.msg_type)]
+    keys += [(source_key(r.sender, r.identifier), "referenced") for r in alert.references]
+    for k, msg_type in keys:
+        if not _known(session, event_id, k):
+            session.add(
+                ThreatSource(
+                    event_id=event_id,
+                    source_key=k,
+                    threat_id=threat and threat.id,
+                    msg_type=msg_type,
+                )
+            )
+    session.flush()
+
+
+def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
+    zone_ids = ctx.zones.match_zones(alert.geometry)
+    expired = alert.expires is not None and alert.expires <= now
+    if not zone_ids or expired:
+        return None  # not a threat to this event (yet): a later Update may make it one
+    threat = Threat(
+        event_id=ctx.event.id,
+        feed_id=feed.id,
+        source=feed.name or feed.kind,
+        source_id=alert.identifier,
+        first_seen=now,
+    )
+    _apply(threat, alert, zone_ids, now)
+    session.add(threat)
+    session.flush()
+    _link(session, ctx.event.id, alert, key, threat)
+    publish(session, ctx.event.id, "threat_created", threat_feature(threat, ctx.zone_names))
+    return threat
+
+
+def _update(session, ctx, alert, key, threat, now, publish) -> Threat:
+    _apply(threat, alert, ctx.zones.match_zones(alert.geometry), now)
+    if threat.status not in OPEN_STATUSES and not threat.closed_reason.startswith("by "):
+        threat.status, threat.closed_reason = "new", ""  # the source revived it
+    session.flush()
+    _link(session, ctx.event.id, alert, key, threat)
+    publish(session, ctx.event.id, "threat_updated", threat_feature(threat, ctx.zone_names))
+    return threat
+
+
+def _cancel(session, ctx, alert, key, referenced, now, publish) -> Threat | None:
+    for threat in referenced:
+        threat.status, threat.closed_reason, threat.updated_at = (
+            "resolved",
+            "cancelled by source",
+            now,
+        )
+    session.flush()
+    _link(session, ctx.event.id, alert, key, referenced[0] if referenced else None)
+    for threat in referenced:
+        publish(session, ctx.event.id, "threat_updated", threat_feature(threat, ctx.zone_names))
+    return referenced[0] if referenced else None
+
+
+def _apply(threat: Threat, alert: Alert, zone_ids: list[int], now: datetime) -> None:
+    info = alert.info
+    threat.kind = (info.event if info else "") or "CAP alert"
+    threat.category = ",".join(info.categories) if info else ""
+    threat.severity = _level(info.severity if info else "", SEVERITIES)
+    threat.urgency = (info.urgency if info else "unknown").lower() or "unknown"
+    threat.certainty = (info.certainty if info else "unknown").lower() or "unknown"
+    threat.title = (info.headline or info.event) if info else alert.identifier
+    threat.description = info.description if info else ""
+    threat.instruction = info.instruction if info else ""
+    threat.geometry = alert.geometry
+    threat.zone_ids = zone_ids
+    threat.sent_at = alert.sent
+    threat.expires_at = alert.expires
+    threat.updated_at = now
+
+
+def _level(value: str, allowed: tuple[str, ...]) -> str:
+    value = (value or "").lower()
+    return value if value in allowed else "unknown"
+
+
+def expire_threats(
+    session: Session, event_id: int, *, now: datetime, publish: Publish, zone_names: dict
+) -> list[Threat]:
+    """Close the open threats whose source said they expire before now."""
+    rows = session.scalars(
+        select(Threat).where(
+            Threat.event_id == event_id,
+            Threat.status.in_(OPEN_STATUSES),
+            Threat.expires_at.is_not(None),
+            Threat.expires_at <= now,
+        )
+    ).all()
+    for threat in rows:
+        threat.status, threat.closed_reason, threat.updated_at = "resolved", "expired", now
+        publish(session, event_id, "threat_updated", threat_feature(threat, zone_names))
+    return list(rows)

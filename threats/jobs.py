@@ -1,0 +1,106 @@
+"""Scheduler jobs: thin wrappers that open an app context and call a service."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from flask import Flask
+from sqlalchemy import select
+
+from extensions import db
+from maps.live import publish
+from planner.models import Event
+from storage import utcnow
+from threats.feeds.fetch import Fetcher
+from threats.ingest import EventContext, expire_threats
+from threats.models import FeedSource
+from threats.polling import PollResult, poll_feed
+
+log = logging.getLogger(__name__)
+SYNC_EVERY_S = 30
+FIRST_POLL_DELAY_S = 2  # lets the embedded server start listening before it polls itself
+EXPIRE_EVERY_S = 30
+
+
+def fetcher_for(app: Flask) -> Fetcher:
+    fetcher = app.extensions.get("eventwatch.fetcher")
+    if fetcher is None:
+        fetcher = Fetcher(
+            app.config["FEED_ALLOWED_HOSTS"],
+            app.config["FEED_USER_AGENT"],
+            app.config["FEED_MAX_BYTES"],
+            app.config["FEED_TIMEOUT_S"],
+        )
+        app.extensions["eventwatch.fetcher"] = fetcher
+    return fetcher
+
+
+def poll_now(app: Flask, feed_id: int) -> PollResult | None:
+    """Poll one feed in the current app context (used by the job and by "poll now")."""
+    feed = db.session.get(FeedSource, feed_id)
+    if feed is None:
+        return None
+    result = poll_feed(db.session, feed, fetch=fetcher_for(app), publish=publish, now=utcnow())
+    if not result.ok:
+        log.warning("feed %s poll failed: %s", feed_id, "; ".join(result.errors))
+    return result
+
+
+def poll_job(app: Flask, feed_id: int) -> None:
+    with app.app_context():
+        try:
+            poll_now(app, feed_id)
+        finally:
+            db.session.remove()
+
+
+def expire_job(app: Flask) -> None:
+    with app.app_context():
+        try:
+            now = utcnow()
+            for event in db.session.scalars(select(Event)).all():
+                ctx = EventContext.load(db.session, event)
+                expire_threats(
+                    db.session, event.id, now=now, publish=publish, zone_names=ctx.zone_names
+                )
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
+def sync_feed_jobs(app: Flask, scheduler: BaseScheduler) -> None:
+    """Make the scheduled jobs match the enabled feed sources in the database."""
+    with app.app_context():
+        try:
+            feeds = db.session.scalars(select(FeedSource)).all()
+            wanted = {f"feed:{f.id}": f for f in feeds if f.enabled}
+        finally:
+            db.session.remove()
+    for job in scheduler.get_jobs():
+        if job.id.startswith("feed:") and job.id not in wanted:
+            job.remove()
+    for job_id, feed in wanted.items():
+        job = scheduler.get_job(job_id)
+        if job is None or job.trigger.interval.total_seconds() != feed.interval_s:
+            scheduler.add_job(
+                poll_job,
+                "interval",
+                seconds=feed.interval_s,
+                args=[app, feed.id],
+                id=job_id,
+                replace_existing=True,
+                next_run_time=utcnow() + timedelta(seconds=FIRST_POLL_DELAY_S),
+            )
+
+
+def start(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
+    """Schedule every enabled feed, expiry and the feed-table sync, and start."""
+    sync_feed_jobs(app, scheduler)
+    scheduler.add_job(expire_job, "interval", seconds=EXPIRE_EVERY_S, args=[app], id="expire")
+    scheduler.add_job(
+        sync_feed_jobs, "interval", seconds=SYNC_EVERY_S, args=[app, scheduler], id="sync"
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,105 @@
+"""Feed sources, the items seen in them, and the threats made from their records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage import Base, Geometry, UTCDateTime, utcnow
+
+FEED_KINDS = (
+    "cap",
+    "cap-atom",
+    "nws",
+    "interpol-red",
+    "interpol-yellow",
+    "fbi-wanted",
+    "ftm",
+    "ofac-csv",
+    "ofac-xml",
+    "geojson-incidents",
+    "csv-lookout",
+)
+THREAT_STATUSES = ("new", "acknowledged", "assigned", "resolved", "dismissed")
+OPEN_STATUSES = ("new", "acknowledged", "assigned")
+
+
+class FeedSource(Base):
+    __tablename__ = "feed_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(String(2000))
+    interval_s: Mapped[int] = mapped_column(default=300)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    item_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedItem(Base):
+    """An entry of an index feed already read, so an unchanged entry is not fetched again."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (UniqueConstraint("feed_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_sources.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(String(1000))
+    version: Mapped[str] = mapped_column(String(100), default="")
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Threat(Base):
+    __tablename__ = "threats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feed_sources.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(200))
+    source_id: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(64), default="")
+    severity: Mapped[str] = mapped_column(String(16), default="unknown")
+    urgency: Mapped[str] = mapped_column(String(16), default="unknown")
+    certainty: Mapped[str] = mapped_column(String(16), default="unknown")
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    closed_reason: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry)
+    zone_ids: Mapped[list] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreatSource(Base):
+    """A source record (e.g. one CAP sender+identifier) and the threat it belongs to.
+
+    Referenced records are kept too, so an original that arrives after its Update or
+    Cancel is recognised as superseded and never becomes a second threat.
+    """
+
+    __tablename__ = "threat_sources"
+    __table_args__ = (UniqueConstraint("event_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    source_key: Mapped[str] = mapped_column(String(1000))
+    threat_id: Mapped[int | None] = mapped_column(ForeignKey("threats.id", ondelete="CASCADE"))
+    msg_type: Mapped[str] = mapped_column(String(16))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,66 @@
+"""Checks on input from people and integrations, with messages that name the field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class InputError(ValueError):
+    """Input that cannot be accepted; `field` names where the problem is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def require(data: dict, field: str) -> object:
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object")
+    value = data.get(field)
+    if value is None or value == "":
+        raise InputError(f"{field} is required", field)
+    return value
+
+
+def text(data: dict, field: str, *, required: bool = True, max_len: int = 200) -> str:
+    value = require(data, field) if required else data.get(field, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InputError(f"{field} must be a string", field)
+    if len(value) > max_len:
+        raise InputError(f"{field} is longer than {max_len} characters", field)
+    return value.strip()
+
+
+def timezone(data: dict, field: str = "timezone") -> str:
+    name = text(data, field, max_len=64)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"{field}: unknown time zone {name!r}", field) from exc
+    return name
+
+
+def aware_datetime(data: dict, field: str, tz: str | None = None) -> datetime:
+    """An ISO 8601 time; a time without an offset is read in `tz` (the event's zone)."""
+    value = require(data, field)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InputError(f"{field}: {value!r} is not an ISO 8601 date-time", field) from exc
+    if parsed.tzinfo is None:
+        if tz is None:
+            raise InputError(f"{field}: give a UTC offset, e.g. 2027-08-14T10:00:00-05:00", field)
+        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
+    return parsed
+
+
+def optional_number(data: dict, field: str, *, minimum: float = 0) -> float | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        raise InputError(f"{field} must be a number of at least {minimum}", field)
+    return value
