@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, jsonify, request
+from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     app.after_request(_security_headers)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(db_command)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     app.add_template_filter(_localtime, "localtime")
     return app
@@ -136,6 +138,16 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+db_command = AppGroup("db", help="Database schema.")
+
+
+@db_command.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (python app.py does this on start)."""
+    upgrade_database(db.engine)
+    click.echo("database is at the latest schema")
 
 
 @click.command("scheduler")

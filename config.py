@@ -62,6 +62,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "DEMO_POLL_S": int(env.get("DEMO_POLL_S", "10")),
         "MAP_TILES_URL": env.get("MAP_TILES_URL") or None,
         "MAP_TILES_ATTRIBUTION": env.get("MAP_TILES_ATTRIBUTION", ""),
+        # Drawn under the zones when there is no tile server: a command post may be offline.
+        "MAP_BASEMAP": env.get("MAP_BASEMAP", str(ROOT / "demo" / "basemap.geojson")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -45,15 +45,36 @@ def zone_style(feature: dict) -> dict:
     }
 
 
+BASEMAP_STYLES = {
+    "water": {"color": "#9cc3e6", "weight": 1, "fillColor": "#cfe3f5", "fillOpacity": 1},
+    "road": {"color": "#a0a0a0", "weight": 4, "opacity": 0.8},
+}
+
+
+def basemap_style(feature: dict) -> dict:
+    return BASEMAP_STYLES.get(feature["properties"].get("layer"), {"color": "#999", "weight": 1})
+
+
 def event_map(
-    zones: dict, *, static_url: str, tiles_url: str | None = None, attribution: str = ""
+    zones: dict,
+    *,
+    static_url: str,
+    tiles_url: str | None = None,
+    attribution: str = "",
+    basemap: dict | None = None,
 ) -> folium.Map:
-    """A map of the event's zones; without a local tile server it draws on a plain background."""
+    """A map of the event's zones over local tiles, or over an offline vector basemap
+    (shoreline, main roads) when a command post has no tile server."""
     m = folium.Map(location=CHICAGO, zoom_start=14, tiles=None, prefer_canvas=True)
     m.default_js = [("leaflet", f"{static_url}vendor/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{static_url}vendor/leaflet/leaflet.css")]
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=attribution or "local tiles").add_to(m)
+    elif basemap:
+        folium.GeoJson(
+            basemap, name="Basemap", style_function=basemap_style, interactive=False,
+            control=False,
+        ).add_to(m)
     features = sorted(
         (_escaped(f) for f in zones["features"]),
         key=lambda f: DRAW_ORDER.get(f["properties"].get("kind"), 9),

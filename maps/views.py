@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +19,11 @@ from threats.serialize import feature_collection
 bp = Blueprint("maps", __name__)
 
 
+@cache
+def basemap(path: str | None) -> dict | None:
+    return json.loads(Path(path).read_text(encoding="utf-8")) if path else None
+
+
 @bp.get("/events/<int:event_id>/command")
 def command(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
@@ -24,6 +33,7 @@ def command(event_id: int):
         static_url=url_for("static", filename=""),
         tiles_url=current_app.config["MAP_TILES_URL"],
         attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        basemap=basemap(current_app.config["MAP_BASEMAP"]),
     )
     return render_template(
         "maps/command.html",

@@ -152,6 +152,11 @@
 
   window.eventwatch = {
     threatCount: () => threats.size,
+    zoneCount: () => {
+      let n = 0;
+      map.eachLayer((layer) => { if (layer.feature && layer.feature.properties.kind) n += 1; });
+      return n;
+    },
     lastSeq: () => lastSeq,
     socket: () => socket,
   };

@@ -1,0 +1,58 @@
+"""What `python app.py` does before serving: migrate, seed the demo once, make the admin."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from accounts.models import User
+from app import create_app, prepare
+from extensions import db
+from planner.models import Event, Shift, Zone
+from planner.zones import ZONE_KINDS
+from threats.models import FeedSource
+
+
+def test_first_start_seeds_the_demo_and_a_one_time_admin(tmp_path, capsys):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DEMO": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'first.db'}"})
+    prepare(app)
+    printed = capsys.readouterr().out
+    assert "one-time password: " in printed
+    password = printed.split("one-time password: ")[1].split()[0]
+    with app.app_context():
+        event = db.session.scalar(select(Event))
+        assert event.name == "Chicago Air and Water Show"
+        zones = db.session.scalars(select(Zone).where(Zone.event_id == event.id)).all()
+        assert len(zones) >= 8 and {z.kind for z in zones} <= set(ZONE_KINDS)
+        assert {"crowd", "water", "airspace", "command_post"} <= {z.kind for z in zones}
+        assert all(50 < z.area_m2 < 20e6 for z in zones)
+        shifts = db.session.scalars(select(Shift).where(Shift.event_id == event.id)).all()
+        names = {s.name for s in shifts}
+        assert {"Friday rehearsal", "Saturday show", "Sunday show"} <= names
+        show = next(s for s in shifts if s.name == "Saturday show")
+        assert show.starts_at.astimezone(ZoneInfo(event.timezone)).hour == 9
+        feed = db.session.scalar(select(FeedSource))
+        assert feed.url.endswith("/demo/feed/cap.atom") and feed.kind == "cap-atom"
+        admin = db.session.scalar(select(User))
+        assert admin.role == "admin" and admin.must_change_password
+        assert password not in admin.password_hash
+        db.session.remove()
+    prepare(app)  # a second start changes nothing and prints no password
+    assert "one-time password" not in capsys.readouterr().out
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 1
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.db'}"})
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        db.engine.dispose()
