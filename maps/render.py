@@ -72,7 +72,10 @@ def event_map(
         folium.TileLayer(tiles=tiles_url, attr=attribution or "local tiles").add_to(m)
     elif basemap:
         folium.GeoJson(
-            basemap, name="Basemap", style_function=basemap_style, interactive=False,
+            basemap,
+            name="Basemap",
+            style_function=basemap_style,
+            interactive=False,
             control=False,
         ).add_to(m)
     features = sorted(

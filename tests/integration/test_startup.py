@@ -15,8 +15,13 @@ from threats.models import FeedSource
 
 
 def test_first_start_seeds_the_demo_and_a_one_time_admin(tmp_path, capsys):
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "DEMO": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'first.db'}"})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "DEMO": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'first.db'}",
+        }
+    )
     prepare(app)
     printed = capsys.readouterr().out
     assert "one-time password: " in printed
@@ -49,8 +54,12 @@ def test_first_start_seeds_the_demo_and_a_one_time_admin(tmp_path, capsys):
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
-    app = create_app({"INSTANCE_PATH": str(tmp_path),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.db'}"})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.db'}",
+        }
+    )
     with app.app_context():
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -53,8 +53,12 @@ class DemoServer:
         }
         env.pop("DATABASE_URL", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=ROOT, env=env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [sys.executable, "app.py"],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         self.output: list[str] = []
         self.password: str | None = None

@@ -28,7 +28,12 @@ def test_one_more_alert_each_step_and_each_lives_its_lifetime():
     assert [a.identifier[-4:] for a in visible(30)] == ["0000"]
     assert [a.identifier[-4:] for a in visible(95)] == ["0000", "0001", "0002"]
     assert [a.identifier[-4:] for a in visible(30 + 180 + 1)] == [
-        "0001", "0002", "0003", "0004", "0005", "0006",
+        "0001",
+        "0002",
+        "0003",
+        "0004",
+        "0005",
+        "0006",
     ]
 
 
