@@ -12,7 +12,6 @@ import click
 from flask import Flask, jsonify, request
 from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
@@ -23,7 +22,7 @@ from accounts.services import create_user
 from extensions import db, new_scheduler, socketio
 from maps import sockets
 from migrate import upgrade_database
-from storage import utcnow
+from storage import tune_sqlite, utcnow
 from validation import InputError
 
 log = logging.getLogger("eventwatch")
@@ -67,17 +66,7 @@ def _init_database(app: Flask) -> None:
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     db.init_app(app)
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            sa_event.listen(db.engine, "connect", _sqlite_pragmas)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers run beside a writer; the busy timeout makes writers wait their turn."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+        tune_sqlite(db.engine)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import DateTime, LargeBinary, MetaData
+from sqlalchemy import DateTime, LargeBinary, MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -58,3 +59,28 @@ class Geometry(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def tune_sqlite(engine: Engine) -> None:
+    """Make SQLite safe for several threads writing at once.
+
+    WAL lets readers run beside a writer and the busy timeout makes a writer wait its
+    turn. Every transaction starts with BEGIN IMMEDIATE, because a deferred one that
+    reads and then writes fails at once with "database is locked" (no waiting) when
+    another writer got in between, and would otherwise lose updates.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
