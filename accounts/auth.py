@@ -17,6 +17,8 @@ PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "healthz"})
 PUBLIC_BLUEPRINTS = frozenset({"demo_feed"})
 # A partner may still end its own session and set its own password; nothing else.
 PARTNER_WRITABLE = frozenset({"accounts.logout", "accounts.change_password"})
+# A one-time password opens only the page that replaces it.
+PASSWORD_CHANGE_ENDPOINTS = PARTNER_WRITABLE
 
 
 def api_error(status: int, code: str, message: str, details=None):
@@ -68,6 +70,12 @@ def roles_required(*roles: str):
     return decorate
 
 
+def _password_change_first():
+    if wants_json():
+        return api_error(403, "password_change_required", "Choose a new password first.")
+    return redirect(url_for("accounts.change_password"))
+
+
 def forbidden(message: str):
     if wants_json():
         return api_error(403, "forbidden", message)
@@ -84,6 +92,9 @@ def guard():
         return None
     if not current_user.is_authenticated:
         return unauthorized()
+    if current_user.must_change_password and not g.get("via_token"):
+        if request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            return _password_change_first()
     if request.method in SAFE_METHODS:
         return None
     if current_user.is_partner and request.endpoint not in PARTNER_WRITABLE:

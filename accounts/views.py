@@ -54,6 +54,9 @@ def logout():
 def change_password():
     if request.method != "POST":
         return render_template("accounts/password.html")
+    if request.form.get("new") != request.form.get("confirm"):
+        flash("The two new passwords differ.", "error")
+        return render_template("accounts/password.html"), 400
     try:
         services.change_password(
             current_user, request.form.get("current", ""), request.form.get("new", "")
@@ -61,10 +64,6 @@ def change_password():
     except services.AccountError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return render_template("accounts/password.html"), 400
-    if request.form.get("new") != request.form.get("confirm"):
-        db.session.rollback()
-        flash("The two new passwords differ.", "error")
         return render_template("accounts/password.html"), 400
     db.session.commit()
     flash("Password changed.", "info")

@@ -21,7 +21,7 @@ bp = Blueprint("threats_api", __name__, url_prefix="/api/v1")
 
 def _zone_names(event_id: int) -> dict[int, str]:
     rows = db.session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event_id))
-    return dict(rows.tuples().all())
+    return {zone_id: name for zone_id, name in rows}
 
 
 @bp.get("/events/<int:event_id>/threats")

@@ -179,3 +179,24 @@ def test_cli_creates_a_user_with_a_one_time_password_and_a_token(app, client):
         },
     )
     assert login.headers["Location"] == "/account/password"
+
+
+def test_a_one_time_password_opens_only_the_password_page(app, client):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["users", "create", "newbie", "--role", "planner"])
+    password = re.search(r"one-time password.*: (\S+)", made.output).group(1)
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "newbie", "password": password, "csrf_token": token})
+    assert client.get("/").headers["Location"] == "/account/password"
+    assert client.get("/api/v1/events").json["error"]["code"] == "password_change_required"
+    short = client.post(
+        "/account/password",
+        data={"current": password, "new": "short", "confirm": "short", "csrf_token": token},
+    )
+    assert short.status_code == 400 and b"at least 12" in short.data
+    changed = client.post(
+        "/account/password",
+        data={"current": password, "new": PASSWORD, "confirm": PASSWORD, "csrf_token": token},
+    )
+    assert changed.status_code == 302
+    assert client.get("/").status_code == 200

@@ -1,0 +1,144 @@
+"""The JSON API as an integration sees it: Bearer tokens, GeoJSON, named errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import db_session, make_event, make_token
+from tests.web.test_live import HOST, fresh_alert
+from threats.feeds.fetch import Fetcher
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-87.626, 41.911], [-87.624, 41.911], [-87.624, 41.913], [-87.626, 41.913],
+                     [-87.626, 41.911]]],
+}  # fmt: skip
+BOW_TIE = {
+    "type": "Polygon",
+    "coordinates": [[[-87.626, 41.911], [-87.624, 41.913], [-87.624, 41.911], [-87.626, 41.913],
+                     [-87.626, 41.911]]],
+}  # fmt: skip
+
+
+@pytest.fixture
+def api(app, client):
+    with db_session(app) as session:
+        event_id = make_event(session).id
+        session.commit()
+        tokens = {role: make_token(session, role) for role in ("planner", "commander", "admin")}
+
+    def call(method, path, role="planner", **kwargs):
+        headers = {"Authorization": f"Bearer {tokens[role]}"}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    call.event_id = event_id
+    return call
+
+
+def zone(geometry, name="Viewing area A", kind="crowd", density=2.0):
+    return {"type": "Feature", "geometry": geometry,
+            "properties": {"name": name, "kind": kind, "density": density}}  # fmt: skip
+
+
+def test_a_zone_is_created_with_its_area_in_square_metres_and_capacity(api):
+    response = api("POST", f"/events/{api.event_id}/zones", json=zone(SQUARE))
+    assert response.status_code == 201
+    props = response.json["properties"]
+    # 0.002° x 0.002° at 41.9° N: about 166 m x 222 m
+    assert 36_000 < props["area_m2"] < 38_000
+    assert abs(props["capacity"] - props["area_m2"] * 2.0) <= 1  # area is shown rounded
+    listed = api("GET", f"/events/{api.event_id}/zones").json
+    assert listed["type"] == "FeatureCollection"
+    assert [f["properties"]["name"] for f in listed["features"]] == ["Viewing area A"]
+
+
+def test_a_self_crossing_zone_is_repaired(api):
+    response = api("POST", f"/events/{api.event_id}/zones", json=zone(BOW_TIE))
+    assert response.status_code == 201
+    assert response.json["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert response.json["properties"]["area_m2"] > 0
+
+
+@pytest.mark.parametrize(
+    "geometry, words",
+    [
+        ({"type": "Point", "coordinates": [-87.62, 41.91]}, "Polygon or MultiPolygon"),
+        ({"type": "Polygon", "coordinates": [[[447000, 4640000], [448000, 4640000],
+                                               [448000, 4641000], [447000, 4640000]]]},
+         "EPSG:4326"),
+        ({"type": "Polygon", "coordinates": "nonsense"}, "not a GeoJSON geometry"),
+        (None, "not a GeoJSON geometry"),
+    ],
+)  # fmt: skip
+def test_a_bad_zone_is_refused_with_its_name_and_nothing_is_written(api, geometry, words):
+    response = api("POST", f"/events/{api.event_id}/zones", json=zone(geometry, name="Gate 3"))
+    assert response.status_code == 400
+    assert "Gate 3" in response.json["error"]["message"]
+    assert words in response.json["error"]["message"]
+    assert api("GET", f"/events/{api.event_id}/zones").json["features"] == []
+
+
+def test_an_unknown_zone_kind_is_refused(api):
+    response = api("POST", f"/events/{api.event_id}/zones", json=zone(SQUARE, kind="beach"))
+    assert response.status_code == 400 and response.json["error"]["details"]["field"] == "kind"
+
+
+def test_shift_times_are_read_in_the_event_time_zone_across_dst(api):
+    summer = api("POST", f"/events/{api.event_id}/shifts", json={
+        "name": "Saturday show", "starts_at": "2026-07-18T09:30:00",
+        "ends_at": "2026-07-18T15:30:00"})  # fmt: skip
+    assert summer.status_code == 201
+    assert summer.json["starts_at"] == "2026-07-18T09:30:00-05:00"
+    over_the_change = api("POST", f"/events/{api.event_id}/shifts", json={
+        "name": "Night of the change", "starts_at": "2026-11-01T00:00:00",
+        "ends_at": "2026-11-01T04:00:00"})  # fmt: skip
+    assert over_the_change.json["starts_at"].endswith("-05:00")
+    assert over_the_change.json["ends_at"].endswith("-06:00")
+    backwards = api("POST", f"/events/{api.event_id}/shifts", json={
+        "name": "x", "starts_at": "2026-07-18T15:00:00", "ends_at": "2026-07-18T09:00:00"})  # fmt: skip
+    assert backwards.status_code == 400
+    names = [s["name"] for s in api("GET", f"/events/{api.event_id}/shifts").json["shifts"]]
+    assert names == ["Saturday show", "Night of the change"]
+
+
+def test_an_unknown_event_is_a_json_404(api):
+    response = api("GET", "/events/999999/zones")
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+
+
+def test_feeds_are_limited_to_allowed_hosts_and_to_admins(api):
+    body = {"kind": "cap", "url": "http://169.254.169.254/latest/meta-data", "interval_s": 60}
+    refused = api("POST", "/feeds", role="admin", json=body)
+    assert refused.status_code == 400 and refused.json["error"]["details"]["field"] == "url"
+    body["url"] = "https://api.weather.gov/alerts/active?area=IL"
+    assert api("POST", "/feeds", role="planner", json=body).status_code == 403
+    assert api("POST", "/feeds", role="admin", json={**body, "kind": "rss"}).status_code == 400
+    made = api("POST", "/feeds", role="admin", json={**body, "event_id": api.event_id})
+    assert made.status_code == 201 and made.json["id"]
+    [listed] = api("GET", "/feeds").json["feeds"]
+    assert listed["url"] == body["url"] and listed["last_success_at"] is None
+
+
+def test_threats_of_an_event_as_geojson_with_their_zones(app, api, feed_server):
+    api("POST", f"/events/{api.event_id}/zones", json=zone(SQUARE, name="North Avenue Beach"))
+    app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)
+    feed_server.put(HOST, "/cap/now.xml", fresh_alert("API-1"))
+    feed = api("POST", "/feeds", role="admin", json={
+        "kind": "cap", "url": f"https://{HOST}/cap/now.xml", "event_id": api.event_id}).json  # fmt: skip
+    polled = api("POST", f"/feeds/{feed['id']}/poll", role="commander").json
+    assert polled["ok"] and polled["feed"]["healthy"]
+    collection = api("GET", f"/events/{api.event_id}/threats").json
+    [threat] = collection["features"]
+    props = threat["properties"]
+    assert props["source_id"] == "API-1" and props["source"] == "cap"
+    assert props["status"] == "new" and props["severity"] == "severe"
+    assert [z["name"] for z in props["zones"]] == ["North Avenue Beach"]
+    assert props["first_seen"] and props["updated_at"] and threat["geometry"]["type"] == "Polygon"
+    assert api("GET", f"/events/{api.event_id}/threats?status=resolved").json["features"] == []
+    assert api("GET", f"/events/{api.event_id}/threats?status=bogus").status_code == 400
+    one = api("GET", f"/events/{api.event_id}/threats/{props['id']}")
+    assert one.json["properties"]["id"] == props["id"]
+    assert api("GET", f"/events/999/threats/{props['id']}").status_code == 404
+    again = api("POST", f"/feeds/{feed['id']}/poll", role="commander").json
+    assert again["threats"] == []  # the same alert again is not a second threat
+    assert len(api("GET", f"/events/{api.event_id}/threats").json["features"]) == 1
