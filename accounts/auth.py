@@ -92,9 +92,12 @@ def guard():
         return None
     if not current_user.is_authenticated:
         return unauthorized()
-    if current_user.must_change_password and not g.get("via_token"):
-        if request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
-            return _password_change_first()
+    if (
+        current_user.must_change_password
+        and not g.get("via_token")
+        and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+    ):
+        return _password_change_first()
     if request.method in SAFE_METHODS:
         return None
     if current_user.is_partner and request.endpoint not in PARTNER_WRITABLE:

@@ -10,14 +10,28 @@ from threats.feeds.fetch import Fetcher
 
 SQUARE = {
     "type": "Polygon",
-    "coordinates": [[[-87.626, 41.911], [-87.624, 41.911], [-87.624, 41.913], [-87.626, 41.913],
-                     [-87.626, 41.911]]],
-}  # fmt: skip
+    "coordinates": [
+        [
+            [-87.626, 41.911],
+            [-87.624, 41.911],
+            [-87.624, 41.913],
+            [-87.626, 41.913],
+            [-87.626, 41.911],
+        ]
+    ],
+}
 BOW_TIE = {
     "type": "Polygon",
-    "coordinates": [[[-87.626, 41.911], [-87.624, 41.913], [-87.624, 41.911], [-87.626, 41.913],
-                     [-87.626, 41.911]]],
-}  # fmt: skip
+    "coordinates": [
+        [
+            [-87.626, 41.911],
+            [-87.624, 41.913],
+            [-87.624, 41.911],
+            [-87.626, 41.913],
+            [-87.626, 41.911],
+        ]
+    ],
+}
 
 
 @pytest.fixture
@@ -36,8 +50,11 @@ def api(app, client):
 
 
 def zone(geometry, name="Viewing area A", kind="crowd", density=2.0):
-    return {"type": "Feature", "geometry": geometry,
-            "properties": {"name": name, "kind": kind, "density": density}}  # fmt: skip
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {"name": name, "kind": kind, "density": density},
+    }
 
 
 def test_a_zone_is_created_with_its_area_in_square_metres_and_capacity(api):
@@ -63,13 +80,19 @@ def test_a_self_crossing_zone_is_repaired(api):
     "geometry, words",
     [
         ({"type": "Point", "coordinates": [-87.62, 41.91]}, "Polygon or MultiPolygon"),
-        ({"type": "Polygon", "coordinates": [[[447000, 4640000], [448000, 4640000],
-                                               [448000, 4641000], [447000, 4640000]]]},
-         "EPSG:4326"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[447000, 4640000], [448000, 4640000], [448000, 4641000], [447000, 4640000]]
+                ],
+            },
+            "EPSG:4326",
+        ),
         ({"type": "Polygon", "coordinates": "nonsense"}, "not a GeoJSON geometry"),
         (None, "not a GeoJSON geometry"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_zone_is_refused_with_its_name_and_nothing_is_written(api, geometry, words):
     response = api("POST", f"/events/{api.event_id}/zones", json=zone(geometry, name="Gate 3"))
     assert response.status_code == 400
@@ -84,18 +107,33 @@ def test_an_unknown_zone_kind_is_refused(api):
 
 
 def test_shift_times_are_read_in_the_event_time_zone_across_dst(api):
-    summer = api("POST", f"/events/{api.event_id}/shifts", json={
-        "name": "Saturday show", "starts_at": "2026-07-18T09:30:00",
-        "ends_at": "2026-07-18T15:30:00"})  # fmt: skip
+    summer = api(
+        "POST",
+        f"/events/{api.event_id}/shifts",
+        json={
+            "name": "Saturday show",
+            "starts_at": "2026-07-18T09:30:00",
+            "ends_at": "2026-07-18T15:30:00",
+        },
+    )
     assert summer.status_code == 201
     assert summer.json["starts_at"] == "2026-07-18T09:30:00-05:00"
-    over_the_change = api("POST", f"/events/{api.event_id}/shifts", json={
-        "name": "Night of the change", "starts_at": "2026-11-01T00:00:00",
-        "ends_at": "2026-11-01T04:00:00"})  # fmt: skip
+    over_the_change = api(
+        "POST",
+        f"/events/{api.event_id}/shifts",
+        json={
+            "name": "Night of the change",
+            "starts_at": "2026-11-01T00:00:00",
+            "ends_at": "2026-11-01T04:00:00",
+        },
+    )
     assert over_the_change.json["starts_at"].endswith("-05:00")
     assert over_the_change.json["ends_at"].endswith("-06:00")
-    backwards = api("POST", f"/events/{api.event_id}/shifts", json={
-        "name": "x", "starts_at": "2026-07-18T15:00:00", "ends_at": "2026-07-18T09:00:00"})  # fmt: skip
+    backwards = api(
+        "POST",
+        f"/events/{api.event_id}/shifts",
+        json={"name": "x", "starts_at": "2026-07-18T15:00:00", "ends_at": "2026-07-18T09:00:00"},
+    )
     assert backwards.status_code == 400
     names = [s["name"] for s in api("GET", f"/events/{api.event_id}/shifts").json["shifts"]]
     assert names == ["Saturday show", "Night of the change"]
@@ -123,8 +161,12 @@ def test_threats_of_an_event_as_geojson_with_their_zones(app, api, feed_server):
     api("POST", f"/events/{api.event_id}/zones", json=zone(SQUARE, name="North Avenue Beach"))
     app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("API-1"))
-    feed = api("POST", "/feeds", role="admin", json={
-        "kind": "cap", "url": f"https://{HOST}/cap/now.xml", "event_id": api.event_id}).json  # fmt: skip
+    feed = api(
+        "POST",
+        "/feeds",
+        role="admin",
+        json={"kind": "cap", "url": f"https://{HOST}/cap/now.xml", "event_id": api.event_id},
+    ).json
     polled = api("POST", f"/feeds/{feed['id']}/poll", role="commander").json
     assert polled["ok"] and polled["feed"]["healthy"]
     collection = api("GET", f"/events/{api.event_id}/threats").json
