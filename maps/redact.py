@@ -32,7 +32,7 @@ def _only(data: dict, allowed: frozenset[str]) -> dict:
 
 def threat_for_partner(feature: dict) -> dict:
     properties = _only(feature.get("properties", {}), THREAT_FIELDS)
-    if feature["properties"].get("category") == "watchlist":
+    if "watchlist" in (feature["properties"].get("category") or "").split(","):
         properties.pop("kind", None)
     return {**feature, "properties": properties}
 

@@ -39,17 +39,17 @@ def polygon_from_geojson(geometry: dict, label: str = "zone") -> BaseGeometry:
     if geom.is_empty:
         raise ZoneError(f"{label}: the polygon is empty")
     if not geom.is_valid:
-        geom = _polygonal(shapely.make_valid(geom))
+        geom = _polygonal(shapely.make_valid(geom), label)
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ZoneError(f"{label}: coordinates are not longitude/latitude (EPSG:4326)")
     return geom
 
 
-def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+def _polygonal(geom: BaseGeometry, label: str) -> BaseGeometry:
     parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon)]
     if not parts:
-        raise ZoneError("the polygon collapses to nothing when repaired")
+        raise ZoneError(f"{label}: the polygon has no area, even when repaired")
     return shapely.union_all(parts)
 
 
