@@ -23,7 +23,7 @@ from extensions import db, new_scheduler, socketio
 from maps import sockets
 from migrate import upgrade_database
 from storage import tune_sqlite, utcnow
-from validation import InputError
+from validation import InputError, NotFound
 
 log = logging.getLogger("eventwatch")
 
@@ -74,10 +74,24 @@ def _register_blueprints(app: Flask) -> None:
     from demo.feed import bp as demo_bp
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
+    from planner.api_staffing import bp as staffing_api
+    from planner.forms import bp as plan_forms
+    from planner.forms import roster_bp
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
 
-    for bp in (accounts_bp, planner_bp, maps_bp, planner_api, threats_api, demo_bp):
+    blueprints = (
+        accounts_bp,
+        planner_bp,
+        plan_forms,
+        roster_bp,
+        maps_bp,
+        planner_api,
+        staffing_api,
+        threats_api,
+        demo_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 
@@ -89,6 +103,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(InputError)
     def invalid(exc: InputError):
         return _error(400, "invalid", str(exc), {"field": exc.field} if exc.field else None)
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        if request.path.startswith("/api/"):
+            return _error(404, "not_found", str(exc))
+        return str(exc), 404
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError):

@@ -15,6 +15,10 @@ class InputError(ValueError):
         self.field = field
 
 
+class NotFound(LookupError):
+    """What was asked for does not exist (answered with 404)."""
+
+
 def require(data: dict, field: str) -> object:
     if not isinstance(data, dict):
         raise InputError("expected a JSON object")

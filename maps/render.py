@@ -31,16 +31,28 @@ class MapParts:
     header: str
     html: str
     script: str
+    zones_layer: str = ""
+
+
+COVERAGE_COLOURS = {
+    "covered": "#2ca02c",
+    "short": "#ff9f1a",
+    "critical": "#d62728",
+    "none": "#9aa5b1",
+}
 
 
 def zone_style(feature: dict) -> dict:
-    colour = ZONE_COLOURS.get(feature["properties"].get("kind"), "#333333")
-    background = feature["properties"].get("kind") in DRAW_ORDER
+    """Outline by kind; filled by staffing coverage when the map shows it."""
+    props = feature["properties"]
+    colour = ZONE_COLOURS.get(props.get("kind"), "#333333")
+    background = props.get("kind") in DRAW_ORDER
+    fill = COVERAGE_COLOURS.get(props.get("coverage"), colour)
     return {
         "color": colour,
         "weight": 1 if background else 2,
-        "fillColor": colour,
-        "fillOpacity": 0.06 if background else 0.25,
+        "fillColor": fill,
+        "fillOpacity": 0.06 if background else (0.45 if "coverage" in props else 0.25),
         "dashArray": "6 4" if background else None,
     }
 
@@ -82,18 +94,26 @@ def event_map(
         (_escaped(f) for f in zones["features"]),
         key=lambda f: DRAW_ORDER.get(f["properties"].get("kind"), 9),
     )
-    if features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name="Zones",
-            style_function=zone_style,
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "kind", "area_m2", "capacity"],
-                aliases=["Zone", "Kind", "Area (m²)", "Capacity"],
-                localize=True,
-            ),
-        ).add_to(m)
-        m.fit_bounds(_bounds(features))
+    fields = [
+        ("name", "Zone"),
+        ("kind", "Kind"),
+        ("area_m2", "Area (m²)"),
+        ("capacity", "Capacity"),
+    ]
+    if features and "staffing" in features[0]["properties"]:
+        fields.append(("staffing", "Staffing"))
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Zones",
+        style_function=zone_style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=[f for f, _ in fields], aliases=[a for _, a in fields], localize=True
+        )
+        if features
+        else None,
+    ).add_to(m)
+    m.zones_layer = layer.get_name()
+    m.fit_bounds(_bounds(features))
     return m
 
 
@@ -128,4 +148,5 @@ def map_parts(m: folium.Map) -> MapParts:
         header=root.header.render(),
         html=root.html.render(),
         script=root.script.render(),
+        zones_layer=getattr(m, "zones_layer", ""),
     )

@@ -1,11 +1,11 @@
-"""Events, their zones and their operational periods (shifts)."""
+"""Events, zones, operational periods (shifts), staffing requirements, people, assignments."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage import Base, Geometry, UTCDateTime, utcnow
@@ -20,6 +20,9 @@ class Event(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expected_attendance: Mapped[int | None]
+    # Hard staffing rules for everyone assigned to this event.
+    min_rest_hours: Mapped[float] = mapped_column(default=8.0)
+    max_hours_per_day: Mapped[float] = mapped_column(default=12.0)
     # The last live delta's sequence number, bumped in the same transaction as the delta.
     live_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -66,3 +69,59 @@ class Shift(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="shifts")
+
+
+class Requirement(Base):
+    """How many people of one role a zone needs during one shift."""
+
+    __tablename__ = "requirements"
+    __table_args__ = (UniqueConstraint("zone_id", "shift_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"))
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(64))
+    required: Mapped[int]
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Person(Base):
+    """Someone who can be assigned: a member of an agency, maybe of a unit in it."""
+
+    __tablename__ = "personnel"
+    __table_args__ = (UniqueConstraint("agency_id", "badge"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"))
+    badge: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Assignment(Base):
+    """A person posted to a zone for a shift, in one role."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("person_id", "shift_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("personnel.id", ondelete="CASCADE"))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"))
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()

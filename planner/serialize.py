@@ -22,6 +22,8 @@ def event_json(event: Event) -> dict:
         "starts_at": _iso(event.starts_at, event.timezone),
         "ends_at": _iso(event.ends_at, event.timezone),
         "expected_attendance": event.expected_attendance,
+        "min_rest_hours": event.min_rest_hours,
+        "max_hours_per_day": event.max_hours_per_day,
     }
 
 

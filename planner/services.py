@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
+from planner.importing import read_zones
 from planner.models import Event, Shift, Zone
-from planner.zones import ZONE_KINDS, ZoneError, checked_area, polygon_from_geojson
+from planner.zones import (
+    STANDING_DENSITY,
+    ZONE_KINDS,
+    ZoneError,
+    checked_area,
+    polygon_from_geojson,
+)
 from validation import InputError, aware_datetime, optional_number, text, timezone
+
+DENSITY_KINDS = ("crowd", "vip")
 
 
 def create_event(session: Session, data: dict) -> Event:
@@ -28,27 +39,61 @@ def create_event(session: Session, data: dict) -> Event:
     return event
 
 
+EVENT_FIELDS = (
+    "name", "timezone", "starts_at", "ends_at", "expected_attendance",
+    "min_rest_hours", "max_hours_per_day",
+)  # fmt: skip
+
+
+def update_event(session: Session, event: Event, changes: dict) -> Event:
+    """Change an event's fields; the result is checked as a whole before it is kept."""
+    if not isinstance(changes, dict) or not changes:
+        raise InputError("send the fields to change")
+    unknown = set(changes) - set(EVENT_FIELDS)
+    if unknown:
+        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+    tz = timezone(changes) if "timezone" in changes else event.timezone
+    starts = aware_datetime(changes, "starts_at", tz) if "starts_at" in changes else event.starts_at
+    ends = aware_datetime(changes, "ends_at", tz) if "ends_at" in changes else event.ends_at
+    if ends <= starts:
+        raise InputError("ends_at must be after starts_at", "ends_at")
+    rest = _hours(changes, "min_rest_hours", event.min_rest_hours, 0, 48)
+    day = _hours(changes, "max_hours_per_day", event.max_hours_per_day, 1, 24)
+    event.timezone, event.starts_at, event.ends_at = tz, starts, ends
+    event.min_rest_hours, event.max_hours_per_day = rest, day
+    if "name" in changes:
+        event.name = text(changes, "name")
+    if "expected_attendance" in changes:
+        number = optional_number(changes, "expected_attendance")
+        event.expected_attendance = None if number is None else int(number)
+    session.flush()
+    return event
+
+
+def _hours(changes: dict, field: str, current: float, low: float, high: float) -> float:
+    if field not in changes:
+        return current
+    value = optional_number(changes, field, minimum=low)
+    if value is None or value > high:
+        raise InputError(f"{field} must be between {low:g} and {high:g} hours", field)
+    return float(value)
+
+
 def create_zone(session: Session, event: Event, feature: dict) -> Zone:
     """A zone from a GeoJSON Feature whose properties hold name, kind and density."""
     if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
         raise InputError("a zone is a GeoJSON Feature with properties")
     props = feature["properties"]
     name = text(props, "name")
-    kind = text(props, "kind", max_len=32)
-    if kind not in ZONE_KINDS:
-        raise InputError(f"kind must be one of {', '.join(ZONE_KINDS)}, not {kind!r}", "kind")
-    try:
-        geometry = polygon_from_geojson(feature.get("geometry"), f"zone {name!r}")
-        area = checked_area(geometry, f"zone {name!r}")
-    except ZoneError as exc:
-        raise InputError(str(exc), "geometry") from exc
+    kind = _kind(props)
+    geometry, area = _shape(feature.get("geometry"), name)
     zone = Zone(
         event=event,
         name=name,
         kind=kind,
         geometry=geometry,
         area_m2=area,
-        density=optional_number(props, "density"),
+        density=_density(props, kind),
         notes=text(props, "notes", required=False, max_len=2000),
     )
     session.add(zone)
@@ -65,3 +110,70 @@ def create_shift(session: Session, event: Event, data: dict) -> Shift:
     session.add(shift)
     session.flush()
     return shift
+
+
+def update_zone(session: Session, zone: Zone, changes: dict) -> Zone:
+    """Change a zone's name, kind, density, notes or geometry; the area follows the shape."""
+    if not isinstance(changes, dict) or not changes:
+        raise InputError("send the fields to change")
+    unknown = set(changes) - {"name", "kind", "density", "notes", "geometry", "properties"}
+    if unknown:
+        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+    fields = {**changes.get("properties", {}), **changes}
+    if "name" in fields:
+        zone.name = text(fields, "name")
+    if "kind" in fields:
+        zone.kind = _kind(fields)
+    if "density" in fields:
+        zone.density = optional_number(fields, "density")
+    if "notes" in fields:
+        zone.notes = text(fields, "notes", required=False, max_len=2000)
+    if "geometry" in fields:
+        zone.geometry, zone.area_m2 = _shape(fields["geometry"], zone.name)
+    session.flush()
+    return zone
+
+
+def _density(props: dict, kind: str) -> float | None:
+    """The planned density; standing crowds default to 2 persons/m², others to none."""
+    if "density" in props:
+        return optional_number(props, "density")
+    return STANDING_DENSITY if kind in DENSITY_KINDS else None
+
+
+def _kind(fields: dict) -> str:
+    kind = text(fields, "kind", max_len=32)
+    if kind not in ZONE_KINDS:
+        raise InputError(f"kind must be one of {', '.join(ZONE_KINDS)}, not {kind!r}", "kind")
+    return kind
+
+
+def _shape(geometry, name: str):
+    try:
+        shape = polygon_from_geojson(geometry, f"zone {name!r}")
+        return shape, checked_area(shape, f"zone {name!r}")
+    except ZoneError as exc:
+        raise InputError(str(exc), "geometry") from exc
+
+
+@dataclass(frozen=True)
+class ZoneImport:
+    zones: list[Zone]
+    warnings: list[str]
+    source_crs: str
+
+
+def import_zones(session: Session, event: Event, data: bytes, filename: str) -> ZoneImport:
+    """Zones from a file; any refused feature refuses the whole file, so nothing is half-done."""
+    try:
+        report = read_zones(data, filename)
+    except ZoneError as exc:
+        raise InputError(str(exc), "file") from exc
+    zones = [
+        Zone(event=event, name=z.name, kind=z.kind, geometry=z.geometry, area_m2=z.area_m2,
+             density=z.density, notes=z.notes)
+        for z in report.zones
+    ]  # fmt: skip
+    session.add_all(zones)
+    session.flush()
+    return ZoneImport(zones, report.warnings, report.source_crs)

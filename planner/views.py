@@ -1,14 +1,23 @@
-"""Planner pages: the list of events and one event's zones and shifts."""
+"""Planner pages: events, one event's plan (map, zones, requirements, people, gaps), rosters."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from sqlalchemy import select
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from accounts.models import AuditEntry
 
 from extensions import db
-from planner.models import Event
+from maps.render import event_map, map_parts
+from maps.views import basemap
+from planner import deployment, gaps
+from planner.models import Assignment, Event, Person, Zone
+from planner.serialize import zone_feature
+from planner.zones import ZONE_KINDS, overlaps
+from threats.serialize import feature_collection
 
 bp = Blueprint("planner", __name__)
+COMMON_ROLES = ("crowd_manager", "patrol_officer", "sergeant", "emt")
 
 
 @bp.get("/")
@@ -17,7 +26,117 @@ def events():
     return render_template("planner/events.html", events=rows)
 
 
+def get_event(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
-    row = db.session.get(Event, event_id) or abort(404)
-    return render_template("planner/event.html", event=row)
+    row = get_event(event_id)
+    shift = _selected_shift(row)
+    zones = db.session.scalars(select(Zone).where(Zone.event_id == event_id).order_by(Zone.id))
+    zones = zones.all()
+    rows = deployment.gap_rows(db.session, row, shift_id=shift.id) if shift else []
+    coverage = gaps.zone_coverage(rows)
+    suggested = _suggested(row, shift) if shift and request.args.get("suggest") else {}
+    return render_template(
+        "planner/event.html",
+        event=row,
+        shift=shift,
+        zones=zones,
+        zone_names={z.id: z.name for z in zones},
+        kinds=ZONE_KINDS,
+        map=_plan_map(zones, coverage),
+        coverage=coverage,
+        gaps=rows,
+        roles=_roles(rows, suggested),
+        required={(g.zone_id, g.role): g.required for g in rows},
+        suggested=suggested,
+        overlaps=_overlaps(zones),
+        assignments=_assignments(event_id, shift.id) if shift else [],
+        people=db.session.scalars(
+            select(Person).where(Person.active.is_(True)).order_by(Person.name)
+        ).all(),
+    )
+
+
+def _selected_shift(event: Event):
+    wanted = request.args.get("shift", type=int)
+    for shift in event.shifts:
+        if shift.id == wanted:
+            return shift
+    return event.shifts[0] if event.shifts else None
+
+
+def _suggested(event: Event, shift) -> dict[tuple[int, str], int]:
+    return {
+        (s["zone_id"], s["role"]): s["required"]
+        for s in deployment.suggest(db.session, event, [shift.id])
+    }
+
+
+def _roles(rows, suggested) -> list[str]:
+    found = {g.role for g in rows} | {role for _, role in suggested}
+    return list(COMMON_ROLES) + sorted(found - set(COMMON_ROLES))
+
+
+def _plan_map(zones: list[Zone], coverage: dict):
+    features = []
+    for zone in zones:
+        feature = zone_feature(zone)
+        cov = coverage.get(zone.id)
+        feature["properties"]["coverage"] = cov.status if cov else "none"
+        feature["properties"]["staffing"] = f"{cov.assigned} of {cov.required}" if cov else "—"
+        features.append(feature)
+    m = event_map(
+        feature_collection(features),
+        static_url=url_for("static", filename=""),
+        tiles_url=current_app.config["MAP_TILES_URL"],
+        attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        basemap=basemap(current_app.config["MAP_BASEMAP"]),
+    )
+    return map_parts(m)
+
+
+def _overlaps(zones: list[Zone]) -> list[tuple[Zone, Zone, float]]:
+    by_id = {z.id: z for z in zones}
+    return [
+        (by_id[o.a], by_id[o.b], o.area_m2) for o in overlaps([(z.id, z.geometry) for z in zones])
+    ]
+
+
+def _assignments(event_id: int, shift_id: int) -> list[Assignment]:
+    return db.session.scalars(
+        select(Assignment)
+        .where(Assignment.event_id == event_id, Assignment.shift_id == shift_id)
+        .order_by(Assignment.zone_id, Assignment.role)
+    ).all()
+
+
+@bp.get("/personnel")
+def personnel():
+    return personnel_page()
+
+
+def personnel_page(report=None):
+    rows = db.session.scalars(select(Person).order_by(Person.name)).all()
+    return render_template("planner/personnel.html", people=rows, report=report)
+
+
+@bp.get("/events/<int:event_id>/changes")
+def audit(event_id: int):
+    """Who changed what in this event's plan: the audit log, newest first."""
+    event = get_event(event_id)
+    prefix = f"/events/{event_id}"
+    rows = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            or_(
+                AuditEntry.path.like(f"%{prefix}/%"),
+                AuditEntry.path.endswith(prefix),
+            )
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(500)
+    ).all()
+    return render_template("planner/changes.html", event=event, entries=rows)

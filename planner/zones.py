@@ -1,8 +1,9 @@
-"""Zone geometry rules: kinds, validation, areas in metres and holding capacity."""
+"""Zone geometry rules: kinds, validation, areas in metres, overlaps and holding capacity."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import shapely
@@ -73,3 +74,34 @@ def holding_capacity(area_m2: float, density: float | None) -> int | None:
     if density is None:
         return None
     return int(area_m2 * density)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two zones whose interiors share ground: ids a < b and the shared area in m²."""
+
+    a: int
+    b: int
+    area_m2: float
+
+
+def overlaps(zones: Sequence[tuple[int, BaseGeometry]], min_area_m2: float = 1.0) -> list[Overlap]:
+    """Pairs of zones sharing at least min_area_m2 of ground, measured in their UTM zone.
+
+    Zones that only touch along an edge or at a corner share no area and are not listed.
+    """
+    if len(zones) < 2:
+        return []
+    ids = [zone_id for zone_id, _ in zones]
+    series = gpd.GeoSeries([geometry for _, geometry in zones], crs="EPSG:4326")
+    metric = series.to_crs(series.estimate_utm_crs()).to_numpy()
+    left, right = shapely.STRtree(metric).query(metric, predicate="intersects")
+    pair = left < right
+    left, right = left[pair], right[pair]
+    shared = shapely.area(shapely.intersection(metric[left], metric[right]))
+    found = [
+        Overlap(*sorted((ids[i], ids[j])), area_m2=float(area))
+        for i, j, area in zip(left, right, shared, strict=True)
+        if area > 0 and area >= min_area_m2
+    ]
+    return sorted(found, key=lambda overlap: (overlap.a, overlap.b))

@@ -14,13 +14,17 @@ PUBLIC = {"accounts.login", "static", "healthz"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _fill(match: re.Match) -> str:
+    converter = match.group(1) or ""
+    if converter.startswith("any("):
+        return converter[4:].split(",")[0].strip(" )'\"")
+    return "x" if converter == "path" else "1"
+
+
 def every_route(app):
     """(method, url, endpoint) for every rule, with placeholders filled in."""
     for rule in app.url_map.iter_rules():
-        url = re.sub(
-            r"<(?:[^:>]+:)?([^>]+)>", lambda m: "x" if "path" in m.group(0) else "1", rule.rule
-        )
-        url = re.sub(r"<[^>]+>", "1", url)
+        url = re.sub(r"<(?:([^:>]+(?:\([^)]*\))?):)?[^>]+>", _fill, rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, url, rule.endpoint
 

@@ -1,0 +1,212 @@
+"""JSON API for requirements, personnel, assignments, gaps and ICS exports (/api/v1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, g, render_template, request
+from sqlalchemy import select
+
+from accounts.auth import roles_required
+from extensions import db
+from planner import deployment, exports, people
+from planner.api import created, get_event
+from planner.models import Assignment, Person, Requirement
+from planner.roster import RosterError
+from storage import utcnow
+from validation import InputError, aware_datetime
+
+bp = Blueprint("staffing_api", __name__, url_prefix="/api/v1")
+
+
+def _body() -> object:
+    return request.get_json(silent=True)
+
+
+def _saved(body: dict, target: str, status: int = 200):
+    g.audit_target, g.audit_after = target, body
+    db.session.commit()
+    return body, status
+
+
+@bp.get("/events/<int:event_id>/requirements")
+def list_requirements(event_id: int):
+    get_event(event_id)
+    rows = db.session.scalars(
+        select(Requirement).where(Requirement.event_id == event_id).order_by(Requirement.id)
+    )
+    return {"requirements": [_requirement_json(r) for r in rows]}
+
+
+def _requirement_json(r: Requirement) -> dict:
+    return {
+        "id": r.id,
+        "zone_id": r.zone_id,
+        "shift_id": r.shift_id,
+        "role": r.role,
+        "required": r.required,
+    }
+
+
+@bp.route("/events/<int:event_id>/requirements", methods=["POST", "PUT"])
+@roles_required("planner")
+def save_requirements(event_id: int):
+    """POST adds or changes the listed counts; PUT replaces the event's whole set."""
+    body = _body()
+    items = body.get("requirements") if isinstance(body, dict) else body
+    count = deployment.set_requirements(
+        db.session, get_event(event_id), items, replace=request.method == "PUT"
+    )
+    return _saved({"saved": count}, f"event:{event_id}:requirements")
+
+
+@bp.get("/events/<int:event_id>/requirements/suggest")
+def suggest_requirements(event_id: int):
+    """Proposed counts, not saved: the planner accepts or changes them, then POSTs them."""
+    shift = request.args.get("shift", type=int)
+    proposals = deployment.suggest(db.session, get_event(event_id), [shift] if shift else None)
+    return {"requirements": proposals}
+
+
+@bp.get("/personnel")
+def list_personnel():
+    rows = db.session.scalars(select(Person).order_by(Person.name))
+    return {"personnel": [people.person_json(p) for p in rows]}
+
+
+@bp.post("/personnel")
+@roles_required("planner")
+def create_person():
+    person = people.create_person(db.session, _body() or {})
+    return created(people.person_json(person), f"person:{person.id}")
+
+
+@bp.post("/personnel/import")
+@roles_required("planner")
+def import_personnel():
+    upload = request.files.get("file")
+    if upload is None:
+        raise InputError("send the roster as a multipart file in the field 'file'", "file")
+    try:
+        report = people.import_roster(db.session, upload.read())
+    except RosterError as exc:
+        raise InputError(str(exc), "file") from exc
+    return _saved(report.as_json(), "personnel:import")
+
+
+@bp.get("/events/<int:event_id>/assignments")
+def list_assignments(event_id: int):
+    get_event(event_id)
+    query = select(Assignment).where(Assignment.event_id == event_id).order_by(Assignment.id)
+    shift = request.args.get("shift", type=int)
+    if shift:
+        query = query.where(Assignment.shift_id == shift)
+    return {"assignments": [_assignment_json(a) for a in db.session.scalars(query)]}
+
+
+def _assignment_json(a: Assignment) -> dict:
+    return {
+        "id": a.id,
+        "person_id": a.person_id,
+        "person": a.person.name,
+        "agency": a.person.agency.name,
+        "zone_id": a.zone_id,
+        "shift_id": a.shift_id,
+        "role": a.role,
+    }
+
+
+@bp.post("/events/<int:event_id>/assignments")
+@roles_required("planner")
+def create_assignments(event_id: int):
+    """One assignment (an object) or many (a list); one broken rule refuses them all."""
+    body = _body()
+    many = isinstance(body, list)
+    rows = deployment.assign_people(db.session, get_event(event_id), body if many else [body])
+    out = [_assignment_json(r) for r in rows]
+    return created({"assignments": out} if many else out[0], f"event:{event_id}:assignments")
+
+
+@bp.delete("/events/<int:event_id>/assignments")
+@roles_required("planner")
+def delete_assignments(event_id: int):
+    body = _body()
+    removed = deployment.unassign(
+        db.session, get_event(event_id), body.get("ids") if isinstance(body, dict) else None
+    )
+    return _saved({"removed": removed}, f"event:{event_id}:assignments")
+
+
+@bp.post("/events/<int:event_id>/assignments/auto")
+@roles_required("planner")
+def auto_assign(event_id: int):
+    """Propose a plan with the solver; it is stored unless {"apply": false}."""
+    body = _body() if isinstance(_body(), dict) else {}
+    apply = body.get("apply", True) is not False
+    plan = deployment.auto_assign(db.session, get_event(event_id), apply=apply)
+    result = {
+        "applied": apply,
+        "method": plan.method,
+        "optimal": plan.optimal,
+        "required": plan.required,
+        "filled": plan.filled,
+        "bound": plan.bound,
+        "seconds": round(plan.seconds, 3),
+        "assignments": [vars(a) for a in plan.assignments],
+        "unfilled": [
+            {**vars(u.need), "missing": u.missing, "reason": u.reason} for u in plan.unfilled
+        ],
+    }
+    if not apply:
+        db.session.rollback()
+        return result
+    return _saved(result, f"event:{event_id}:assignments:auto")
+
+
+@bp.get("/events/<int:event_id>/gaps")
+def list_gaps(event_id: int):
+    """Required vs assigned per zone, shift and role; `?shift=` one shift, `?at=` an instant."""
+    event = get_event(event_id)
+    at = _instant(request.args.get("at"), event.timezone)
+    rows = deployment.gap_rows(
+        db.session, event, shift_id=request.args.get("shift", type=int), at=at
+    )
+    return {"at": at.isoformat() if at else None, "gaps": [_gap_json(r) for r in rows]}
+
+
+def _gap_json(row) -> dict:
+    return {
+        "zone_id": row.zone_id,
+        "shift_id": None if row.shift_id < 0 else row.shift_id,
+        "role": row.role,
+        "required": row.required,
+        "assigned": row.assigned,
+        "on_duty": None,
+        "short": row.short,
+        "surplus": row.surplus,
+    }
+
+
+def _instant(value: str | None, tz: str) -> datetime | None:
+    return aware_datetime({"at": value}, "at", tz) if value else None
+
+
+@bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>")
+@bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>.<any(csv, html):fmt>")
+def export(event_id: int, form: str, fmt: str = "html"):
+    """ICS 204 / 215 for one operational period (`?shift=`), as CSV or printable HTML."""
+    event = get_event(event_id)
+    shift_id = request.args.get("shift", type=int)
+    if shift_id is None:
+        raise InputError("choose the operational period with ?shift=<id>", "shift")
+    data = exports.form_data(db.session, event, shift_id, form)
+    if fmt == "csv":
+        name = f"{form}-event{event_id}-shift{shift_id}.csv"
+        return Response(
+            data["csv"],
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    now = utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%d %b %Y %H:%M %Z")
+    return render_template(f"planner/{form}.html", event=event, form_name=form, now=now, **data)

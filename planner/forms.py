@@ -1,0 +1,155 @@
+"""Planner page forms: each calls the same service as the API, then says what happened."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from accounts.auth import roles_required
+from extensions import db
+from maps.live import publish
+from planner import deployment, people, services
+from planner.roster import RosterError
+from planner.serialize import zone_feature
+from planner.views import get_event, personnel_page
+from validation import InputError
+
+bp = Blueprint("plan_forms", __name__, url_prefix="/events/<int:event_id>/plan")
+
+
+def _back(event_id: int, anchor: str = ""):
+    shift = request.form.get("shift_id", type=int)
+    target = url_for("planner.event", event_id=event_id, shift=shift)
+    return redirect(f"{target}#{anchor}" if anchor else target)
+
+
+def _refused(exc: Exception, event_id: int, anchor: str):
+    db.session.rollback()
+    flash(f"Nothing was saved: {exc}", "error")
+    return _back(event_id, anchor)
+
+
+@bp.post("/requirements")
+@roles_required("planner")
+def requirements(event_id: int):
+    event = get_event(event_id)
+    shift_id = request.form.get("shift_id", type=int)
+    items = []
+    for key, value in request.form.items():
+        if key.startswith("req:") and value.strip() != "":
+            _, zone_id, role = key.split(":", 2)
+            number = int(value) if value.strip().isdigit() else -1
+            items.append({"zone_id": int(zone_id), "shift_id": shift_id, "role": role,
+                          "required": number})  # fmt: skip
+    try:
+        count = deployment.set_requirements(db.session, event, items, replace=False)
+    except InputError as exc:
+        return _refused(exc, event_id, "requirements")
+    db.session.commit()
+    flash(f"Saved {count} required head counts.", "info")
+    return _back(event_id, "requirements")
+
+
+@bp.post("/assign")
+@roles_required("planner")
+def assign(event_id: int):
+    event = get_event(event_id)
+    form = request.form
+    items = [
+        {"person_id": int(p), "zone_id": form.get("zone_id", type=int),
+         "shift_id": form.get("shift_id", type=int), "role": form.get("role", "")}
+        for p in form.getlist("person_id") if p.isdigit()
+    ]  # fmt: skip
+    try:
+        rows = deployment.assign_people(db.session, event, items)
+    except InputError as exc:
+        return _refused(exc, event_id, "assignments")
+    db.session.commit()
+    flash(f"Assigned {len(rows)} {'person' if len(rows) == 1 else 'people'}.", "info")
+    return _back(event_id, "assignments")
+
+
+@bp.post("/unassign")
+@roles_required("planner")
+def unassign(event_id: int):
+    ids = [int(i) for i in request.form.getlist("assignment_id") if i.isdigit()]
+    removed = deployment.unassign(db.session, get_event(event_id), ids)
+    db.session.commit()
+    flash(f"Removed {removed} assignments.", "info")
+    return _back(event_id, "assignments")
+
+
+@bp.post("/auto")
+@roles_required("planner")
+def auto(event_id: int):
+    plan = deployment.auto_assign(db.session, get_event(event_id), apply=True)
+    db.session.commit()
+    proof = "proven optimal" if plan.optimal else f"best found, bound {plan.bound}"
+    flash(
+        f"Auto-assign ({plan.method}, {plan.seconds:.1f} s, {proof}): {len(plan.assignments)} "
+        f"new assignments; {plan.filled} of {plan.required} required places filled.",
+        "info",
+    )
+    for u in plan.unfilled[:20]:
+        flash(f"Unfilled: {u.missing} × {u.need.role} in zone {u.need.zone_id} "
+              f"(shift {u.need.shift_id}): {u.reason}", "warning")  # fmt: skip
+    if len(plan.unfilled) > 20:
+        flash(
+            f"… and {len(plan.unfilled) - 20} more unfilled needs (see the gaps table).", "warning"
+        )
+    return _back(event_id, "gaps")
+
+
+@bp.post("/zones/import")
+@roles_required("planner")
+def import_zones(event_id: int):
+    event = get_event(event_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Choose a file to import.", "error")
+        return _back(event_id, "zones")
+    try:
+        result = services.import_zones(db.session, event, upload.read(), upload.filename)
+    except InputError as exc:
+        return _refused(exc, event_id, "zones")
+    for zone in result.zones:
+        publish(db.session, event_id, "zone_changed", zone_feature(zone))
+    db.session.commit()
+    flash(f"Imported {len(result.zones)} zones from {result.source_crs}.", "info")
+    for warning in result.warnings:
+        flash(warning, "warning")
+    return _back(event_id, "zones")
+
+
+@bp.post("/rules")
+@roles_required("planner")
+def rules(event_id: int):
+    event = get_event(event_id)
+    try:
+        services.update_event(db.session, event, {
+            "min_rest_hours": request.form.get("min_rest_hours", type=float),
+            "max_hours_per_day": request.form.get("max_hours_per_day", type=float)})  # fmt: skip
+    except InputError as exc:
+        return _refused(exc, event_id, "rules")
+    db.session.commit()
+    flash("Staffing rules saved.", "info")
+    return _back(event_id, "rules")
+
+
+roster_bp = Blueprint("roster_forms", __name__)
+
+
+@roster_bp.post("/personnel/import")
+@roles_required("planner")
+def import_roster():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Choose a CSV file to import.", "error")
+        return redirect(url_for("planner.personnel"))
+    try:
+        report = people.import_roster(db.session, upload.read())
+    except RosterError as exc:
+        db.session.rollback()
+        flash(f"Nothing was imported: {exc}", "error")
+        return redirect(url_for("planner.personnel"))
+    db.session.commit()
+    return personnel_page(report)

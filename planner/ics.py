@@ -1,0 +1,148 @@
+"""ICS 204 (assignment list per division and period) and ICS 215 (Required / Have / Need)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from planner.gaps import Gap
+
+# Who leads a division when the plan names no one: the most senior role present.
+LEADER_ROLES = ("commander", "lieutenant", "sergeant", "supervisor", "team_leader")
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    agency: str
+    unit: str
+    role: str
+    contact: str
+
+
+@dataclass
+class Assignment204:
+    """One ICS 204: a division (zone) in one operational period."""
+
+    division: str
+    kind: str
+    period: str
+    instructions: str
+    resources: list[Resource] = field(default_factory=list)
+    required: int = 0
+
+    @property
+    def leader(self) -> Resource | None:
+        for role in LEADER_ROLES:
+            for r in self.resources:
+                if r.role == role:
+                    return r
+        return None
+
+
+def ics204(
+    zones: Iterable[tuple[int, str, str, str]],
+    resources: Mapping[int, list[Resource]],
+    required: Mapping[int, int],
+    period: str,
+) -> list[Assignment204]:
+    """One form per zone that has people or needs them; zones are (id, name, kind, notes)."""
+    forms = []
+    for zone_id, name, kind, notes in zones:
+        people = sorted(resources.get(zone_id, []), key=lambda r: (r.role, r.agency, r.name))
+        if people or required.get(zone_id):
+            forms.append(Assignment204(name, kind, period, notes, people, required.get(zone_id, 0)))
+    return forms
+
+
+def _cell(value: object) -> object:
+    """A spreadsheet must not run a name as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def ics204_csv(forms: Iterable[Assignment204]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "division",
+            "operational_period",
+            "leader",
+            "role",
+            "name",
+            "agency",
+            "unit",
+            "contact",
+            "work_assignment",
+        ]
+    )
+    for form in forms:
+        leader = form.leader.name if form.leader else ""
+        for r in form.resources:
+            writer.writerow(
+                [
+                    form.division,
+                    form.period,
+                    leader,
+                    r.role,
+                    r.name,
+                    r.agency,
+                    r.unit,
+                    r.contact,
+                    form.instructions,
+                ]
+            )
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Row215:
+    work_assignment: str
+    role: str
+    required: int
+    have: int
+
+    @property
+    def need(self) -> int:
+        return max(self.required - self.have, 0)
+
+
+def ics215(rows: Iterable[Gap], zone_names: Mapping[int, str]) -> list[Row215]:
+    """Required / Have / Need per zone and resource kind, from the gap rows of one period."""
+    summed: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        totals = summed[(zone_names.get(row.zone_id, str(row.zone_id)), row.role)]
+        totals[0] += row.required
+        totals[1] += row.assigned
+    return [Row215(zone, role, req, have) for (zone, role), (req, have) in sorted(summed.items())]
+
+
+@dataclass(frozen=True)
+class Total215:
+    role: str
+    required: int
+    have: int
+    need: int  # the sum of each zone's need: a surplus in one zone fills no gap in another
+
+
+def totals215(rows: Iterable[Row215]) -> list[Total215]:
+    """Per resource kind across every work assignment (the form's bottom line)."""
+    summed: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        t = summed[row.role]
+        t[0], t[1], t[2] = t[0] + row.required, t[1] + row.have, t[2] + row.need
+    return [Total215(role, *t) for role, t in sorted(summed.items())]
+
+
+def ics215_csv(rows: Iterable[Row215]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["work_assignment", "resource", "required", "have", "need"])
+    for row in rows:
+        writer.writerow([_cell(row.work_assignment), row.role, row.required, row.have, row.need])
+    return out.getvalue()

@@ -1,0 +1,350 @@
+"""Zone files from planners: GeoJSON, KML, a zipped Shapefile or a GeoPackage, in any CRS.
+
+Everything is reprojected to EPSG:4326 and invalid polygons are repaired and reported. One
+refused feature refuses the whole file, so a caller stores all of its zones or none.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import ParseError
+
+import defusedxml
+import defusedxml.ElementTree
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from planner.zones import (
+    MAX_ZONE_AREA_M2,
+    STANDING_DENSITY,
+    ZONE_KINDS,
+    ZoneError,
+    areas_m2,
+    checked_area,
+    polygon_from_geojson,
+)
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200
+MAX_FEATURES = 5000
+MAX_ZIP_RATIO = 100  # uncompressed : compressed, checked for members over 1 MB
+MAX_NAME_CHARS = 200  # Zone.name is String(200)
+MAX_NOTES_CHARS = 2000
+
+GEOJSON, KML, SHAPEFILE, GPKG = "GeoJSON", "KML", "zipped Shapefile", "GeoPackage"
+FORMATS = {".geojson": GEOJSON, ".json": GEOJSON, ".kml": KML, ".zip": SHAPEFILE, ".gpkg": GPKG}
+MAGIC = {
+    GEOJSON: (b"{",),
+    KML: (b"<",),
+    SHAPEFILE: (b"PK\x03\x04", b"PK\x05\x06"),  # an archive with members, or an empty one
+    GPKG: (b"SQLite format 3\x00",),
+}
+WHAT_IT_IS_NOT = {GEOJSON: "GeoJSON", KML: "KML", SHAPEFILE: "a zip archive", GPKG: "a GeoPackage"}
+
+NAME_KEYS = ("name", "title", "label")
+KIND_KEYS = ("kind", "type", "zone_kind")
+NOTES_KEYS = ("description", "notes", "descriptio")  # Shapefile field names stop at 10 characters
+KIND_ALIASES = {"viewing": "crowd", "marine": "water"}
+
+
+@dataclass(frozen=True)
+class ImportedZone:
+    """One zone read from a file: a valid (Multi)Polygon in EPSG:4326, 2D, with its area."""
+
+    name: str
+    kind: str
+    density: float | None
+    notes: str
+    geometry: BaseGeometry
+    area_m2: float
+    repaired: bool
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What a file held: its zones, what was repaired or guessed, and the CRS it came in."""
+
+    zones: list[ImportedZone]
+    warnings: list[str]
+    source_crs: str
+
+
+def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> ImportReport:
+    """Every zone in an uploaded file, or a ZoneError naming the file's problem or every refusal."""
+    if default_kind not in ZONE_KINDS:
+        raise ZoneError(f"default kind '{default_kind}' is not one of {', '.join(ZONE_KINDS)}")
+    fmt = _format(data, filename)
+    layers: list[tuple[gpd.GeoDataFrame, str]] = []
+    with tempfile.TemporaryDirectory(prefix="eventwatch-import-") as tmp:
+        for path in _staged(data, fmt, Path(tmp)):
+            layers.extend(_layers(path, fmt, Path(tmp)))
+            if sum(len(frame) for frame, _ in layers) > MAX_FEATURES:
+                raise ZoneError(f"the file has more than {MAX_FEATURES} features")
+    zones, warnings = _zones([frame for frame, _ in layers], default_kind)
+    source_crs = ", ".join(dict.fromkeys(crs for _, crs in layers))
+    return ImportReport(zones=zones, warnings=warnings, source_crs=source_crs)
+
+
+def _format(data: bytes, filename: str) -> str:
+    """The format the extension claims, once the first bytes agree."""
+    if not data:
+        raise ZoneError("file is empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ZoneError(f"over the {MAX_UPLOAD_BYTES // 2**20} MB upload limit")
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    suffix = PurePosixPath(name).suffix.lower()
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        raise ZoneError(
+            f"unsupported file type '{suffix or name}'; "
+            "send GeoJSON, KML, a zipped Shapefile or GeoPackage"
+        )
+    head = data[:4096]
+    if fmt in (GEOJSON, KML):
+        head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not head.startswith(MAGIC[fmt]):
+        raise ZoneError(f"'{name}' is not {WHAT_IT_IS_NOT[fmt]}")
+    return fmt
+
+
+def _staged(data: bytes, fmt: str, tmp: Path) -> list[Path]:
+    """The files GDAL should read, written under tmp."""
+    if fmt == SHAPEFILE:
+        return _unzipped_shapefiles(data, tmp / "unzipped")
+    if fmt == KML:
+        _refuse_unsafe_kml(data)
+    path = tmp / {GEOJSON: "upload.geojson", KML: "upload.kml", GPKG: "upload.gpkg"}[fmt]
+    path.write_bytes(data)
+    return [path]
+
+
+def _refuse_unsafe_kml(data: bytes) -> None:
+    """Refuse DTDs and entities (billion laughs, local files) and network links before GDAL."""
+    try:
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise ZoneError("KML: DTDs and entities are not allowed") from exc
+    except ParseError as exc:
+        raise ZoneError(f"KML: not well-formed XML ({exc})") from exc
+    if any(str(element.tag).endswith("NetworkLink") for element in root.iter()):
+        raise ZoneError("KML: network links are not followed; export the zones themselves")
+
+
+def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
+    """The .shp files of a checked archive, each with the .prj that says where it is."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ZoneError(f"not a readable zip archive ({exc})") from exc
+    with archive:
+        members = _checked_members(archive)
+        try:
+            # zipfile stops at each member's declared size, which the checks have bounded.
+            for member in members:
+                archive.extract(member, folder)
+        except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+            raise ZoneError(f"the archive could not be unpacked ({exc})") from exc
+    # macOS zips carry "__MACOSX/._name.shp" resource forks that are not Shapefiles.
+    shapefiles = [
+        shp
+        for shp in sorted(folder.rglob("*"))
+        if shp.suffix.lower() == ".shp" and not shp.name.startswith("._")
+    ]
+    if not shapefiles:
+        raise ZoneError("the archive holds no Shapefile (.shp)")
+    for shp in shapefiles:
+        if not any(p.stem == shp.stem and p.suffix.lower() == ".prj" for p in shp.parent.iterdir()):
+            where = shp.relative_to(folder)
+            raise ZoneError(
+                f"the Shapefile '{where}' has no .prj: its coordinate system is unknown"
+            )
+    return shapefiles
+
+
+def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The archive's files, after refusing escapes and zip bombs from the directory alone."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ZoneError(f"the archive has more than {MAX_ZIP_MEMBERS} members")
+    for member in members:
+        path = PurePosixPath(member.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or re.match(r"[A-Za-z]:", member.filename):
+            raise ZoneError(f"zip member '{member.filename}' escapes the archive")
+    if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+        raise ZoneError(f"the archive unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB")
+    for member in members:
+        if member.file_size > 2**20 and member.file_size > MAX_ZIP_RATIO * member.compress_size:
+            raise ZoneError(
+                f"zip member '{member.filename}' is compressed more than {MAX_ZIP_RATIO}:1 "
+                "(a zip bomb?)"
+            )
+    return [member for member in members if not member.is_dir()]
+
+
+def _layers(path: Path, fmt: str, tmp: Path) -> Iterator[tuple[gpd.GeoDataFrame, str]]:
+    """Each vector layer of a file (KML folders, GeoPackage tables) in EPSG:4326, with its CRS."""
+    try:
+        names = [str(n) for n, geometry_type in pyogrio.list_layers(path) if geometry_type]
+        for name in names:
+            where = f"layer '{name}': " if fmt == SHAPEFILE or len(names) > 1 else ""
+            if pyogrio.read_info(path, layer=name)["features"] > MAX_FEATURES:
+                raise ZoneError(f"{where}more than {MAX_FEATURES} features")
+            frame = gpd.read_file(path, layer=name, engine="pyogrio")
+            yield _lonlat(frame, fmt, where)
+    except (DataSourceError, DataLayerError) as exc:
+        reason = str(exc).replace(f"{tmp}/", "")
+        raise ZoneError(f"{fmt}: the file could not be read ({reason})") from exc
+
+
+def _lonlat(frame: gpd.GeoDataFrame, fmt: str, where: str) -> tuple[gpd.GeoDataFrame, str]:
+    """The layer in EPSG:4326, and the coordinate system it came in."""
+    crs = frame.crs
+    # GDAL calls every GeoJSON file EPSG:4326 (RFC 7946), whether it says so or not.
+    states_crs = crs is not None and not (fmt == GEOJSON and crs.is_geographic)
+    try:
+        lonlat = frame.set_crs("EPSG:4326") if crs is None else frame.to_crs("EPSG:4326")
+    except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError) as exc:
+        raise ZoneError(f"{where}cannot convert {crs.name} to longitude/latitude ({exc})") from exc
+    minx, miny, maxx, maxy = lonlat.total_bounds
+    nothing_placed = all(math.isnan(v) for v in (minx, miny, maxx, maxy))
+    if not (nothing_placed or (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)):
+        if states_crs:
+            raise ZoneError(f"{where}coordinates do not fit the stated {_crs_label(crs)}")
+        raise ZoneError(
+            f"{where}coordinates are not longitude/latitude "
+            "and the file states no coordinate system"
+        )
+    return lonlat, "EPSG:4326 (assumed: the file states none)" if crs is None else _crs_label(crs)
+
+
+def _crs_label(crs: pyproj.CRS) -> str:
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name
+
+
+def _zones(
+    frames: list[gpd.GeoDataFrame], default_kind: str
+) -> tuple[list[ImportedZone], list[str]]:
+    """Zones from every feature in file order, or one ZoneError listing every refused feature."""
+    warnings: list[str] = []
+    drafts: list[tuple[int, str, ImportedZone]] = []
+    refused: list[tuple[int, str]] = []
+    features = (pair for frame in frames for pair in _features(frame))
+    for number, (properties, geometry) in enumerate(features, start=1):
+        try:
+            drafts.append(_draft(number, properties, geometry, default_kind, warnings))
+        except ZoneError as exc:
+            refused.append((number, str(exc)))
+    zones = _measured(drafts, refused)
+    if refused:
+        count = f"{len(refused)} feature{'s' if len(refused) > 1 else ''}"
+        raise ZoneError(f"{count} refused: " + "; ".join(message for _, message in sorted(refused)))
+    if not zones:
+        raise ZoneError("no zones in the file")
+    return zones, warnings
+
+
+def _features(frame: gpd.GeoDataFrame) -> Iterator[tuple[dict, BaseGeometry | None]]:
+    properties = frame.drop(columns=frame.geometry.name).to_dict("records")
+    yield from zip(properties, frame.geometry, strict=True)
+
+
+def _draft(
+    number: int, properties: dict, geometry: BaseGeometry | None, default_kind: str, warnings: list
+) -> tuple[int, str, ImportedZone]:
+    """A zone before its area is measured, with the label that names it in messages."""
+    fields = _fields(properties)
+    name = (_first(fields, NAME_KEYS) or f"Zone {number}")[:MAX_NAME_CHARS]
+    label = f"feature {number} '{name}'"
+    polygon, repair = _polygon(geometry, label)
+    if repair:
+        warnings.append(f"{label}: {repair} repaired (make_valid)")
+    kind = _kind(_first(fields, KIND_KEYS), default_kind, label, warnings)
+    density = _density(fields.get("density", ""), kind, label, warnings)
+    notes = _first(fields, NOTES_KEYS)[:MAX_NOTES_CHARS]
+    zone = ImportedZone(name, kind, density, notes, polygon, area_m2=0.0, repaired=bool(repair))
+    return number, label, zone
+
+
+def _fields(properties: dict) -> dict[str, str]:
+    """Non-empty attribute values as text, keyed by lower-case field name (first one wins)."""
+    fields: dict[str, str] = {}
+    for key, value in properties.items():
+        if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+            continue
+        text = str(value).strip()
+        if text:
+            fields.setdefault(str(key).lower(), text)
+    return fields
+
+
+def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str:
+    return next((fields[key] for key in keys if key in fields), "")
+
+
+def _polygon(geometry: BaseGeometry | None, label: str) -> tuple[BaseGeometry, str]:
+    """A valid 2D (Multi)Polygon, and what was repaired ("" when nothing was)."""
+    if geometry is None or geometry.is_empty:
+        raise ZoneError(f"{label}: the geometry is empty")
+    flat = shapely.force_2d(geometry)
+    repair = ""
+    if not flat.is_valid:
+        reason = shapely.is_valid_reason(flat)
+        repair = "self-intersecting polygon" if "Self-intersection" in reason else reason
+    return polygon_from_geojson(mapping(flat), label), repair
+
+
+def _kind(given: str, default_kind: str, label: str, warnings: list[str]) -> str:
+    if not given:
+        return default_kind
+    key = re.sub(r"[\s\-]+", "_", given.lower())
+    kind = KIND_ALIASES.get(key, key)
+    if kind in ZONE_KINDS:
+        return kind
+    warnings.append(f"{label}: kind '{given}' not understood; imported as {default_kind}")
+    return default_kind
+
+
+def _density(given: str, kind: str, label: str, warnings: list[str]) -> float | None:
+    """The stated persons per m², else the standing density where a crowd stands."""
+    if given:
+        try:
+            density = float(given)
+        except ValueError:
+            density = math.nan
+        if math.isfinite(density) and density > 0:
+            return density
+        warnings.append(f"{label}: density '{given}' is not a positive number; default used")
+    return STANDING_DENSITY if kind == "crowd" else None
+
+
+def _measured(
+    drafts: list[tuple[int, str, ImportedZone]], refused: list[tuple[int, str]]
+) -> list[ImportedZone]:
+    """The zones with their areas; an implausible one is measured alone and refused by checks."""
+    areas = areas_m2([zone.geometry for _, _, zone in drafts])
+    zones = []
+    for (number, label, zone), area in zip(drafts, areas, strict=True):
+        if not 0 < area <= MAX_ZONE_AREA_M2:
+            try:
+                area = checked_area(zone.geometry, label)
+            except ZoneError as exc:
+                refused.append((number, str(exc)))
+                continue
+        zones.append(replace(zone, area_m2=area))
+    return zones

@@ -1,0 +1,112 @@
+"""Reading a personnel roster CSV: one checked row per person, and why a row is refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+MAX_ROWS = 50_000
+NAME_COLUMNS = ("name", "full_name")
+ROLE_SPLIT = re.compile(r"[;|,]")
+ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+class RosterError(ValueError):
+    """The file as a whole cannot be read (not CSV, no header, too big)."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    name: str
+    agency: str
+    unit: str
+    badge: str | None
+    roles: tuple[str, ...]
+    phone: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    line: int
+    reason: str
+
+
+@dataclass
+class Roster:
+    rows: list[RosterRow] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+
+def normalise_role(text: str) -> str:
+    """'Patrol Officer' and 'patrol-officer' are the same role: patrol_officer."""
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def read_roster(data: bytes) -> Roster:
+    """Rows of a roster CSV (name, agency, unit, roles, badge, phone), each checked."""
+    reader = _reader(data)
+    roster, seen = Roster(), {}
+    for number, record in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            raise RosterError(f"more than {MAX_ROWS} rows; split the file")
+        row_or_reason = _row(
+            number, {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}
+        )
+        if isinstance(row_or_reason, str):
+            roster.refused.append(Refused(number, row_or_reason))
+            continue
+        key = (row_or_reason.agency.lower(), (row_or_reason.badge or row_or_reason.name).lower())
+        if key in seen:
+            roster.refused.append(Refused(number, f"the same person as line {seen[key]}"))
+            continue
+        seen[key] = number
+        roster.rows.append(row_or_reason)
+    return roster
+
+
+def _reader(data: bytes) -> csv.DictReader:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    if not columns & {*NAME_COLUMNS, "first_name"} or "agency" not in columns:
+        raise RosterError(
+            "the header must name the columns name (or first_name, last_name) and agency"
+        )
+    return reader
+
+
+def _row(line: int, record: dict[str, str]) -> RosterRow | str:
+    name = next((record[c] for c in NAME_COLUMNS if record.get(c)), "")
+    if not name:
+        name = " ".join(p for p in (record.get("first_name"), record.get("last_name")) if p)
+    if not name:
+        return "no name"
+    if not record.get("agency"):
+        return "no agency"
+    roles = tuple(
+        dict.fromkeys(
+            normalise_role(r) for r in ROLE_SPLIT.split(record.get("roles", "")) if r.strip()
+        )
+    )
+    bad = [r for r in roles if not ROLE_PATTERN.match(r)]
+    if bad:
+        return f"unreadable role {bad[0]!r}"
+    if not roles:
+        return "no roles (list them in the roles column, separated by ;)"
+    if len(name) > 200 or len(record["agency"]) > 200:
+        return "name or agency longer than 200 characters"
+    return RosterRow(
+        line=line,
+        name=name,
+        agency=record["agency"],
+        unit=record.get("unit", "")[:200],
+        badge=record.get("badge") or record.get("badge_number") or None,
+        roles=roles,
+        phone=record.get("phone", "")[:64],
+    )
