@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from sqlalchemy import or_, select
 
 from accounts.models import AuditEntry
-
 from extensions import db
 from maps.render import event_map, map_parts
 from maps.views import basemap
