@@ -81,8 +81,11 @@ def unassign(event_id: int):
 @bp.post("/auto")
 @roles_required("planner")
 def auto(event_id: int):
-    plan = deployment.auto_assign(db.session, get_event(event_id), apply=True)
+    event = get_event(event_id)
+    plan = deployment.auto_assign(db.session, event, apply=True)
     db.session.commit()
+    zones = {z.id: z.name for z in event.zones}
+    shifts = {s.id: s.name for s in event.shifts}
     proof = "proven optimal" if plan.optimal else f"best found, bound {plan.bound}"
     flash(
         f"Auto-assign ({plan.method}, {plan.seconds:.1f} s, {proof}): {len(plan.assignments)} "
@@ -90,8 +93,8 @@ def auto(event_id: int):
         "info",
     )
     for u in plan.unfilled[:20]:
-        flash(f"Unfilled: {u.missing} × {u.need.role} in zone {u.need.zone_id} "
-              f"(shift {u.need.shift_id}): {u.reason}", "warning")  # fmt: skip
+        flash(f"Unfilled: {u.missing} × {u.need.role} in {zones.get(u.need.zone_id)}, "
+              f"{shifts.get(u.need.shift_id)}: {u.reason}", "warning")  # fmt: skip
     if len(plan.unfilled) > 20:
         flash(
             f"… and {len(plan.unfilled) - 20} more unfilled needs (see the gaps table).", "warning"

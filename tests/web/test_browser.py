@@ -131,21 +131,26 @@ def demo_server(tmp_path):
         server.stop()
 
 
+def first_login(page, server: DemoServer) -> None:
+    """Log in as the admin with the printed one-time password, and choose a new one."""
+    page.goto(server.url + "/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", server.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/account/password")
+    page.fill("input[name=current]", server.password)
+    page.fill("input[name=new]", NEW_PASSWORD)
+    page.fill("input[name=confirm]", NEW_PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(server.url + "/")
+
+
 def test_a_marker_arrives_on_the_open_command_page(chromium, demo_server, tmp_path):
     page = chromium.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
 
-    page.goto(demo_server.url + "/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", demo_server.password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/account/password")
-    page.fill("input[name=current]", demo_server.password)
-    page.fill("input[name=new]", NEW_PASSWORD)
-    page.fill("input[name=confirm]", NEW_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url(demo_server.url + "/")
+    first_login(page, demo_server)
     assert "Chicago Air and Water Show" in page.inner_text("main")
 
     page.click("text=Command view")
@@ -164,3 +169,27 @@ def test_a_marker_arrives_on_the_open_command_page(chromium, demo_server, tmp_pa
 
     hosts = {urlsplit(url).netloc for url in requested if not url.startswith("data:")}
     assert hosts == {f"127.0.0.1:{demo_server.port}"}, hosts
+
+
+def test_a_planner_draws_a_zone_on_the_map_and_it_is_measured(chromium, demo_server):
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    first_login(page, demo_server)
+    page.click("text=Chicago Air and Water Show")
+    rows_before = page.locator("#zones tbody tr").count()
+    page.click(".leaflet-draw-draw-rectangle")
+    box = page.locator(".plan-map .folium-map").bounding_box()
+    x, y = box["x"] + 60, box["y"] + 60  # the map's west, inland of the lakefront zones
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 30, steps=5)
+    page.mouse.up()
+    page.fill("#new-zone-name", "Overflow viewing area")
+    page.select_option("#new-zone-kind", "crowd")
+    with page.expect_navigation():
+        page.click("#new-zone-save")
+    assert page.locator("#zones tbody tr").count() == rows_before + 1
+    row = page.locator("#zones tbody tr", has_text="Overflow viewing area")
+    cells = row.locator("td").all_inner_texts()
+    area = float(cells[2].replace(",", ""))
+    assert area > 1000 and cells[3] == "2.0"  # measured in m², standing density by default
+    assert int(cells[4].replace(",", "")) == pytest.approx(area * 2, abs=2)
