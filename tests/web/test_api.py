@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 
 from tests.factories import db_session, make_event, make_token
@@ -184,3 +186,59 @@ def test_threats_of_an_event_as_geojson_with_their_zones(app, api, feed_server):
     again = api("POST", f"/feeds/{feed['id']}/poll", role="commander").json
     assert again["threats"] == []  # the same alert again is not a second threat
     assert len(api("GET", f"/events/{api.event_id}/threats").json["features"]) == 1
+
+
+def test_zones_import_from_a_geopackage_in_utm_and_a_bad_file_writes_nothing(api, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["Beach North", "Viewing Deck"], "kind": ["crowd", "vip"]},
+        geometry=[box(-87.628, 41.912, -87.626, 41.914), box(-87.627, 41.913, -87.625, 41.915)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32616")
+    path = tmp_path / "zones.gpkg"
+    frame.to_file(path, driver="GPKG")
+    imported = api(
+        "POST", f"/events/{api.event_id}/zones/import",
+        data={"file": (path.open("rb"), "zones.gpkg")}, content_type="multipart/form-data",
+    )  # fmt: skip
+    assert imported.status_code == 201, imported.json
+    assert imported.json["source_crs"] == "EPSG:32616"
+    features = imported.json["zones"]["features"]
+    assert [f["properties"]["name"] for f in features] == ["Beach North", "Viewing Deck"]
+    lon, lat = features[0]["geometry"]["coordinates"][0][0]
+    assert -87.63 < lon < -87.62 and 41.91 < lat < 41.92  # back in longitude/latitude
+    overlap = api("GET", f"/events/{api.event_id}/zones/overlaps").json["overlaps"]
+    assert len(overlap) == 1 and 7_000 < overlap[0]["area_m2"] < 10_000  # 0.001° squared
+    bad = api(
+        "POST", f"/events/{api.event_id}/zones/import",
+        data={"file": (BytesIO(b"PK\x03\x04 not really a zip"), "zones.zip")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert bad.status_code == 400 and bad.json["error"]["details"]["field"] == "file"
+    assert len(api("GET", f"/events/{api.event_id}/zones").json["features"]) == 2
+
+
+def test_a_zone_edit_is_audited_and_published_to_the_live_map(app, api):
+    made = api("POST", f"/events/{api.event_id}/zones", json=zone(SQUARE, name="Gate 3"))
+    zone_id = made.json["id"]
+    changed = api("PATCH", f"/events/{api.event_id}/zones/{zone_id}",
+                  json={"name": "Gate 3 north", "density": 1.5})  # fmt: skip
+    assert changed.status_code == 200
+    assert changed.json["properties"]["capacity"] == int(
+        changed.json["properties"]["area_m2"] * 1.5
+    )
+    assert api("DELETE", f"/events/{api.event_id}/zones/{zone_id}").status_code == 204
+    assert api("GET", f"/events/{api.event_id}/zones/{zone_id}").status_code == 404
+    with db_session(app) as session:
+        from sqlalchemy import select
+
+        from accounts.models import AuditEntry
+        from maps.models import LiveDelta
+
+        kinds = session.scalars(select(LiveDelta.kind).order_by(LiveDelta.seq)).all()
+        audit = session.scalars(select(AuditEntry).where(AuditEntry.method == "PATCH")).one()
+    assert kinds == ["zone_changed", "zone_changed", "zone_changed"]
+    assert audit.before["properties"]["name"] == "Gate 3"
+    assert audit.after["properties"]["name"] == "Gate 3 north"
