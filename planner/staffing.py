@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,11 @@ class Person:
     agency: str
     roles: frozenset[str]
     unit: str = ""  # a unit within the agency, e.g. "CPD 18th District Bike Team"
+
+    @property
+    def team(self) -> tuple[str, str] | None:
+        """The agency's own unit this person belongs to, if any (kept together on duty)."""
+        return (self.agency, self.unit) if self.unit else None
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,8 @@ def check(
     shift = periods[new.shift_id]
     for other in sorted({a.shift_id for a in mine}):
         if why := conflicts(shift, periods[other], rules):
-            if why.startswith("overlaps"):
-                why = f"is already assigned to {describe(periods[other])}, which overlaps it"
+            if overlap(shift, periods[other]):
+                why = f"already assigned to {describe(periods[other])}, which overlaps it"
             raise RuleBroken(f"person {person.id} cannot work shift {shift.id}: {why}")
     shift_ids = {a.shift_id for a in mine} | {shift.id}
     totals = _day_totals(shift_ids, {s: hours_by_day(periods[s], tz) for s in shift_ids})
@@ -211,3 +216,61 @@ def _person_violations(
         if hours > rules.max_hours_per_day + EPSILON_H:
             found.append(_too_long(person_id, day, hours, rules))
     return found
+
+
+@dataclass
+class Ledger:
+    """Who works which shifts and how many hours each day, so asking whether one more shift
+    fits is a few set look-ups: check() for planners that try thousands of candidates."""
+
+    people: Mapping[int, Person]
+    periods: Mapping[int, Period]
+    rules: Rules
+    tz: ZoneInfo
+    clash: dict[int, set[int]]  # shift -> shifts one person cannot also work (itself included)
+    overlaps: dict[int, set[int]]  # shift -> shifts sharing a moment with it (itself included)
+    day_hours: dict[int, dict[date, float]]
+    shifts_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    hours_on: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(float)))
+    total: Counter = field(default_factory=Counter)  # person -> hours over all days
+
+    @classmethod
+    def of(cls, people, periods, existing: Iterable[Assignment], rules: Rules, tz: ZoneInfo):
+        """A ledger holding `existing`, with clashes found only among shifts near in time."""
+        clash = {s: {s} for s in periods}
+        overlaps = {s: {s} for s in periods}
+        order = sorted(periods.values(), key=lambda p: p.starts_at.timestamp())
+        for i, a in enumerate(order):
+            reach = a.ends_at.timestamp() + rules.min_rest.total_seconds()
+            for b in order[i + 1 :]:
+                if b.starts_at.timestamp() >= reach:
+                    break
+                if conflicts(a, b, rules):
+                    clash[a.id].add(b.id), clash[b.id].add(a.id)
+                if overlap(a, b):
+                    overlaps[a.id].add(b.id), overlaps[b.id].add(a.id)
+        day_hours = {s: hours_by_day(p, tz) for s, p in periods.items()}
+        ledger = cls(people, periods, rules, tz, clash, overlaps, day_hours)
+        for a in existing:
+            if a.person_id not in people or a.shift_id not in periods:
+                raise ValueError(f"{a} names an unknown person or shift")
+            ledger.take(a.person_id, a.shift_id)
+        return ledger
+
+    def fits(self, person_id: int, shift_id: int) -> bool:
+        """True if the person may also work this shift (roles aside)."""
+        if not self.clash[shift_id].isdisjoint(self.shifts_of.get(person_id, ())):
+            return False
+        used = self.hours_on.get(person_id, {})
+        cap = self.rules.max_hours_per_day + EPSILON_H
+        return all(used.get(d, 0.0) + h <= cap for d, h in self.day_hours[shift_id].items())
+
+    def take(self, person_id: int, shift_id: int) -> None:
+        if shift_id not in self.shifts_of[person_id]:
+            self.shifts_of[person_id].add(shift_id)
+            for day, hours in self.day_hours[shift_id].items():
+                self.hours_on[person_id][day] += hours
+                self.total[person_id] += hours
+
+    def start(self, shift_id: int) -> float:
+        return self.periods[shift_id].starts_at.timestamp()
