@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.api import bp as planner_api
     from planner.api_staffing import bp as staffing_api
     from planner.forms import bp as plan_forms
+    from planner.forms import events_bp as event_forms
     from planner.forms import roster_bp
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         planner_bp,
         plan_forms,
+        event_forms,
         roster_bp,
         maps_bp,
         planner_api,

@@ -156,3 +156,38 @@ def import_roster():
         return redirect(url_for("planner.personnel"))
     db.session.commit()
     return personnel_page(report)
+
+
+@bp.post("/shifts")
+@roles_required("planner")
+def add_shift(event_id: int):
+    event = get_event(event_id)
+    try:
+        shift = services.create_shift(db.session, event, dict(request.form))
+    except InputError as exc:
+        return _refused(exc, event_id, "rules")
+    db.session.commit()
+    flash(f"Added the operational period {shift.name}.", "info")
+    return redirect(url_for("planner.event", event_id=event_id, shift=shift.id) + "#rules")
+
+
+events_bp = Blueprint("event_forms", __name__)
+
+
+@events_bp.post("/events/new")
+@roles_required("planner")
+def add_event():
+    form = dict(request.form)
+    if form.get("expected_attendance", "").strip().isdigit():
+        form["expected_attendance"] = int(form["expected_attendance"])
+    else:
+        form.pop("expected_attendance", None)
+    try:
+        event = services.create_event(db.session, form)
+    except InputError as exc:
+        db.session.rollback()
+        flash(f"The event was not created: {exc}", "error")
+        return redirect(url_for("planner.events"))
+    db.session.commit()
+    flash(f"Created {event.name}. Add its zones and operational periods.", "info")
+    return redirect(url_for("planner.event", event_id=event.id))

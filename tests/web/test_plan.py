@@ -208,3 +208,33 @@ def test_planner_pages_render_the_plan(app, plan):
     assert client.get("/personnel").status_code == 200
     changes = client.get(f"/events/{plan.event_id}/changes").get_data(as_text=True)
     assert "planner-user" in changes and "/zones" in changes
+
+
+def test_a_planner_creates_an_event_and_a_shift_from_the_pages(app):
+    from tests.factories import make_user
+    from tests.web.test_access import PASSWORD, csrf_from
+
+    with db_session(app) as session:
+        make_user(session, "planner", "plan")
+        session.commit()
+    client = app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "plan", "password": PASSWORD, "csrf_token": token})
+    made = client.post("/events/new", data={
+        "csrf_token": token, "name": "Marathon", "timezone": "America/Chicago",
+        "starts_at": "2027-10-10T06:00", "ends_at": "2027-10-10T15:00",
+        "expected_attendance": "45000"})  # fmt: skip
+    assert made.status_code == 302
+    event_url = made.headers["Location"]
+    event_id = int(event_url.rstrip("/").split("/")[-1])
+    shift = client.post(f"/events/{event_id}/plan/shifts", data={
+        "csrf_token": token, "name": "Race morning",
+        "starts_at": "2027-10-10T05:30", "ends_at": "2027-10-10T11:00"})  # fmt: skip
+    assert shift.status_code == 302
+    page = client.get(event_url).get_data(as_text=True)
+    assert "Race morning" in page and "Sun 10 Oct 2027 05:30 CDT" in page
+    bad = client.post(f"/events/{event_id}/plan/shifts", data={
+        "csrf_token": token, "name": "Backwards",
+        "starts_at": "2027-10-10T11:00", "ends_at": "2027-10-10T05:00"})  # fmt: skip
+    follow = client.get(bad.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was saved: ends_at must be after starts_at" in follow
