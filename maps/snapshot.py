@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from maps.redact import FEED_FIELDS, threat_for_partner, zone_for_partner
 from planner.models import Event, Zone
 from planner.serialize import zone_feature
+from storage import utcnow
 from threats.models import OPEN_STATUSES, FeedSource, Threat
 from threats.polling import feed_status
 from threats.serialize import feature_collection, threat_feature
@@ -26,7 +27,8 @@ def snapshot(session: Session, event_id: int, audience: str = "full") -> dict:
     feeds = session.scalars(select(FeedSource).where(FeedSource.event_id == event_id)).all()
     zone_features = [zone_feature(z) for z in zones]
     threat_features = [threat_feature(t, names) for t in threats]
-    feed_states = [feed_status(f) for f in feeds]
+    now = utcnow()
+    feed_states = [feed_status(f, now) for f in feeds]
     if audience == "partner":
         zone_features = [zone_for_partner(f) for f in zone_features]
         threat_features = [threat_for_partner(f) for f in threat_features]

@@ -9,11 +9,13 @@ from accounts.auth import roles_required
 from extensions import db
 from planner.api import created, get_event
 from planner.models import Zone
-from threats.feeds.fetch import FetchError
+from storage import utcnow
+from threats import services
 from threats.jobs import fetcher_for, poll_now
 from threats.models import FEED_KINDS, THREAT_STATUSES, FeedSource, Threat
 from threats.polling import feed_status
 from threats.serialize import feature_collection, threat_feature
+from threats.watchlist import record_json
 from validation import InputError, optional_number, text
 
 bp = Blueprint("threats_api", __name__, url_prefix="/api/v1")
@@ -49,7 +51,7 @@ def show_threat(event_id: int, threat_id: int):
 @bp.get("/feeds")
 def list_feeds():
     feeds = db.session.scalars(select(FeedSource).order_by(FeedSource.id)).all()
-    return {"feeds": [feed_status(f) for f in feeds]}
+    return {"feeds": [feed_status(f, utcnow()) for f in feeds]}
 
 
 @bp.post("/feeds")
@@ -59,11 +61,7 @@ def create_feed():
     kind = text(data, "kind", max_len=32)
     if kind not in FEED_KINDS:
         raise InputError(f"kind must be one of {', '.join(FEED_KINDS)}", "kind")
-    url = text(data, "url", max_len=2000)
-    try:
-        fetcher_for(current_app._get_current_object()).check_url(url)
-    except FetchError as exc:
-        raise InputError(str(exc), "url") from exc
+    url = services.checked_url(data, fetcher_for(current_app._get_current_object()))
     interval = optional_number(data, "interval_s", minimum=10) or 300
     event_id = data.get("event_id")
     if event_id is not None:
@@ -78,14 +76,50 @@ def create_feed():
     )
     db.session.add(feed)
     db.session.flush()
-    return created(feed_status(feed), f"feed:{feed.id}")
+    return created(feed_status(feed, utcnow()), f"feed:{feed.id}")
+
+
+def get_feed(feed_id: int) -> FeedSource:
+    return db.session.get(FeedSource, feed_id) or abort(404, description=f"no feed {feed_id}")
+
+
+@bp.get("/feeds/<int:feed_id>")
+def show_feed(feed_id: int):
+    return feed_status(get_feed(feed_id), utcnow())
+
+
+@bp.patch("/feeds/<int:feed_id>")
+@roles_required("admin")
+def update_feed(feed_id: int):
+    """Pause or resume ({"enabled": false}), or change the name, URL or interval."""
+    feed = get_feed(feed_id)
+    g.audit_before = feed_status(feed, utcnow())
+    services.update_feed(
+        feed, request.get_json(silent=True), fetcher_for(current_app._get_current_object())
+    )
+    body = feed_status(feed, utcnow())
+    g.audit_target, g.audit_after = f"feed:{feed_id}", body
+    db.session.commit()
+    return body
+
+
+@bp.get("/watchlist")
+def list_watchlist():
+    """Watchlist entries with their aliases; `?q=` searches names, `?removed=1` adds the
+    entries that vanished from their source."""
+    rows = services.watchlist_rows(
+        db.session, request.args.get("q", ""), request.args.get("list_kind"),
+        include_removed=request.args.get("removed") == "1",
+        limit=min(request.args.get("limit", 200, type=int), 1000),
+    )  # fmt: skip
+    return {"watchlist": [record_json(r) for r in rows]}
 
 
 @bp.post("/feeds/<int:feed_id>/poll")
 @roles_required("admin", "commander")
 def poll(feed_id: int):
     g.audit_target = f"feed:{feed_id}"
-    result = poll_now(current_app._get_current_object(), feed_id)
+    result = poll_now(current_app._get_current_object(), feed_id, force=True)
     if result is None:
         abort(404, description=f"no feed {feed_id}")
     feed = db.session.get(FeedSource, feed_id)
@@ -93,5 +127,5 @@ def poll(feed_id: int):
         "ok": result.ok,
         "threats": result.threats,
         "errors": result.errors,
-        "feed": feed_status(feed),
+        "feed": feed_status(feed, utcnow()),
     }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from planner.models import Event, Zone
 from threats.feeds.cap import Alert
+from threats.feeds.records import Incident
 from threats.matching import ZoneIndex
 from threats.models import OPEN_STATUSES, FeedSource, Threat, ThreatSource
 from threats.serialize import threat_feature
@@ -184,3 +185,47 @@ def expire_threats(
         threat.status, threat.closed_reason, threat.updated_at = "resolved", "expired", now
         publish(session, event_id, "threat_updated", threat_feature(threat, zone_names))
     return list(rows)
+
+
+# Until category rules are data per event (issue 5), incident types map to a severity here.
+INCIDENT_SEVERITY = {
+    "SUSPICIOUS PACKAGE": "severe",
+    "DRONE SIGHTING": "severe",
+    "CROWD SURGE": "severe",
+    "FIGHT": "moderate",
+    "MEDICAL": "moderate",
+    "LOST CHILD": "moderate",
+}
+
+
+def ingest_incident(
+    session: Session,
+    ctx: EventContext,
+    incident: Incident,
+    feed: FeedSource,
+    *,
+    now: datetime,
+    publish: Publish,
+) -> Threat | None:
+    """An incident inside one of the event's zones becomes a threat, once per incident id."""
+    key = f"incident:{feed.id}|{incident.source_id}"
+    if _known(session, ctx.event.id, key):
+        return None
+    zone_ids = ctx.zones.match_zones(incident.geometry)
+    if not zone_ids:
+        return None
+    kind = incident.kind.strip().title() or "Incident"
+    threat = Threat(
+        event_id=ctx.event.id, feed_id=feed.id, source=feed.name or feed.kind,
+        source_id=incident.source_id, kind=kind, category="incident",
+        severity=INCIDENT_SEVERITY.get(incident.kind.strip().upper(), "unknown"),
+        title=f"{kind}: {incident.description}" if incident.description else kind,
+        description=incident.description, geometry=incident.geometry, zone_ids=zone_ids,
+        sent_at=incident.occurred_at, first_seen=now, updated_at=now,
+    )  # fmt: skip
+    session.add(threat)
+    session.flush()
+    session.add(ThreatSource(event_id=ctx.event.id, source_key=key, threat_id=threat.id,
+                             msg_type="incident"))  # fmt: skip
+    publish(session, ctx.event.id, "threat_created", threat_feature(threat, ctx.zone_names))
+    return threat

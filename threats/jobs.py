@@ -37,23 +37,41 @@ def fetcher_for(app: Flask) -> Fetcher:
     return fetcher
 
 
-def poll_now(app: Flask, feed_id: int) -> PollResult | None:
+def poll_now(app: Flask, feed_id: int, *, force: bool = False) -> PollResult | None:
     """Poll one feed in the current app context (used by the job and by "poll now")."""
     feed = db.session.get(FeedSource, feed_id)
     if feed is None:
         return None
-    result = poll_feed(db.session, feed, fetch=fetcher_for(app), publish=publish, now=utcnow())
+    result = poll_feed(
+        db.session, feed, fetch=fetcher_for(app), publish=publish, now=utcnow(), force=force
+    )
     if not result.ok:
         log.warning("feed %s poll failed: %s", feed_id, "; ".join(result.errors))
     return result
 
 
-def poll_job(app: Flask, feed_id: int) -> None:
+def poll_job(app: Flask, feed_id: int, scheduler: BaseScheduler | None = None) -> None:
     with app.app_context():
         try:
             poll_now(app, feed_id)
+            feed = db.session.get(FeedSource, feed_id)
+            retry_at = feed.next_attempt_at if feed else None
         finally:
             db.session.remove()
+    if scheduler is not None and retry_at is not None:
+        _retry_before_next_tick(app, scheduler, feed_id, retry_at)
+
+
+def _retry_before_next_tick(app: Flask, scheduler: BaseScheduler, feed_id: int, at) -> None:
+    """Honour a Retry-After (or a backoff) shorter than the feed's interval with one extra
+    try at that time, instead of waiting for the next regular poll."""
+    job = scheduler.get_job(f"feed:{feed_id}")
+    if job is None or job.next_run_time is None or at >= job.next_run_time:
+        return
+    scheduler.add_job(
+        poll_job, "date", run_date=at, args=[app, feed_id], id=f"feed:{feed_id}:retry",
+        replace_existing=True,
+    )  # fmt: skip
 
 
 def expire_job(app: Flask) -> None:
@@ -79,7 +97,7 @@ def sync_feed_jobs(app: Flask, scheduler: BaseScheduler) -> None:
         finally:
             db.session.remove()
     for job in scheduler.get_jobs():
-        if job.id.startswith("feed:") and job.id not in wanted:
+        if job.id.startswith("feed:") and job.id.removesuffix(":retry") not in wanted:
             job.remove()
     for job_id, feed in wanted.items():
         job = scheduler.get_job(job_id)

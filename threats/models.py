@@ -44,6 +44,10 @@ class FeedSource(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
+    consecutive_blocks: Mapped[int] = mapped_column(default=0)
+    # No poll before this (Retry-After or backoff); the circuit stays open until the other.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -103,3 +107,32 @@ class ThreatSource(Base):
     threat_id: Mapped[int | None] = mapped_column(ForeignKey("threats.id", ondelete="CASCADE"))
     msg_type: Mapped[str] = mapped_column(String(16))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WatchlistRecord(Base):
+    """A watchlist entry as last read from its source; removed, never deleted, when it
+    vanishes, so a screening hit can always show what it matched."""
+
+    __tablename__ = "watchlist"
+    __table_args__ = (UniqueConstraint("feed_id", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_sources.id", ondelete="CASCADE"))
+    source_id: Mapped[str] = mapped_column(String(200))
+    list_kind: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    given_names: Mapped[str] = mapped_column(String(500), default="")
+    family_name: Mapped[str] = mapped_column(String(500), default="")
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    weak_aliases: Mapped[list] = mapped_column(JSON, default=list)
+    birth_dates: Mapped[list] = mapped_column(JSON, default=list)
+    nationalities: Mapped[list] = mapped_column(JSON, default=list)
+    gender: Mapped[str] = mapped_column(String(8), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,113 +1,120 @@
-"""Poll one feed source: fetch, parse, ingest into its events, record health, publish."""
+"""Poll one feed source: read it, store what it says, record its health, publish.
+
+A failed or partial poll never erases or corrupts the last good data: nothing read in a
+failed poll is kept, and watchlist entries are only marked removed after a complete read.
+"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.models import Event
-from threats.feeds import cap
+from threats import backoff, watchlist
 from threats.feeds.errors import FeedFormatError
-from threats.feeds.fetch import FetchError, FetchResult
-from threats.ingest import EventContext, Publish, ingest_alert
+from threats.feeds.fetch import Blocked, FetchError, FetchResult
+from threats.ingest import EventContext, Publish, ingest_alert, ingest_incident
 from threats.models import FeedItem, FeedSource
+from threats.readers import READERS, Harvest, Source
 
 Fetch = Callable[..., FetchResult]
-SUPPORTED_KINDS = ("cap", "cap-atom")
 
 
 @dataclass
 class PollResult:
     feed_id: int
     ok: bool
+    skipped: bool = False
     not_modified: bool = False
     items: int = 0
-    alerts: int = 0
     threats: list[int] = field(default_factory=list)
+    watchlist: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
 def poll_feed(
-    session: Session, feed: FeedSource, *, fetch: Fetch, publish: Publish, now: datetime
+    session: Session,
+    feed: FeedSource,
+    *,
+    fetch: Fetch,
+    publish: Publish,
+    now: datetime,
+    force: bool = False,
+    rng: random.Random | None = None,
 ) -> PollResult:
-    """Poll once and commit; a failed poll records its error and keeps the last good data."""
+    """Poll once and commit. Unless forced, a feed that is backing off is left alone."""
     result = PollResult(feed.id, ok=False)
+    if not force and not backoff.may_poll(now, feed.next_attempt_at):
+        result.ok = result.skipped = True
+        return result
     feed.last_polled_at = now
+    verdict = None
     try:
-        response = _fetch_feed(feed, fetch)
-        if response.not_modified:
-            result.ok = result.not_modified = True
-        else:
-            alerts = _read(session, feed, response.body, fetch, result)
-            _ingest(session, feed, alerts, now, publish, result)
-            feed.etag, feed.last_modified = response.etag, response.last_modified
-            result.ok = True
+        harvest = _read(session, feed, fetch)
+        result.not_modified, result.errors = harvest.not_modified, list(harvest.errors)
+        if not harvest.not_modified:
+            _store(session, feed, harvest, now, publish, result)
+            feed.etag, feed.last_modified = harvest.etag, harvest.last_modified
+        result.ok = True
     except (FetchError, FeedFormatError) as exc:
         session.rollback()
         feed = session.get(FeedSource, result.feed_id)
         feed.last_polled_at = now
         result.errors.append(str(exc))
-    _record_health(feed, result, now)
+        verdict = _failed(feed, exc, now, rng)
+    _record_health(feed, result, now, verdict)
     if feed.event_id is not None:
-        publish(session, feed.event_id, "feed_status", feed_status(feed))
+        publish(session, feed.event_id, "feed_status", feed_status(feed, now))
     session.commit()
     return result
 
 
-def _fetch_feed(feed: FeedSource, fetch: Fetch) -> FetchResult:
-    if feed.kind not in SUPPORTED_KINDS:
-        raise FeedFormatError(f"feed kind {feed.kind!r} is not read yet")
-    return fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-
-
-def _read(session, feed, body: bytes, fetch: Fetch, result: PollResult) -> list[cap.Alert]:
-    """The alerts of a CAP document or of the new entries of a CAP ATOM index."""
-    if not cap.is_atom(body):
-        result.items = 1
-        return [cap.parse_alert(body)]
-    alerts = []
-    entries = cap.parse_atom_index(body)
-    result.items = len(entries)
-    for entry in entries:
-        if _seen(session, feed.id, entry):
-            continue
-        try:
-            alerts.append(cap.parse_alert(fetch(entry.link).body))
-        except (FetchError, FeedFormatError) as exc:
-            result.errors.append(f"entry {entry.id}: {exc}")  # retried at the next poll
-            continue
-        session.add(FeedItem(feed_id=feed.id, item_key=entry.id, version=_version(entry)))
-    return alerts
-
-
-def _version(entry: cap.AtomEntry) -> str:
-    return entry.updated.isoformat() if entry.updated else ""
-
-
-def _seen(session: Session, feed_id: int, entry: cap.AtomEntry) -> bool:
-    item = session.scalar(
-        select(FeedItem).where(FeedItem.feed_id == feed_id, FeedItem.item_key == entry.id)
+def _read(session: Session, feed: FeedSource, fetch: Fetch) -> Harvest:
+    reader = READERS.get(feed.kind)
+    if reader is None:
+        raise FeedFormatError(f"feed kind {feed.kind!r} is not known")
+    known = session.execute(
+        select(FeedItem.item_key, FeedItem.version).where(FeedItem.feed_id == feed.id)
     )
-    if item is None:
-        return False
-    if item.version == _version(entry):
-        return True
-    session.delete(item)  # changed entry: read it again
-    session.flush()
-    return False
+    source = Source(feed.kind, feed.url, feed.etag, feed.last_modified, _tz(session, feed),
+                    frozenset((k, v) for k, v in known))  # fmt: skip
+    return reader(source, fetch)
 
 
-def _ingest(session, feed, alerts, now, publish, result: PollResult) -> None:
-    alerts = sorted(alerts, key=lambda a: a.sent)  # originals before their updates and cancels
-    result.alerts = len(alerts)
+def _tz(session: Session, feed: FeedSource) -> ZoneInfo:
+    event = session.get(Event, feed.event_id) if feed.event_id else None
+    return ZoneInfo(event.timezone if event else "UTC")
+
+
+def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
+    result.items = harvest.items
+    for key, version in harvest.new_items:
+        session.add(FeedItem(feed_id=feed.id, item_key=key, version=version))
+    entries = harvest.entries + watchlist.lookout_entries(harvest.lookouts)
+    if entries or (harvest.complete and feed.kind not in ("cap", "cap-atom", "nws")):
+        changes = watchlist.upsert(session, feed.id, entries, now, complete=harvest.complete)
+        result.watchlist = {"added": len(changes.added), "changed": len(changes.changed),
+                            "removed": len(changes.removed)}  # fmt: skip
+    if harvest.alerts or harvest.incidents:
+        _ingest(session, feed, harvest, now, publish, result)
+
+
+def _ingest(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
+    alerts = sorted(harvest.alerts, key=lambda a: a.sent)  # originals before updates, cancels
     for event in _target_events(session, feed, now):
         ctx = EventContext.load(session, event)
         for alert in alerts:
             threat = ingest_alert(session, ctx, alert, feed, now=now, publish=publish)
+            if threat is not None:
+                result.threats.append(threat.id)
+        for incident in harvest.incidents:
+            threat = ingest_incident(session, ctx, incident, feed, now=now, publish=publish)
             if threat is not None:
                 result.threats.append(threat.id)
 
@@ -119,36 +126,60 @@ def _target_events(session: Session, feed: FeedSource, now: datetime) -> list[Ev
     return list(session.scalars(select(Event).where(Event.ends_at > now)))
 
 
-def _record_health(feed: FeedSource, result: PollResult, now: datetime) -> None:
+def _failed(feed: FeedSource, exc: Exception, now: datetime, rng) -> backoff.Verdict:
+    feed.consecutive_failures += 1
+    feed.consecutive_blocks = feed.consecutive_blocks + 1 if isinstance(exc, Blocked) else 0
+    return backoff.after_failure(
+        now, feed.consecutive_failures, retry_after_s=getattr(exc, "retry_after_s", None),
+        blocks=feed.consecutive_blocks, rng=rng,
+    )  # fmt: skip
+
+
+def _record_health(feed: FeedSource, result: PollResult, now: datetime, verdict) -> None:
     if result.ok:
         feed.last_success_at = now
-        feed.consecutive_failures = 0
-        feed.item_count = feed.item_count if result.not_modified else result.items
+        feed.consecutive_failures = feed.consecutive_blocks = 0
+        feed.next_attempt_at = feed.circuit_open_until = None
+        if not result.not_modified:
+            feed.item_count = result.items
     else:
-        feed.consecutive_failures += 1
+        feed.next_attempt_at, feed.circuit_open_until = (
+            verdict.next_attempt_at,
+            verdict.circuit_open_until,
+        )
     if result.errors:
         feed.last_error, feed.last_error_at = "; ".join(result.errors)[:4000], now
     elif result.ok:
         feed.last_error = None
 
 
-def feed_status(feed: FeedSource) -> dict:
+def feed_state(feed: FeedSource, now: datetime) -> str:
+    """ok, paused, failing, backing off, or blocked (circuit open)."""
+    if not feed.enabled:
+        return "paused"
+    if feed.circuit_open_until and now < feed.circuit_open_until:
+        return "blocked"
+    if feed.consecutive_failures:
+        return "backing off" if feed.next_attempt_at and now < feed.next_attempt_at else "failing"
+    if feed.last_error:
+        return "partial"
+    return "ok" if feed.last_success_at else "new"
+
+
+def feed_status(feed: FeedSource, now: datetime) -> dict:
+    lag = (now - feed.last_success_at).total_seconds() if feed.last_success_at else None
+    state = feed_state(feed, now)
     return {
-        "id": feed.id,
-        "name": feed.name,
-        "kind": feed.kind,
-        "url": feed.url,
-        "interval_s": feed.interval_s,
-        "enabled": feed.enabled,
-        "event_id": feed.event_id,
-        "healthy": feed.consecutive_failures == 0 and not feed.last_error,
-        "last_polled_at": _iso(feed.last_polled_at),
-        "last_success_at": _iso(feed.last_success_at),
-        "last_error": feed.last_error,
-        "last_error_at": _iso(feed.last_error_at),
+        "id": feed.id, "name": feed.name, "kind": feed.kind, "url": feed.url,
+        "interval_s": feed.interval_s, "enabled": feed.enabled, "event_id": feed.event_id,
+        "state": state, "healthy": state in ("ok", "new"),
+        "last_polled_at": _iso(feed.last_polled_at), "last_success_at": _iso(feed.last_success_at),
+        "lag_s": round(lag, 1) if lag is not None else None,
+        "last_error": feed.last_error, "last_error_at": _iso(feed.last_error_at),
         "consecutive_failures": feed.consecutive_failures,
-        "item_count": feed.item_count,
-    }
+        "next_attempt_at": _iso(feed.next_attempt_at),
+        "circuit_open_until": _iso(feed.circuit_open_until), "item_count": feed.item_count,
+    }  # fmt: skip
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -16,6 +18,36 @@ Rebase = Callable[[str], tuple[str, str]]
 
 class FetchError(Exception):
     """A feed could not be fetched: refused host, network failure, bad status or too big."""
+
+    retry_after_s: float | None = None
+
+
+class RetryLater(FetchError):
+    """429 or 503: the source asks us to come back later (Retry-After, when it says when)."""
+
+    def __init__(self, message: str, retry_after_s: float | None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class Blocked(FetchError):
+    """403: the source refuses us; repeated, it opens the feed's circuit breaker."""
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -89,10 +121,16 @@ class Fetcher:
 
     def _result(self, url: str, response: requests.Response) -> FetchResult:
         with response:
-            if response.status_code == 304:
+            status = response.status_code
+            if status == 304:
                 return FetchResult(url, 304, b"", response.headers.get("ETag"))
-            if response.status_code != 200:
-                raise FetchError(f"{url!r} answered HTTP {response.status_code}")
+            if status in (429, 503):
+                wait = retry_after(response.headers.get("Retry-After"))
+                raise RetryLater(f"{url!r} answered HTTP {status} (retry after {wait} s)", wait)
+            if status == 403:
+                raise Blocked(f"{url!r} answered HTTP 403: access denied")
+            if status != 200:
+                raise FetchError(f"{url!r} answered HTTP {status}")
             body = self._read_capped(url, response)
             return FetchResult(
                 url,

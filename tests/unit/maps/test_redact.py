@@ -98,7 +98,7 @@ def feed() -> dict:
         last_error="HTTP 401 from https://user:secret@feeds.example.org/cap.xml",
         last_error_at=AT,
     )
-    return feed_status(row)
+    return feed_status(row, AT)
 
 
 def test_the_sample_threat_fills_every_property():
@@ -143,7 +143,7 @@ def test_a_threat_with_watchlist_among_its_categories_also_loses_its_kind():
 def test_feed_status_keeps_only_health_and_no_url_or_error():
     original = feed()
     partner = for_partner("feed_status", original)
-    assert set(partner) == {"id", "kind", "healthy", "last_success_at", "event_id"}
+    assert set(partner) == {"id", "kind", "state", "healthy", "last_success_at", "event_id"}
     assert partner["healthy"] is False
     assert partner["last_success_at"] == AT.isoformat()
     assert "secret" not in repr(partner)

@@ -1,0 +1,70 @@
+"""The normalised records every feed parser returns, whatever the source's own shape.
+
+CAP and NWS sources give `cap.Alert`; watchlists give `WatchlistEntry`; incident feeds
+give `Incident`; lookout (BOLO) lists give `Lookout`. A paginated source's parser returns
+a `Page` with the link to the next page, which the poller follows (allowed hosts only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from shapely.geometry.base import BaseGeometry
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WatchlistEntry:
+    """A person on a wanted, missing or sanctions list."""
+
+    source_id: str  # the source's own entity id: "2026/90011", an FBI uid, "NK-...", "990001"
+    list_kind: str  # "interpol-red", "interpol-yellow", "fbi-wanted", "sanctions"
+    name: str  # the primary name, given name(s) first where the source says which is which
+    aliases: tuple[str, ...] = ()  # strong aliases and other spellings; may be in any script
+    weak_aliases: tuple[str, ...] = ()  # never enough to match on their own
+    given_names: str = ""  # when the source separates them
+    family_name: str = ""
+    birth_dates: tuple[str, ...] = ()  # ISO 8601 prefixes: "1971-03-14", "1988-02", "1972"
+    nationalities: tuple[str, ...] = ()  # ISO 3166 alpha-2, upper case
+    gender: str = ""  # "M", "F" or ""
+    reason: str = ""  # charges, programmes or the poster's classification, short plain text
+    url: str = ""  # where a person can read the source's own record
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Something reported at a place and time: a point in EPSG:4326 (lon, lat)."""
+
+    source_id: str
+    kind: str  # the source's category, e.g. "SUSPICIOUS PACKAGE"
+    description: str
+    geometry: BaseGeometry | None
+    occurred_at: datetime | None  # aware; floating source times are read in the feed's zone
+    priority: int | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lookout:
+    """A be-on-the-lookout: a name and/or a licence plate, maybe a place."""
+
+    source_id: str
+    name: str = ""
+    plate: str = ""  # normalised: upper case, letters and digits only
+    description: str = ""
+    geometry: BaseGeometry | None = None
+    issued_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a paginated source: its records and where the next page is, if any."""
+
+    records: list[T]
+    next_url: str | None = None
+    total: int | None = None

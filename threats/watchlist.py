@@ -1,0 +1,111 @@
+"""Store watchlist entries on their source's own identity; mark the vanished as removed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from threats.feeds.records import Lookout, WatchlistEntry
+from threats.models import WatchlistRecord
+
+FIELDS = (
+    "list_kind", "name", "given_names", "family_name", "aliases", "weak_aliases",
+    "birth_dates", "nationalities", "gender", "reason", "url", "extra",
+)  # fmt: skip
+
+
+@dataclass
+class Changes:
+    added: list[WatchlistRecord]
+    changed: list[WatchlistRecord]
+    removed: list[WatchlistRecord]
+
+
+def _values(entry: WatchlistEntry) -> dict:
+    data = asdict(entry)
+    values = {k: data[k] for k in FIELDS}
+    for k in ("aliases", "weak_aliases", "birth_dates", "nationalities"):
+        values[k] = list(values[k])
+    values["extra"] = json.loads(json.dumps(dict(values["extra"]), default=str))
+    return values
+
+
+def _digest(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def upsert(
+    session: Session,
+    feed_id: int,
+    entries: Iterable[WatchlistEntry],
+    now: datetime,
+    *,
+    complete: bool,
+) -> Changes:
+    """Add new entries, update changed ones, and, when the whole list was read, mark the
+    ones that vanished as removed (a partial read removes nothing)."""
+    stored = {
+        r.source_id: r
+        for r in session.scalars(select(WatchlistRecord).where(WatchlistRecord.feed_id == feed_id))
+    }
+    changes, seen = Changes([], [], []), set()
+    for entry in entries:
+        seen.add(entry.source_id)
+        values = _values(entry)
+        digest = _digest(values)
+        row = stored.get(entry.source_id)
+        if row is None:
+            row = WatchlistRecord(
+                feed_id=feed_id, source_id=entry.source_id, first_seen=now, changed_at=now,
+                content_hash=digest, last_seen=now, **values,
+            )  # fmt: skip
+            session.add(row)
+            stored[entry.source_id] = row
+            changes.added.append(row)
+            continue
+        row.last_seen = now
+        if row.content_hash != digest or row.removed_at is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.content_hash, row.changed_at, row.removed_at = digest, now, None
+            changes.changed.append(row)
+    if complete:
+        for source_id, row in stored.items():
+            if source_id not in seen and row.removed_at is None:
+                row.removed_at = now
+                changes.removed.append(row)
+    session.flush()
+    return changes
+
+
+def lookout_entries(lookouts: Iterable[Lookout]) -> list[WatchlistEntry]:
+    """Lookouts kept beside the watchlists, so the same screening reads names and plates."""
+    return [
+        WatchlistEntry(
+            source_id=item.source_id, list_kind="lookout", name=item.name or item.plate,
+            reason=item.description,
+            extra={"plate": item.plate, "issued_at": item.issued_at.isoformat()
+                   if item.issued_at else None,
+                   "point": list(item.geometry.coords[0]) if item.geometry is not None else None},
+        )
+        for item in lookouts
+    ]  # fmt: skip
+
+
+def record_json(row: WatchlistRecord) -> dict:
+    return {
+        "id": row.id, "feed_id": row.feed_id, "watchlist_id": row.source_id,
+        "list_kind": row.list_kind, "name": row.name, "given_names": row.given_names,
+        "family_name": row.family_name, "aliases": row.aliases,
+        "weak_aliases": row.weak_aliases, "birth_dates": row.birth_dates,
+        "nationalities": row.nationalities, "gender": row.gender, "reason": row.reason,
+        "url": row.url, "first_seen": row.first_seen.isoformat(),
+        "last_seen": row.last_seen.isoformat(),
+        "removed_at": row.removed_at.isoformat() if row.removed_at else None,
+    }  # fmt: skip
