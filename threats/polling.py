@@ -97,6 +97,8 @@ def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) ->
     for key, version in harvest.new_items:
         session.add(FeedItem(feed_id=feed.id, item_key=key, version=version))
     entries = harvest.entries + watchlist.lookout_entries(harvest.lookouts)
+    if feed.kind.startswith("interpol-"):
+        entries = watchlist.keep_details(session, feed.id, entries)
     if entries or (harvest.complete and feed.kind not in ("cap", "cap-atom", "nws")):
         changes = watchlist.upsert(session, feed.id, entries, now, complete=harvest.complete)
         result.watchlist = {"added": len(changes.added), "changed": len(changes.changed),

@@ -5,7 +5,7 @@ index links to) and parse it into records. No database: what was already read co
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,7 @@ class Harvest:
     last_modified: str | None = None
     new_items: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    follow_ups: int = 0  # documents fetched beyond the feed's own pages (details)
 
 
 def first(source: Source, fetch: Fetch) -> tuple[FetchResult, Harvest]:
@@ -133,10 +134,32 @@ def read_interpol(source: Source, fetch: Fetch) -> Harvest:
             else page.next_url
         )
 
-    harvest, harvest.entries = read_pages(
+    harvest, entries = read_pages(
         source, fetch, lambda body: interpol.parse_notice_page(body, kind), next_url
     )
+    harvest.entries = [_with_detail(source, fetch, kind, e, harvest) for e in entries]
     return harvest
+
+
+MAX_DETAILS_PER_POLL = 50  # the rest are read at later polls, so a big list does not flood
+
+
+def _with_detail(source: Source, fetch: Fetch, kind: str, entry, harvest: Harvest):
+    """A new notice's detail (charges, marks, ...), fetched once and remembered."""
+    key = (f"detail:{entry.source_id}", "1")
+    if key in source.known or harvest.follow_ups >= MAX_DETAILS_PER_POLL:
+        return entry
+    harvest.follow_ups += 1
+    parts = urlsplit(source.url)
+    url = interpol.detail_url(f"{parts.scheme}://{parts.netloc}", kind, entry.source_id)
+    try:
+        detail = interpol.parse_notice_detail(fetch(url).body, kind)
+        merged = interpol.merge(entry, detail)
+    except (FetchError, FeedFormatError) as exc:
+        harvest.errors.append(f"notice {entry.source_id} detail: {exc}")
+        return entry
+    harvest.new_items.append(key)
+    return replace(merged, extra={**merged.extra, "detail": True})
 
 
 def read_fbi(source: Source, fetch: Fetch) -> Harvest:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from threats.feeds import interpol
 from threats.feeds.records import Lookout, WatchlistEntry
 from threats.models import WatchlistRecord
 
@@ -82,6 +83,32 @@ def upsert(
                 changes.removed.append(row)
     session.flush()
     return changes
+
+
+def as_entry(row: WatchlistRecord) -> WatchlistEntry:
+    return WatchlistEntry(
+        source_id=row.source_id, list_kind=row.list_kind, name=row.name,
+        aliases=tuple(row.aliases), weak_aliases=tuple(row.weak_aliases),
+        given_names=row.given_names, family_name=row.family_name,
+        birth_dates=tuple(row.birth_dates), nationalities=tuple(row.nationalities),
+        gender=row.gender, reason=row.reason, url=row.url, extra=dict(row.extra or {}),
+    )  # fmt: skip
+
+
+def keep_details(session: Session, feed_id: int, entries: list[WatchlistEntry]) -> list:
+    """A list page lacks what a notice's detail added when it was first read: keep it."""
+    detailed = {
+        r.source_id: r
+        for r in session.scalars(select(WatchlistRecord).where(WatchlistRecord.feed_id == feed_id))
+        if (r.extra or {}).get("detail")
+    }
+    out = []
+    for entry in entries:
+        row = detailed.get(entry.source_id)
+        if row is not None and not entry.extra.get("detail"):
+            entry = interpol.merge(entry, as_entry(row))
+        out.append(entry)
+    return out
 
 
 def lookout_entries(lookouts: Iterable[Lookout]) -> list[WatchlistEntry]:

@@ -241,3 +241,24 @@ def _scheduled_ids(session, sync):
     scheduler = BackgroundScheduler()
     sync(current_app._get_current_object(), scheduler)
     return {job.id for job in scheduler.get_jobs()}
+
+
+def test_new_notices_get_their_details_once_and_keep_them(session, world, feed_server):
+    event, fetch = world
+    feed = add_feed(session, event, url=RED, kind="interpol-red")
+    first = poll(session, feed, fetch, AT_1625)
+    details = [r for r in feed_server.log if r["path"].startswith("/notices/v1/red/")]
+    # Two details are served (90011, 90005); the others are 404 and retried next time.
+    assert {r["path"] for r in details} >= {"/notices/v1/red/2026-90011", "/notices/v1/red/2026-90005"}
+    kazimir = entries(session, feed)["2026/90011"]
+    assert kazimir.extra.get("detail") and kazimir.reason
+    assert any("2026/90012 detail" in e for e in first.errors)
+    feed.etag = feed.last_modified = None
+    session.commit()
+    feed_server.log.clear()
+    again = poll(session, feed, fetch, AT_1625 + timedelta(hours=1))
+    fetched = {r["path"] for r in feed_server.log}
+    assert "/notices/v1/red/2026-90011" not in fetched  # read once, remembered
+    kazimir = entries(session, feed)["2026/90011"]
+    assert kazimir.extra.get("detail") and kazimir.reason  # the list page did not erase it
+    assert again.watchlist["removed"] == 0
