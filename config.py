@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -54,7 +55,10 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "FEED_ALLOWED_HOSTS": tuple(h.strip() for h in hosts.split(","))
         if hosts
         else DEFAULT_FEED_HOSTS,
-        "FEED_USER_AGENT": env.get("FEED_USER_AGENT", "eventwatch/0.1 (event security desk)"),
+        # Source operators see who polls them, and whom to call: name the deployment.
+        "FEED_USER_AGENT": env.get("FEED_USER_AGENT")
+        or f"eventwatch/0.1 ({env.get('DEPLOYMENT_NAME') or socket.gethostname()}"
+        + (f"; {env['FEED_CONTACT']})" if env.get("FEED_CONTACT") else ")"),
         "FEED_MAX_BYTES": int(env.get("FEED_MAX_BYTES", str(20 * 1024 * 1024))),
         "FEED_TIMEOUT_S": float(env.get("FEED_TIMEOUT_S", "15")),
         "DEMO": _flag(env.get("DEMO"), True),

@@ -249,7 +249,10 @@ def test_new_notices_get_their_details_once_and_keep_them(session, world, feed_s
     first = poll(session, feed, fetch, AT_1625)
     details = [r for r in feed_server.log if r["path"].startswith("/notices/v1/red/")]
     # Two details are served (90011, 90005); the others are 404 and retried next time.
-    assert {r["path"] for r in details} >= {"/notices/v1/red/2026-90011", "/notices/v1/red/2026-90005"}
+    assert {r["path"] for r in details} >= {
+        "/notices/v1/red/2026-90011",
+        "/notices/v1/red/2026-90005",
+    }
     kazimir = entries(session, feed)["2026/90011"]
     assert kazimir.extra.get("detail") and kazimir.reason
     assert any("2026/90012 detail" in e for e in first.errors)
