@@ -135,8 +135,12 @@ def delete_zone(event_id: int, zone_id: int):
     zone = get_zone(event_id, zone_id)
     g.audit_target, g.audit_before = f"zone:{zone_id}", zone_feature(zone)
     db.session.delete(zone)
-    gone = {"type": "Feature", "id": zone_id, "geometry": None,
-            "properties": {"id": zone_id, "deleted": True}}  # fmt: skip
+    gone = {
+        "type": "Feature",
+        "id": zone_id,
+        "geometry": None,
+        "properties": {"id": zone_id, "deleted": True},
+    }
     publish(db.session, event_id, "zone_changed", gone)
     db.session.commit()
     return "", 204
@@ -153,8 +157,11 @@ def import_zones(event_id: int):
     report = services.import_zones(db.session, event, upload.read(), upload.filename)
     for zone in report.zones:
         publish(db.session, event_id, "zone_changed", zone_feature(zone))
-    body = {"zones": feature_collection(zone_feature(z) for z in report.zones),
-            "warnings": report.warnings, "source_crs": report.source_crs}  # fmt: skip
+    body = {
+        "zones": feature_collection(zone_feature(z) for z in report.zones),
+        "warnings": report.warnings,
+        "source_crs": report.source_crs,
+    }
     return created(body, f"event:{event_id}:zones:import")
 
 
@@ -164,7 +171,13 @@ def list_overlaps(event_id: int):
     zones = db.session.scalars(select(Zone).where(Zone.event_id == event_id)).all()
     names = {z.id: z.name for z in zones}
     found = overlaps([(z.id, z.geometry) for z in zones])
-    return {"overlaps": [
-        {"a": {"id": o.a, "name": names[o.a]}, "b": {"id": o.b, "name": names[o.b]},
-         "area_m2": round(o.area_m2, 1)} for o in found
-    ]}  # fmt: skip
+    return {
+        "overlaps": [
+            {
+                "a": {"id": o.a, "name": names[o.a]},
+                "b": {"id": o.b, "name": names[o.b]},
+                "area_m2": round(o.area_m2, 1),
+            }
+            for o in found
+        ]
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from sqlalchemy import select
 
 from accounts.auth import roles_required
@@ -16,6 +16,7 @@ from planner.models import Assignment, Person, Requirement
 from planner.roster import RosterError
 from storage import utcnow
 from validation import InputError, aware_datetime
+from web import csv_download
 
 bp = Blueprint("staffing_api", __name__, url_prefix="/api/v1")
 
@@ -202,11 +203,6 @@ def export(event_id: int, form: str, fmt: str = "html"):
         raise InputError("choose the operational period with ?shift=<id>", "shift")
     data = exports.form_data(db.session, event, shift_id, form)
     if fmt == "csv":
-        name = f"{form}-event{event_id}-shift{shift_id}.csv"
-        return Response(
-            data["csv"],
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return csv_download(data["csv"], f"{form}-event{event_id}-shift{shift_id}.csv")
     now = utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%d %b %Y %H:%M %Z")
     return render_template(f"planner/{form}.html", event=event, form_name=form, now=now, **data)

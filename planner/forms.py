@@ -38,8 +38,9 @@ def requirements(event_id: int):
         if key.startswith("req:") and value.strip() != "":
             _, zone_id, role = key.split(":", 2)
             number = int(value) if value.strip().isdigit() else -1
-            items.append({"zone_id": int(zone_id), "shift_id": shift_id, "role": role,
-                          "required": number})  # fmt: skip
+            items.append(
+                {"zone_id": int(zone_id), "shift_id": shift_id, "role": role, "required": number}
+            )
     try:
         count = deployment.set_requirements(db.session, event, items, replace=False)
     except InputError as exc:
@@ -55,10 +56,15 @@ def assign(event_id: int):
     event = get_event(event_id)
     form = request.form
     items = [
-        {"person_id": int(p), "zone_id": form.get("zone_id", type=int),
-         "shift_id": form.get("shift_id", type=int), "role": form.get("role", "")}
-        for p in form.getlist("person_id") if p.isdigit()
-    ]  # fmt: skip
+        {
+            "person_id": int(p),
+            "zone_id": form.get("zone_id", type=int),
+            "shift_id": form.get("shift_id", type=int),
+            "role": form.get("role", ""),
+        }
+        for p in form.getlist("person_id")
+        if p.isdigit()
+    ]
     try:
         rows = deployment.assign_people(db.session, event, items)
     except InputError as exc:
@@ -93,8 +99,11 @@ def auto(event_id: int):
         "info",
     )
     for u in plan.unfilled[:20]:
-        flash(f"Unfilled: {u.missing} × {u.need.role} in {zones.get(u.need.zone_id)}, "
-              f"{shifts.get(u.need.shift_id)}: {u.reason}", "warning")  # fmt: skip
+        flash(
+            f"Unfilled: {u.missing} × {u.need.role} in {zones.get(u.need.zone_id)}, "
+            f"{shifts.get(u.need.shift_id)}: {u.reason}",
+            "warning",
+        )
     if len(plan.unfilled) > 20:
         flash(
             f"… and {len(plan.unfilled) - 20} more unfilled needs (see the gaps table).", "warning"
@@ -128,9 +137,14 @@ def import_zones(event_id: int):
 def rules(event_id: int):
     event = get_event(event_id)
     try:
-        services.update_event(db.session, event, {
-            "min_rest_hours": request.form.get("min_rest_hours", type=float),
-            "max_hours_per_day": request.form.get("max_hours_per_day", type=float)})  # fmt: skip
+        services.update_event(
+            db.session,
+            event,
+            {
+                "min_rest_hours": request.form.get("min_rest_hours", type=float),
+                "max_hours_per_day": request.form.get("max_hours_per_day", type=float),
+            },
+        )
     except InputError as exc:
         return _refused(exc, event_id, "rules")
     db.session.commit()

@@ -58,7 +58,7 @@ def ics204(
     return forms
 
 
-def _cell(value: object) -> object:
+def csv_cell(value: object) -> object:
     """A spreadsheet must not run a name as a formula (CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -84,19 +84,18 @@ def ics204_csv(forms: Iterable[Assignment204]) -> str:
     for form in forms:
         leader = form.leader.name if form.leader else ""
         for r in form.resources:
-            writer.writerow(
-                [
-                    form.division,
-                    form.period,
-                    leader,
-                    r.role,
-                    r.name,
-                    r.agency,
-                    r.unit,
-                    r.contact,
-                    form.instructions,
-                ]
-            )
+            cells = [
+                form.division,
+                form.period,
+                leader,
+                r.role,
+                r.name,
+                r.agency,
+                r.unit,
+                r.contact,
+                form.instructions,
+            ]
+            writer.writerow([csv_cell(c) for c in cells])
     return out.getvalue()
 
 
@@ -144,5 +143,5 @@ def ics215_csv(rows: Iterable[Row215]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["work_assignment", "resource", "required", "have", "need"])
     for row in rows:
-        writer.writerow([_cell(row.work_assignment), row.role, row.required, row.have, row.need])
+        writer.writerow([csv_cell(row.work_assignment), row.role, row.required, row.have, row.need])
     return out.getvalue()

@@ -40,9 +40,14 @@ def create_event(session: Session, data: dict) -> Event:
 
 
 EVENT_FIELDS = (
-    "name", "timezone", "starts_at", "ends_at", "expected_attendance",
-    "min_rest_hours", "max_hours_per_day",
-)  # fmt: skip
+    "name",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "expected_attendance",
+    "min_rest_hours",
+    "max_hours_per_day",
+)
 
 
 def update_event(session: Session, event: Event, changes: dict) -> Event:
@@ -170,10 +175,17 @@ def import_zones(session: Session, event: Event, data: bytes, filename: str) -> 
     except ZoneError as exc:
         raise InputError(str(exc), "file") from exc
     zones = [
-        Zone(event=event, name=z.name, kind=z.kind, geometry=z.geometry, area_m2=z.area_m2,
-             density=z.density, notes=z.notes)
+        Zone(
+            event=event,
+            name=z.name,
+            kind=z.kind,
+            geometry=z.geometry,
+            area_m2=z.area_m2,
+            density=z.density,
+            notes=z.notes,
+        )
         for z in report.zones
-    ]  # fmt: skip
+    ]
     session.add_all(zones)
     session.flush()
     return ZoneImport(zones, report.warnings, report.source_crs)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
+from maps.live import publish
+from maps.redact import threat_for_partner
 from planner.api import created, get_event
 from planner.models import Zone
 from storage import utcnow
-from threats import services
+from threats import activity, screening_service, services
 from threats.jobs import fetcher_for, poll_now
+from threats.lifecycle import LifecycleError
 from threats.models import FEED_KINDS, THREAT_STATUSES, FeedSource, Threat
 from threats.polling import feed_status
 from threats.serialize import feature_collection, threat_feature
 from threats.watchlist import record_json
 from validation import InputError, optional_number, text
+from web import csv_download
 
 bp = Blueprint("threats_api", __name__, url_prefix="/api/v1")
 
@@ -40,12 +45,68 @@ def list_threats(event_id: int):
     return feature_collection(threat_feature(t, names) for t in db.session.scalars(query))
 
 
-@bp.get("/events/<int:event_id>/threats/<int:threat_id>")
-def show_threat(event_id: int, threat_id: int):
+def get_threat(event_id: int, threat_id: int) -> Threat:
     threat = db.session.get(Threat, threat_id)
     if threat is None or threat.event_id != event_id:
         abort(404, description=f"no threat {threat_id} in event {event_id}")
-    return threat_feature(threat, _zone_names(event_id))
+    return threat
+
+
+@bp.get("/events/<int:event_id>/threats/<int:threat_id>")
+def show_threat(event_id: int, threat_id: int):
+    """One threat, with who is on duty in its zones now and the staffing gap there now."""
+    threat = get_threat(event_id, threat_id)
+    feature = threat_feature(threat, _zone_names(event_id))
+    if current_user.is_partner:
+        return threat_for_partner(feature)
+    event = get_event(event_id)
+    feature["properties"]["staffing_now"] = services.staffing_now(
+        db.session, event, threat.zone_ids, utcnow()
+    )
+    feature["properties"]["log"] = [
+        activity.entry_json(e) for e in activity.entries(db.session, event_id, threat_id)
+    ]
+    return feature
+
+
+@bp.patch("/events/<int:event_id>/threats/<int:threat_id>")
+@roles_required("commander")
+def update_threat(event_id: int, threat_id: int):
+    """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note."""
+    threat = get_threat(event_id, threat_id)
+    names = _zone_names(event_id)
+    g.audit_before = threat_feature(threat, names)["properties"]
+    try:
+        activity.apply(
+            db.session, threat, current_user.username, request.get_json(silent=True), utcnow()
+        )
+    except LifecycleError as exc:
+        raise InputError(str(exc), "status") from exc
+    screening_service.threat_decided(db.session, threat, current_user.username, utcnow())
+    feature = threat_feature(threat, names)
+    publish(db.session, event_id, "threat_updated", feature)
+    g.audit_target, g.audit_after = f"threat:{threat_id}", feature["properties"]
+    db.session.commit()
+    return feature
+
+
+@bp.get("/events/<int:event_id>/log")
+@bp.get("/events/<int:event_id>/log.<any(csv):fmt>")
+def activity_log(event_id: int, fmt: str = "json"):
+    """The event's activity log (ICS 214 style): JSON, or CSV to print and file."""
+    event = get_event(event_id)
+    if current_user.is_partner:
+        abort(403, description="The activity log holds details withheld from partners.")
+    rows = activity.entries(db.session, event_id, request.args.get("threat", type=int))
+    if fmt == "csv":
+        titles = dict(
+            db.session.execute(
+                select(Threat.id, Threat.title).where(Threat.event_id == event_id)
+            ).all()
+        )
+        body = activity.as_csv(rows, event.timezone, titles)
+        return csv_download(body, f"activity-log-event{event_id}.csv")
+    return {"log": [activity.entry_json(e) for e in rows]}
 
 
 @bp.get("/feeds")
@@ -108,10 +169,12 @@ def list_watchlist():
     """Watchlist entries with their aliases; `?q=` searches names, `?removed=1` adds the
     entries that vanished from their source."""
     rows = services.watchlist_rows(
-        db.session, request.args.get("q", ""), request.args.get("list_kind"),
+        db.session,
+        request.args.get("q", ""),
+        request.args.get("list_kind"),
         include_removed=request.args.get("removed") == "1",
         limit=min(request.args.get("limit", 200, type=int), 1000),
-    )  # fmt: skip
+    )
     return {"watchlist": [record_json(r) for r in rows]}
 
 

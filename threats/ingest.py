@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.models import Event, Zone
+from threats import activity
 from threats.feeds.cap import Alert
 from threats.feeds.records import Incident
+from threats.lifecycle import cap_severity
 from threats.matching import ZoneIndex
 from threats.models import OPEN_STATUSES, FeedSource, Threat, ThreatSource
 from threats.serialize import threat_feature
@@ -119,16 +121,27 @@ def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
     session.add(threat)
     session.flush()
     _link(session, ctx.event.id, alert, key, threat)
+    activity.record(session, threat, f"feed: {threat.source}", "created", at=now)
     publish(session, ctx.event.id, "threat_created", threat_feature(threat, ctx.zone_names))
     return threat
 
 
 def _update(session, ctx, alert, key, threat, now, publish) -> Threat:
     _apply(threat, alert, ctx.zones.match_zones(alert.geometry), now)
+    before = threat.status
     if threat.status not in OPEN_STATUSES and not threat.closed_reason.startswith("by "):
         threat.status, threat.closed_reason = "new", ""  # the source revived it
     session.flush()
     _link(session, ctx.event.id, alert, key, threat)
+    activity.record(
+        session,
+        threat,
+        f"feed: {threat.source}",
+        "updated by source",
+        at=now,
+        before=before,
+        note=f"CAP Update {alert.identifier}",
+    )
     publish(session, ctx.event.id, "threat_updated", threat_feature(threat, ctx.zone_names))
     return threat
 
@@ -151,7 +164,9 @@ def _apply(threat: Threat, alert: Alert, zone_ids: list[int], now: datetime) -> 
     info = alert.info
     threat.kind = (info.event if info else "") or "CAP alert"
     threat.category = ",".join(info.categories) if info else ""
-    threat.severity = _level(info.severity if info else "", SEVERITIES)
+    threat.severity = cap_severity(
+        info.severity if info else "", info.urgency if info else "", info.certainty if info else ""
+    )
     threat.urgency = (info.urgency if info else "unknown").lower() or "unknown"
     threat.certainty = (info.certainty if info else "unknown").lower() or "unknown"
     threat.title = (info.headline or info.event) if info else alert.identifier
@@ -182,7 +197,9 @@ def expire_threats(
         )
     ).all()
     for threat in rows:
+        before = threat.status
         threat.status, threat.closed_reason, threat.updated_at = "resolved", "expired", now
+        activity.record(session, threat, "system", "expired", at=now, before=before)
         publish(session, event_id, "threat_updated", threat_feature(threat, zone_names))
     return list(rows)
 
@@ -216,16 +233,28 @@ def ingest_incident(
         return None
     kind = incident.kind.strip().title() or "Incident"
     threat = Threat(
-        event_id=ctx.event.id, feed_id=feed.id, source=feed.name or feed.kind,
-        source_id=incident.source_id, kind=kind, category="incident",
+        event_id=ctx.event.id,
+        feed_id=feed.id,
+        source=feed.name or feed.kind,
+        source_id=incident.source_id,
+        kind=kind,
+        category="incident",
         severity=INCIDENT_SEVERITY.get(incident.kind.strip().upper(), "unknown"),
         title=f"{kind}: {incident.description}" if incident.description else kind,
-        description=incident.description, geometry=incident.geometry, zone_ids=zone_ids,
-        sent_at=incident.occurred_at, first_seen=now, updated_at=now,
-    )  # fmt: skip
+        description=incident.description,
+        geometry=incident.geometry,
+        zone_ids=zone_ids,
+        sent_at=incident.occurred_at,
+        first_seen=now,
+        updated_at=now,
+    )
     session.add(threat)
     session.flush()
-    session.add(ThreatSource(event_id=ctx.event.id, source_key=key, threat_id=threat.id,
-                             msg_type="incident"))  # fmt: skip
+    session.add(
+        ThreatSource(
+            event_id=ctx.event.id, source_key=key, threat_id=threat.id, msg_type="incident"
+        )
+    )
+    activity.record(session, threat, f"feed: {threat.source}", "created", at=now)
     publish(session, ctx.event.id, "threat_created", threat_feature(threat, ctx.zone_names))
     return threat

@@ -69,9 +69,13 @@ def _retry_before_next_tick(app: Flask, scheduler: BaseScheduler, feed_id: int, 
     if job is None or job.next_run_time is None or at >= job.next_run_time:
         return
     scheduler.add_job(
-        poll_job, "date", run_date=at, args=[app, feed_id], id=f"feed:{feed_id}:retry",
+        poll_job,
+        "date",
+        run_date=at,
+        args=[app, feed_id],
+        id=f"feed:{feed_id}:retry",
         replace_existing=True,
-    )  # fmt: skip
+    )
 
 
 def expire_job(app: Flask) -> None:

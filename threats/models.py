@@ -6,7 +6,7 @@ from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage import Base, Geometry, UTCDateTime, utcnow
 
@@ -80,6 +80,7 @@ class Threat(Base):
     certainty: Mapped[str] = mapped_column(String(16), default="unknown")
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     closed_reason: Mapped[str] = mapped_column(String(200), default="")
+    assignee: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     instruction: Mapped[str] = mapped_column(Text, default="")
@@ -136,3 +137,65 @@ class WatchlistRecord(Base):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ActivityEntry(Base):
+    """The event's activity log (ICS 214 style): what happened, to which threat, by whom."""
+
+    __tablename__ = "activity_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))  # a username, or "feed: <name>"
+    threat_id: Mapped[int | None] = mapped_column(ForeignKey("threats.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str] = mapped_column(String(16), default="")
+    to_status: Mapped[str] = mapped_column(String(16), default="")
+    assignee: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Credential(Base):
+    """A badge holder of an event (staff, vendor, media, volunteer), screened against the
+    watchlists; `content_hash` tells which rows changed since the last screening."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (UniqueConstraint("event_id", "credential_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(100))
+    full_name: Mapped[str] = mapped_column(String(300))
+    date_of_birth: Mapped[str] = mapped_column(String(10), default="")
+    organization: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str] = mapped_column(String(100), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    screened_hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScreeningHit(Base):
+    """A badge holder who looks like a watchlist entry, with why; a dismissed pair stays
+    dismissed until the entry itself changes (`entry_hash`)."""
+
+    __tablename__ = "screening_hits"
+    __table_args__ = (UniqueConstraint("credential_row_id", "watchlist_row_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    credential_row_id: Mapped[int] = mapped_column(ForeignKey("credentials.id", ondelete="CASCADE"))
+    watchlist_row_id: Mapped[int] = mapped_column(ForeignKey("watchlist.id", ondelete="CASCADE"))
+    score: Mapped[float]
+    explanation: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="new")  # new, confirmed, dismissed
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    threat_id: Mapped[int | None] = mapped_column(ForeignKey("threats.id", ondelete="SET NULL"))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    credential: Mapped[Credential] = relationship()
+    entry: Mapped[WatchlistRecord] = relationship()

@@ -82,8 +82,14 @@ def _read(session: Session, feed: FeedSource, fetch: Fetch) -> Harvest:
     known = session.execute(
         select(FeedItem.item_key, FeedItem.version).where(FeedItem.feed_id == feed.id)
     )
-    source = Source(feed.kind, feed.url, feed.etag, feed.last_modified, _tz(session, feed),
-                    frozenset((k, v) for k, v in known))  # fmt: skip
+    source = Source(
+        feed.kind,
+        feed.url,
+        feed.etag,
+        feed.last_modified,
+        _tz(session, feed),
+        frozenset((k, v) for k, v in known),
+    )
     return reader(source, fetch)
 
 
@@ -101,8 +107,11 @@ def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) ->
         entries = watchlist.keep_details(session, feed.id, entries)
     if entries or (harvest.complete and feed.kind not in ("cap", "cap-atom", "nws")):
         changes = watchlist.upsert(session, feed.id, entries, now, complete=harvest.complete)
-        result.watchlist = {"added": len(changes.added), "changed": len(changes.changed),
-                            "removed": len(changes.removed)}  # fmt: skip
+        result.watchlist = {
+            "added": len(changes.added),
+            "changed": len(changes.changed),
+            "removed": len(changes.removed),
+        }
     if harvest.alerts or harvest.incidents:
         _ingest(session, feed, harvest, now, publish, result)
 
@@ -132,9 +141,12 @@ def _failed(feed: FeedSource, exc: Exception, now: datetime, rng) -> backoff.Ver
     feed.consecutive_failures += 1
     feed.consecutive_blocks = feed.consecutive_blocks + 1 if isinstance(exc, Blocked) else 0
     return backoff.after_failure(
-        now, feed.consecutive_failures, retry_after_s=getattr(exc, "retry_after_s", None),
-        blocks=feed.consecutive_blocks, rng=rng,
-    )  # fmt: skip
+        now,
+        feed.consecutive_failures,
+        retry_after_s=getattr(exc, "retry_after_s", None),
+        blocks=feed.consecutive_blocks,
+        rng=rng,
+    )
 
 
 def _record_health(feed: FeedSource, result: PollResult, now: datetime, verdict) -> None:
@@ -172,16 +184,25 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
     lag = (now - feed.last_success_at).total_seconds() if feed.last_success_at else None
     state = feed_state(feed, now)
     return {
-        "id": feed.id, "name": feed.name, "kind": feed.kind, "url": feed.url,
-        "interval_s": feed.interval_s, "enabled": feed.enabled, "event_id": feed.event_id,
-        "state": state, "healthy": state in ("ok", "new"),
-        "last_polled_at": _iso(feed.last_polled_at), "last_success_at": _iso(feed.last_success_at),
+        "id": feed.id,
+        "name": feed.name,
+        "kind": feed.kind,
+        "url": feed.url,
+        "interval_s": feed.interval_s,
+        "enabled": feed.enabled,
+        "event_id": feed.event_id,
+        "state": state,
+        "healthy": state in ("ok", "new"),
+        "last_polled_at": _iso(feed.last_polled_at),
+        "last_success_at": _iso(feed.last_success_at),
         "lag_s": round(lag, 1) if lag is not None else None,
-        "last_error": feed.last_error, "last_error_at": _iso(feed.last_error_at),
+        "last_error": feed.last_error,
+        "last_error_at": _iso(feed.last_error_at),
         "consecutive_failures": feed.consecutive_failures,
         "next_attempt_at": _iso(feed.next_attempt_at),
-        "circuit_open_until": _iso(feed.circuit_open_until), "item_count": feed.item_count,
-    }  # fmt: skip
+        "circuit_open_until": _iso(feed.circuit_open_until),
+        "item_count": feed.item_count,
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -167,8 +167,9 @@ def read_fbi(source: Source, fetch: Fetch) -> Harvest:
     size = int(query.get("pageSize", "20"))
 
     def next_url(url: str, page: Page, number: int) -> str | None:
-        following = fbi.next_page_number(int(query.get("page", "1")) + number - 1, size,
-                                         page.total or 0)  # fmt: skip
+        following = fbi.next_page_number(
+            int(query.get("page", "1")) + number - 1, size, page.total or 0
+        )
         return None if following is None else _with_query(url, page=str(following))
 
     harvest, harvest.entries = read_pages(source, fetch, fbi.parse_wanted_page, next_url)
@@ -183,8 +184,9 @@ def read_incidents(source: Source, fetch: Fetch) -> Harvest:
 
     def next_url(url: str, page: Page, number: int) -> str | None:
         offset = int(_query(url).get("$offset", "0")) + (number - 1) * limit
-        return incidents.next_page_url(_with_query(url, **{"$offset": str(offset)}),
-                                       len(page.records), limit)  # fmt: skip
+        return incidents.next_page_url(
+            _with_query(url, **{"$offset": str(offset)}), len(page.records), limit
+        )
 
     harvest, harvest.incidents = read_pages(source, fetch, parse, next_url)
     return harvest

@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from planner import deployment
+from planner import gaps as gap_module
+from planner.models import Assignment, Zone
 from threats.feeds.fetch import Fetcher, FetchError
 from threats.models import FEED_KINDS, FeedSource, WatchlistRecord
 from validation import InputError, optional_number, text
@@ -64,3 +67,40 @@ def watchlist_rows(
             )
         )
     return list(session.scalars(query))
+
+
+def staffing_now(session: Session, event, zone_ids: list[int], now) -> list[dict]:
+    """Per zone the threat touches: who is posted there in the shifts in force now, and the
+    gap (required vs assigned) there now."""
+    gaps = [g for g in deployment.gap_rows(session, event, at=now) if g.zone_id in zone_ids]
+    active = gap_module.active_shift_ids(deployment.periods(session, event.id).values(), now)
+    posted = session.scalars(
+        select(Assignment).where(
+            Assignment.event_id == event.id,
+            Assignment.zone_id.in_(zone_ids or [-1]),
+            Assignment.shift_id.in_(active or {-1}),
+        )
+    ).all()
+    names = dict(
+        session.execute(select(Zone.id, Zone.name).where(Zone.id.in_(zone_ids or [-1]))).all()
+    )
+    return [
+        {
+            "zone_id": zid,
+            "zone": names.get(zid, ""),
+            "required": sum(g.required for g in gaps if g.zone_id == zid),
+            "assigned": sum(g.assigned for g in gaps if g.zone_id == zid),
+            "short": sum(g.short for g in gaps if g.zone_id == zid),
+            "on_duty": [
+                {
+                    "name": a.person.name,
+                    "agency": a.person.agency.name,
+                    "role": a.role,
+                    "phone": a.person.phone,
+                }
+                for a in posted
+                if a.zone_id == zid
+            ],
+        }
+        for zid in zone_ids
+    ]

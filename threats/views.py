@@ -82,8 +82,11 @@ def poll(feed_id: int):
     if result is None:
         flash("No such feed.", "error")
     elif result.ok:
-        flash(f"Polled: {result.items} items, {len(result.threats)} new threats"
-              + ("; " + "; ".join(result.errors) if result.errors else "."), "info")  # fmt: skip
+        flash(
+            f"Polled: {result.items} items, {len(result.threats)} new threats"
+            + ("; " + "; ".join(result.errors) if result.errors else "."),
+            "info",
+        )
     else:
         flash(f"Poll failed: {'; '.join(result.errors)}", "error")
     return redirect(url_for("feeds.index"))

@@ -16,9 +16,19 @@ from threats.feeds.records import Lookout, WatchlistEntry
 from threats.models import WatchlistRecord
 
 FIELDS = (
-    "list_kind", "name", "given_names", "family_name", "aliases", "weak_aliases",
-    "birth_dates", "nationalities", "gender", "reason", "url", "extra",
-)  # fmt: skip
+    "list_kind",
+    "name",
+    "given_names",
+    "family_name",
+    "aliases",
+    "weak_aliases",
+    "birth_dates",
+    "nationalities",
+    "gender",
+    "reason",
+    "url",
+    "extra",
+)
 
 
 @dataclass
@@ -63,9 +73,14 @@ def upsert(
         row = stored.get(entry.source_id)
         if row is None:
             row = WatchlistRecord(
-                feed_id=feed_id, source_id=entry.source_id, first_seen=now, changed_at=now,
-                content_hash=digest, last_seen=now, **values,
-            )  # fmt: skip
+                feed_id=feed_id,
+                source_id=entry.source_id,
+                first_seen=now,
+                changed_at=now,
+                content_hash=digest,
+                last_seen=now,
+                **values,
+            )
             session.add(row)
             stored[entry.source_id] = row
             changes.added.append(row)
@@ -87,12 +102,20 @@ def upsert(
 
 def as_entry(row: WatchlistRecord) -> WatchlistEntry:
     return WatchlistEntry(
-        source_id=row.source_id, list_kind=row.list_kind, name=row.name,
-        aliases=tuple(row.aliases), weak_aliases=tuple(row.weak_aliases),
-        given_names=row.given_names, family_name=row.family_name,
-        birth_dates=tuple(row.birth_dates), nationalities=tuple(row.nationalities),
-        gender=row.gender, reason=row.reason, url=row.url, extra=dict(row.extra or {}),
-    )  # fmt: skip
+        source_id=row.source_id,
+        list_kind=row.list_kind,
+        name=row.name,
+        aliases=tuple(row.aliases),
+        weak_aliases=tuple(row.weak_aliases),
+        given_names=row.given_names,
+        family_name=row.family_name,
+        birth_dates=tuple(row.birth_dates),
+        nationalities=tuple(row.nationalities),
+        gender=row.gender,
+        reason=row.reason,
+        url=row.url,
+        extra=dict(row.extra or {}),
+    )
 
 
 def keep_details(session: Session, feed_id: int, entries: list[WatchlistEntry]) -> list:
@@ -115,24 +138,37 @@ def lookout_entries(lookouts: Iterable[Lookout]) -> list[WatchlistEntry]:
     """Lookouts kept beside the watchlists, so the same screening reads names and plates."""
     return [
         WatchlistEntry(
-            source_id=item.source_id, list_kind="lookout", name=item.name or item.plate,
+            source_id=item.source_id,
+            list_kind="lookout",
+            name=item.name or item.plate,
             reason=item.description,
-            extra={"plate": item.plate, "issued_at": item.issued_at.isoformat()
-                   if item.issued_at else None,
-                   "point": list(item.geometry.coords[0]) if item.geometry is not None else None},
+            extra={
+                "plate": item.plate,
+                "issued_at": item.issued_at.isoformat() if item.issued_at else None,
+                "point": list(item.geometry.coords[0]) if item.geometry is not None else None,
+            },
         )
         for item in lookouts
-    ]  # fmt: skip
+    ]
 
 
 def record_json(row: WatchlistRecord) -> dict:
     return {
-        "id": row.id, "feed_id": row.feed_id, "watchlist_id": row.source_id,
-        "list_kind": row.list_kind, "name": row.name, "given_names": row.given_names,
-        "family_name": row.family_name, "aliases": row.aliases,
-        "weak_aliases": row.weak_aliases, "birth_dates": row.birth_dates,
-        "nationalities": row.nationalities, "gender": row.gender, "reason": row.reason,
-        "url": row.url, "first_seen": row.first_seen.isoformat(),
+        "id": row.id,
+        "feed_id": row.feed_id,
+        "watchlist_id": row.source_id,
+        "list_kind": row.list_kind,
+        "name": row.name,
+        "given_names": row.given_names,
+        "family_name": row.family_name,
+        "aliases": row.aliases,
+        "weak_aliases": row.weak_aliases,
+        "birth_dates": row.birth_dates,
+        "nationalities": row.nationalities,
+        "gender": row.gender,
+        "reason": row.reason,
+        "url": row.url,
+        "first_seen": row.first_seen.isoformat(),
         "last_seen": row.last_seen.isoformat(),
         "removed_at": row.removed_at.isoformat() if row.removed_at else None,
-    }  # fmt: skip
+    }

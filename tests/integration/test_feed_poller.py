@@ -19,9 +19,14 @@ from threats.polling import feed_state, poll_feed
 from threats.services import update_feed
 
 HOSTS = (
-    "api.weather.gov", "alerts.lakefront-festival.example", "ws-public.interpol.int",
-    "api.fbi.gov", "data.opensanctions.org", "www.treasury.gov", "data.lakefront-city.example",
-)  # fmt: skip
+    "api.weather.gov",
+    "alerts.lakefront-festival.example",
+    "ws-public.interpol.int",
+    "api.fbi.gov",
+    "data.opensanctions.org",
+    "www.treasury.gov",
+    "data.lakefront-city.example",
+)
 INDEX = "https://api.weather.gov/alerts?area=IL&zone=ILC031"
 RED = "https://ws-public.interpol.int/notices/v1/red?page=1&resultPerPage=20"
 INCIDENTS = "https://data.lakefront-city.example/resource/lfs1-inc0.geojson?$limit=1000&$offset=0"
@@ -112,8 +117,11 @@ def test_a_source_down_for_several_polls_gives_each_alert_once_when_back(
     for _ in range(2):
         poll_feed(session, feed, fetch=fetch, publish=published, now=now, force=True)
         now += timedelta(minutes=1)
-    created = [d["data"]["properties"]["source_id"] for d in published.deltas
-               if d["kind"] == "threat_created"]  # fmt: skip
+    created = [
+        d["data"]["properties"]["source_id"]
+        for d in published.deltas
+        if d["kind"] == "threat_created"
+    ]
     assert sorted(created) == sorted(set(created)) and len(created) == 2
     assert len(threats(session, event)) == 2
 
@@ -136,8 +144,12 @@ def test_a_failed_page_keeps_every_entry_and_marks_none_removed(session, world, 
     poll(session, feed, fetch, AT_1625)
     feed.etag = feed.last_modified = None
     session.commit()
-    feed_server.queue("ws-public.interpol.int", "/notices/v1/red", 200,
-                      (feed_server.root / "interpol" / "red-page1.json").read_bytes())  # fmt: skip
+    feed_server.queue(
+        "ws-public.interpol.int",
+        "/notices/v1/red",
+        200,
+        (feed_server.root / "interpol" / "red-page1.json").read_bytes(),
+    )
     feed_server.queue("ws-public.interpol.int", "/notices/v1/red", 500)
     result = poll(session, feed, fetch, AT_1625 + timedelta(minutes=5))
     assert result.ok and result.errors and "page 2" in result.errors[0]
@@ -149,8 +161,10 @@ def test_a_next_link_to_another_host_is_refused(session, world, feed_server):
     event, fetch = world
     feed = add_feed(session, event, url=RED, kind="interpol-red")
     page = (feed_server.root / "interpol" / "red-page1.json").read_text()
-    evil = page.replace("https://ws-public.interpol.int/notices/v1/red?page=2",
-                        "https://evil.example/notices/v1/red?page=2")  # fmt: skip
+    evil = page.replace(
+        "https://ws-public.interpol.int/notices/v1/red?page=2",
+        "https://evil.example/notices/v1/red?page=2",
+    )
     assert evil != page
     feed_server.queue("ws-public.interpol.int", "/notices/v1/red", 200, evil.encode())
     result = poll(session, feed, fetch, AT_1625)
@@ -169,8 +183,11 @@ def test_an_entry_that_vanishes_from_a_complete_list_is_marked_removed(session, 
         "removed": 0,
     }
     lines = (feed_server.root / "sanctions" / "persons.ftm.jsonl").read_bytes().splitlines()
-    feed_server.put("data.opensanctions.org", "/datasets/latest/default/entities.ftm.json",
-                    b"\n".join(lines[1:]) + b"\n")  # fmt: skip
+    feed_server.put(
+        "data.opensanctions.org",
+        "/datasets/latest/default/entities.ftm.json",
+        b"\n".join(lines[1:]) + b"\n",
+    )
     later = AT_1625 + timedelta(hours=1)
     assert poll(session, feed, fetch, later).watchlist == {"added": 0, "changed": 0, "removed": 1}
     [gone] = entries(session, feed, removed=True).values()
@@ -183,10 +200,12 @@ def test_fbi_and_ofac_lists_are_stored_with_their_own_ids(session, world):
     fbi = add_feed(
         session, event, url="https://api.fbi.gov/wanted/v1/list?page=1", kind="fbi-wanted"
     )
-    csv = add_feed(session, event, url="https://www.treasury.gov/ofac/downloads/sdn.csv",
-                   kind="ofac-csv")  # fmt: skip
-    xml = add_feed(session, event, url="https://www.treasury.gov/ofac/downloads/sdn.xml",
-                   kind="ofac-xml")  # fmt: skip
+    csv = add_feed(
+        session, event, url="https://www.treasury.gov/ofac/downloads/sdn.csv", kind="ofac-csv"
+    )
+    xml = add_feed(
+        session, event, url="https://www.treasury.gov/ofac/downloads/sdn.xml", kind="ofac-xml"
+    )
     for feed in (fbi, csv, xml):
         assert poll(session, feed, fetch, AT_1625).ok, feed.last_error
     assert len(entries(session, fbi)) == 5

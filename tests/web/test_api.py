@@ -200,9 +200,11 @@ def test_zones_import_from_a_geopackage_in_utm_and_a_bad_file_writes_nothing(api
     path = tmp_path / "zones.gpkg"
     frame.to_file(path, driver="GPKG")
     imported = api(
-        "POST", f"/events/{api.event_id}/zones/import",
-        data={"file": (path.open("rb"), "zones.gpkg")}, content_type="multipart/form-data",
-    )  # fmt: skip
+        "POST",
+        f"/events/{api.event_id}/zones/import",
+        data={"file": (path.open("rb"), "zones.gpkg")},
+        content_type="multipart/form-data",
+    )
     assert imported.status_code == 201, imported.json
     assert imported.json["source_crs"] == "EPSG:32616"
     features = imported.json["zones"]["features"]
@@ -212,10 +214,11 @@ def test_zones_import_from_a_geopackage_in_utm_and_a_bad_file_writes_nothing(api
     overlap = api("GET", f"/events/{api.event_id}/zones/overlaps").json["overlaps"]
     assert len(overlap) == 1 and 7_000 < overlap[0]["area_m2"] < 10_000  # 0.001° squared
     bad = api(
-        "POST", f"/events/{api.event_id}/zones/import",
+        "POST",
+        f"/events/{api.event_id}/zones/import",
         data={"file": (BytesIO(b"PK\x03\x04 not really a zip"), "zones.zip")},
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     assert bad.status_code == 400 and bad.json["error"]["details"]["field"] == "file"
     assert len(api("GET", f"/events/{api.event_id}/zones").json["features"]) == 2
 
@@ -223,8 +226,11 @@ def test_zones_import_from_a_geopackage_in_utm_and_a_bad_file_writes_nothing(api
 def test_a_zone_edit_is_audited_and_published_to_the_live_map(app, api):
     made = api("POST", f"/events/{api.event_id}/zones", json=zone(SQUARE, name="Gate 3"))
     zone_id = made.json["id"]
-    changed = api("PATCH", f"/events/{api.event_id}/zones/{zone_id}",
-                  json={"name": "Gate 3 north", "density": 1.5})  # fmt: skip
+    changed = api(
+        "PATCH",
+        f"/events/{api.event_id}/zones/{zone_id}",
+        json={"name": "Gate 3 north", "density": 1.5},
+    )
     assert changed.status_code == 200
     assert changed.json["properties"]["capacity"] == int(
         changed.json["properties"]["area_m2"] * 1.5

@@ -36,29 +36,39 @@ def plan(app, client):
         return response
 
     zones = [
-        call("POST", f"/events/{event_id}/zones",
-             json={"type": "Feature", "geometry": SQUARE,
-                   "properties": {"name": name, "kind": "crowd"}}).json["id"]
+        call(
+            "POST",
+            f"/events/{event_id}/zones",
+            json={
+                "type": "Feature",
+                "geometry": SQUARE,
+                "properties": {"name": name, "kind": "crowd"},
+            },
+        ).json["id"]
         for name in ("Beach", "Promenade")
-    ]  # fmt: skip
+    ]
     shifts = [
-        call("POST", f"/events/{event_id}/shifts",
-             json={"name": name, "starts_at": start, "ends_at": end}).json["id"]
+        call(
+            "POST",
+            f"/events/{event_id}/shifts",
+            json={"name": name, "starts_at": start, "ends_at": end},
+        ).json["id"]
         for name, start, end in (
             ("Day", "2026-07-18T08:00:00", "2026-07-18T16:00:00"),
             ("Late", "2026-07-18T15:00:00", "2026-07-18T23:00:00"),
         )
-    ]  # fmt: skip
+    ]
     call.event_id, call.zones, call.shifts = event_id, zones, shifts
     return call
 
 
 def import_roster(plan):
     response = plan(
-        "POST", "/personnel/import",
+        "POST",
+        "/personnel/import",
         data={"file": (io.BytesIO(ROSTER.encode()), "roster.csv")},
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.json
     people = {p["name"]: p for p in plan("GET", "/personnel").json["personnel"]}
     return response.json, people
@@ -81,10 +91,11 @@ def test_the_roster_import_reports_every_refused_row(plan):
 
 def test_a_file_that_is_not_a_roster_is_refused_whole(plan):
     response = plan(
-        "POST", "/personnel/import",
+        "POST",
+        "/personnel/import",
         data={"file": (io.BytesIO(b"\xff\xfe\x00garbage"), "roster.csv")},
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     assert response.status_code == 400 and "UTF-8" in response.json["error"]["message"]
 
 
@@ -94,20 +105,33 @@ def test_hard_rules_are_enforced_with_a_clear_message(plan):
     day, late = plan.shifts
     ben, cy = people["Ben Cole"]["id"], people["Cy Dunn"]["id"]
     path = f"/events/{plan.event_id}/assignments"
-    ok = plan("POST", path, json={"person_id": ben, "zone_id": beach, "shift_id": day,
-                                  "role": "patrol_officer"})  # fmt: skip
+    ok = plan(
+        "POST",
+        path,
+        json={"person_id": ben, "zone_id": beach, "shift_id": day, "role": "patrol_officer"},
+    )
     assert ok.status_code == 201 and ok.json["id"]
-    wrong_role = plan("POST", path, json={"person_id": cy, "zone_id": beach, "shift_id": day,
-                                          "role": "patrol_officer"})  # fmt: skip
+    wrong_role = plan(
+        "POST",
+        path,
+        json={"person_id": cy, "zone_id": beach, "shift_id": day, "role": "patrol_officer"},
+    )
     assert wrong_role.status_code == 400
     assert "role" in wrong_role.json["error"]["message"]
-    overlap = plan("POST", path, json={"person_id": ben, "zone_id": promenade, "shift_id": late,
-                                       "role": "patrol_officer"})  # fmt: skip
+    overlap = plan(
+        "POST",
+        path,
+        json={"person_id": ben, "zone_id": promenade, "shift_id": late, "role": "patrol_officer"},
+    )
     assert overlap.status_code == 400 and "overlap" in overlap.json["error"]["message"]
-    bulk = plan("POST", path, json=[
-        {"person_id": cy, "zone_id": beach, "shift_id": day, "role": "emt"},
-        {"person_id": cy, "zone_id": beach, "shift_id": late, "role": "emt"},
-    ])  # fmt: skip
+    bulk = plan(
+        "POST",
+        path,
+        json=[
+            {"person_id": cy, "zone_id": beach, "shift_id": day, "role": "emt"},
+            {"person_id": cy, "zone_id": beach, "shift_id": late, "role": "emt"},
+        ],
+    )
     assert bulk.status_code == 400 and "item 2" in bulk.json["error"]["message"]
     listed = plan("GET", path).json["assignments"]
     assert [(a["person"], a["role"]) for a in listed] == [("Ben Cole", "patrol_officer")]
@@ -117,19 +141,42 @@ def test_gaps_match_a_hand_count_and_the_ics_215_totals_equal_them(plan):
     _, people = import_roster(plan)
     beach, promenade = plan.zones
     day, late = plan.shifts
-    saved = plan("PUT", f"/events/{plan.event_id}/requirements", json=[
-        {"zone_id": beach, "shift_id": day, "role": "patrol_officer", "required": 3},
-        {"zone_id": beach, "shift_id": day, "role": "emt", "required": 1},
-        {"zone_id": promenade, "shift_id": day, "role": "sergeant", "required": 1},
-        {"zone_id": promenade, "shift_id": late, "role": "patrol_officer", "required": 2},
-    ])  # fmt: skip
+    saved = plan(
+        "PUT",
+        f"/events/{plan.event_id}/requirements",
+        json=[
+            {"zone_id": beach, "shift_id": day, "role": "patrol_officer", "required": 3},
+            {"zone_id": beach, "shift_id": day, "role": "emt", "required": 1},
+            {"zone_id": promenade, "shift_id": day, "role": "sergeant", "required": 1},
+            {"zone_id": promenade, "shift_id": late, "role": "patrol_officer", "required": 2},
+        ],
+    )
     assert saved.json == {"saved": 4}
     ids = {name: p["id"] for name, p in people.items()}
-    plan("POST", f"/events/{plan.event_id}/assignments", json=[
-        {"person_id": ids["Ben Cole"], "zone_id": beach, "shift_id": day, "role": "patrol_officer"},
-        {"person_id": ids["Dee Park"], "zone_id": beach, "shift_id": day, "role": "patrol_officer"},
-        {"person_id": ids["Ana Ruiz"], "zone_id": promenade, "shift_id": day, "role": "sergeant"},
-    ])  # fmt: skip
+    plan(
+        "POST",
+        f"/events/{plan.event_id}/assignments",
+        json=[
+            {
+                "person_id": ids["Ben Cole"],
+                "zone_id": beach,
+                "shift_id": day,
+                "role": "patrol_officer",
+            },
+            {
+                "person_id": ids["Dee Park"],
+                "zone_id": beach,
+                "shift_id": day,
+                "role": "patrol_officer",
+            },
+            {
+                "person_id": ids["Ana Ruiz"],
+                "zone_id": promenade,
+                "shift_id": day,
+                "role": "sergeant",
+            },
+        ],
+    )
     day_gaps = plan("GET", f"/events/{plan.event_id}/gaps?shift={day}").json["gaps"]
     by_key = {
         (g["zone_id"], g["role"]): (g["required"], g["assigned"], g["short"]) for g in day_gaps
@@ -174,11 +221,15 @@ def test_auto_assign_fills_what_it_can_and_says_why_not_the_rest(plan):
     import_roster(plan)
     beach, promenade = plan.zones
     day, late = plan.shifts
-    plan("PUT", f"/events/{plan.event_id}/requirements", json=[
-        {"zone_id": beach, "shift_id": day, "role": "patrol_officer", "required": 2},
-        {"zone_id": promenade, "shift_id": late, "role": "patrol_officer", "required": 2},
-        {"zone_id": beach, "shift_id": day, "role": "k9", "required": 1},
-    ])  # fmt: skip
+    plan(
+        "PUT",
+        f"/events/{plan.event_id}/requirements",
+        json=[
+            {"zone_id": beach, "shift_id": day, "role": "patrol_officer", "required": 2},
+            {"zone_id": promenade, "shift_id": late, "role": "patrol_officer", "required": 2},
+            {"zone_id": beach, "shift_id": day, "role": "k9", "required": 1},
+        ],
+    )
     result = plan("POST", f"/events/{plan.event_id}/assignments/auto", json={}).json
     assert result["applied"] and result["required"] == 5
     # three officers (Ana, Ben, Dee) and the shifts overlap, so three of four officer places
@@ -220,21 +271,40 @@ def test_a_planner_creates_an_event_and_a_shift_from_the_pages(app):
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"username": "plan", "password": PASSWORD, "csrf_token": token})
-    made = client.post("/events/new", data={
-        "csrf_token": token, "name": "Marathon", "timezone": "America/Chicago",
-        "starts_at": "2027-10-10T06:00", "ends_at": "2027-10-10T15:00",
-        "expected_attendance": "45000"})  # fmt: skip
+    made = client.post(
+        "/events/new",
+        data={
+            "csrf_token": token,
+            "name": "Marathon",
+            "timezone": "America/Chicago",
+            "starts_at": "2027-10-10T06:00",
+            "ends_at": "2027-10-10T15:00",
+            "expected_attendance": "45000",
+        },
+    )
     assert made.status_code == 302
     event_url = made.headers["Location"]
     event_id = int(event_url.rstrip("/").split("/")[-1])
-    shift = client.post(f"/events/{event_id}/plan/shifts", data={
-        "csrf_token": token, "name": "Race morning",
-        "starts_at": "2027-10-10T05:30", "ends_at": "2027-10-10T11:00"})  # fmt: skip
+    shift = client.post(
+        f"/events/{event_id}/plan/shifts",
+        data={
+            "csrf_token": token,
+            "name": "Race morning",
+            "starts_at": "2027-10-10T05:30",
+            "ends_at": "2027-10-10T11:00",
+        },
+    )
     assert shift.status_code == 302
     page = client.get(event_url).get_data(as_text=True)
     assert "Race morning" in page and "Sun 10 Oct 2027 05:30 CDT" in page
-    bad = client.post(f"/events/{event_id}/plan/shifts", data={
-        "csrf_token": token, "name": "Backwards",
-        "starts_at": "2027-10-10T11:00", "ends_at": "2027-10-10T05:00"})  # fmt: skip
+    bad = client.post(
+        f"/events/{event_id}/plan/shifts",
+        data={
+            "csrf_token": token,
+            "name": "Backwards",
+            "starts_at": "2027-10-10T11:00",
+            "ends_at": "2027-10-10T05:00",
+        },
+    )
     follow = client.get(bad.headers["Location"]).get_data(as_text=True)
     assert "Nothing was saved: ends_at must be after starts_at" in follow
