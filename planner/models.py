@@ -23,6 +23,8 @@ class Event(Base):
     # Hard staffing rules for everyone assigned to this event.
     min_rest_hours: Mapped[float] = mapped_column(default=8.0)
     max_hours_per_day: Mapped[float] = mapped_column(default=12.0)
+    # How far each category of threat reaches (threats.reach); None means the defaults.
+    reach_rules: Mapped[list | None] = mapped_column(JSON)
     # The last live delta's sequence number, bumped in the same transaction as the delta.
     live_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,7 @@ def event_json(event: Event) -> dict:
         "expected_attendance": event.expected_attendance,
         "min_rest_hours": event.min_rest_hours,
         "max_hours_per_day": event.max_hours_per_day,
+        "reach_rules": event.reach_rules,
     }
 
 

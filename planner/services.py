@@ -15,6 +15,7 @@ from planner.zones import (
     checked_area,
     polygon_from_geojson,
 )
+from threats.reach import rules_from_json, rules_to_json
 from validation import InputError, aware_datetime, optional_number, text, timezone
 
 DENSITY_KINDS = ("crowd", "vip")
@@ -28,6 +29,7 @@ def create_event(session: Session, data: dict) -> Event:
         raise InputError("ends_at must be after starts_at", "ends_at")
     attendance = optional_number(data, "expected_attendance")
     event = Event(
+        reach_rules=_reach_rules(data) if "reach_rules" in data else None,
         name=text(data, "name"),
         timezone=tz,
         starts_at=starts,
@@ -40,6 +42,7 @@ def create_event(session: Session, data: dict) -> Event:
 
 
 EVENT_FIELDS = (
+    "reach_rules",
     "name",
     "timezone",
     "starts_at",
@@ -68,11 +71,24 @@ def update_event(session: Session, event: Event, changes: dict) -> Event:
     event.min_rest_hours, event.max_hours_per_day = rest, day
     if "name" in changes:
         event.name = text(changes, "name")
+    if "reach_rules" in changes:
+        event.reach_rules = _reach_rules(changes)
     if "expected_attendance" in changes:
         number = optional_number(changes, "expected_attendance")
         event.expected_attendance = None if number is None else int(number)
     session.flush()
     return event
+
+
+def _reach_rules(data: dict) -> list | None:
+    """How far each threat category reaches at this event: checked rules, or None for the
+    defaults (storms within 8 miles reach every zone, NCTC cordons for suspicious items)."""
+    if data.get("reach_rules") is None:
+        return None
+    try:
+        return rules_to_json(rules_from_json(data["reach_rules"]))
+    except ValueError as exc:
+        raise InputError(str(exc), "reach_rules") from exc
 
 
 def _hours(changes: dict, field: str, current: float, low: float, high: float) -> float:

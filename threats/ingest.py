@@ -11,11 +11,20 @@ from sqlalchemy.orm import Session
 
 from planner.models import Event, Zone
 from threats import activity
+from threats.duplicates import same_report
 from threats.feeds.cap import Alert
 from threats.feeds.records import Incident
 from threats.lifecycle import cap_severity
 from threats.matching import ZoneIndex
 from threats.models import OPEN_STATUSES, FeedSource, Threat, ThreatSource
+from threats.reach import (
+    DEFAULT_RULES,
+    FOOTPRINT,
+    ReachRule,
+    applied_severity,
+    rule_for,
+    rules_from_json,
+)
 from threats.serialize import threat_feature
 
 Publish = Callable[[Session, int, str, dict], object]
@@ -29,15 +38,28 @@ class EventContext:
     event: Event
     zones: ZoneIndex
     zone_names: dict[int, str]
+    rules: tuple[ReachRule, ...] = DEFAULT_RULES
 
     @classmethod
     def load(cls, session: Session, event: Event) -> EventContext:
         zones = session.scalars(select(Zone).where(Zone.event_id == event.id)).all()
         return cls(
             event,
-            ZoneIndex.of([(z.id, z.geometry) for z in zones]),
+            ZoneIndex.of([(z.id, z.geometry, z.kind) for z in zones]),
             {z.id: z.name for z in zones},
+            DEFAULT_RULES if event.reach_rules is None else rules_from_json(event.reach_rules),
         )
+
+    def reach(self, geometry, kind: str, category: str, severity: str) -> tuple[list[int], str]:
+        """The zones a threat of this kind reaches under the event's rules, and its severity
+        (a rule may raise it: a drone inside the airspace is severe)."""
+        rule = rule_for(self.rules, kind, category)
+        by_rule = self.zones.reach(geometry, rule)
+        # A rule for some kinds of zone (a drone and the airspace) still leaves the threat
+        # touching whatever zone it is in, at its own severity there.
+        own = self.zones.reach(geometry, FOOTPRINT) if rule.zone_kinds else []
+        zone_ids = sorted(set(by_rule) | set(own))
+        return zone_ids, applied_severity(rule, by_rule, severity)
 
 
 def source_key(sender: str, identifier: str) -> str:
@@ -106,10 +128,16 @@ def _link(session: Session, event_id: int, alert: Alert, key: str, threat: Threa
 
 
 def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
-    zone_ids = ctx.zones.match_zones(alert.geometry)
+    kind = (alert.info.event if alert.info else "") or "CAP alert"
+    category = ",".join(alert.info.categories) if alert.info else ""
+    zone_ids, _ = ctx.reach(alert.geometry, kind, category, "")
     expired = alert.expires is not None and alert.expires <= now
     if not zone_ids or expired:
         return None  # not a threat to this event (yet): a later Update may make it one
+    first = _reported_before(session, ctx, feed, kind, alert.geometry, alert.sent)
+    if first is not None:
+        _link(session, ctx.event.id, alert, key, first)
+        return _also_reported(session, ctx, first, feed, now, publish)
     threat = Threat(
         event_id=ctx.event.id,
         feed_id=feed.id,
@@ -117,7 +145,7 @@ def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
         source_id=alert.identifier,
         first_seen=now,
     )
-    _apply(threat, alert, zone_ids, now)
+    _apply(threat, alert, ctx, now)
     session.add(threat)
     session.flush()
     _link(session, ctx.event.id, alert, key, threat)
@@ -127,7 +155,7 @@ def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
 
 
 def _update(session, ctx, alert, key, threat, now, publish) -> Threat:
-    _apply(threat, alert, ctx.zones.match_zones(alert.geometry), now)
+    _apply(threat, alert, ctx, now)
     before = threat.status
     if threat.status not in OPEN_STATUSES and not threat.closed_reason.startswith("by "):
         threat.status, threat.closed_reason = "new", ""  # the source revived it
@@ -160,7 +188,7 @@ def _cancel(session, ctx, alert, key, referenced, now, publish) -> Threat | None
     return referenced[0] if referenced else None
 
 
-def _apply(threat: Threat, alert: Alert, zone_ids: list[int], now: datetime) -> None:
+def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> None:
     info = alert.info
     threat.kind = (info.event if info else "") or "CAP alert"
     threat.category = ",".join(info.categories) if info else ""
@@ -173,7 +201,9 @@ def _apply(threat: Threat, alert: Alert, zone_ids: list[int], now: datetime) -> 
     threat.description = info.description if info else ""
     threat.instruction = info.instruction if info else ""
     threat.geometry = alert.geometry
-    threat.zone_ids = zone_ids
+    threat.zone_ids, threat.severity = ctx.reach(
+        alert.geometry, threat.kind, threat.category, threat.severity
+    )
     threat.sent_at = alert.sent
     threat.expires_at = alert.expires
     threat.updated_at = now
@@ -228,10 +258,19 @@ def ingest_incident(
     key = f"incident:{feed.id}|{incident.source_id}"
     if _known(session, ctx.event.id, key):
         return None
-    zone_ids = ctx.zones.match_zones(incident.geometry)
+    kind = incident.kind.strip().title() or "Incident"
+    severity = INCIDENT_SEVERITY.get(incident.kind.strip().upper(), "unknown")
+    zone_ids, severity = ctx.reach(incident.geometry, kind, "incident", severity)
     if not zone_ids:
         return None
-    kind = incident.kind.strip().title() or "Incident"
+    first = _reported_before(session, ctx, feed, kind, incident.geometry, incident.occurred_at)
+    if first is not None:
+        session.add(
+            ThreatSource(
+                event_id=ctx.event.id, source_key=key, threat_id=first.id, msg_type="incident"
+            )
+        )
+        return _also_reported(session, ctx, first, feed, now, publish)
     threat = Threat(
         event_id=ctx.event.id,
         feed_id=feed.id,
@@ -239,7 +278,7 @@ def ingest_incident(
         source_id=incident.source_id,
         kind=kind,
         category="incident",
-        severity=INCIDENT_SEVERITY.get(incident.kind.strip().upper(), "unknown"),
+        severity=severity,
         title=f"{kind}: {incident.description}" if incident.description else kind,
         description=incident.description,
         geometry=incident.geometry,
@@ -257,4 +296,30 @@ def ingest_incident(
     )
     activity.record(session, threat, f"feed: {threat.source}", "created", at=now)
     publish(session, ctx.event.id, "threat_created", threat_feature(threat, ctx.zone_names))
+    return threat
+
+
+def _reported_before(session, ctx, feed, kind, geometry, when) -> Threat | None:
+    """An open threat from another source that is this same report."""
+    candidates = session.scalars(
+        select(Threat).where(
+            Threat.event_id == ctx.event.id,
+            Threat.status.in_(OPEN_STATUSES),
+            Threat.feed_id != feed.id,
+        )
+    )
+    for threat in candidates:
+        if same_report(kind, geometry, when, threat.kind, threat.geometry, threat.sent_at):
+            return threat
+    return None
+
+
+def _also_reported(session, ctx, threat: Threat, feed, now, publish) -> Threat:
+    name = feed.name or feed.kind
+    if name not in threat.reported_by:
+        threat.reported_by = [*threat.reported_by, name]
+    threat.updated_at = now
+    session.flush()
+    activity.record(session, threat, f"feed: {name}", "also reported", at=now, before=threat.status)
+    publish(session, ctx.event.id, "threat_updated", threat_feature(threat, ctx.zone_names))
     return threat

@@ -81,6 +81,8 @@ class Threat(Base):
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     closed_reason: Mapped[str] = mapped_column(String(200), default="")
     assignee: Mapped[str] = mapped_column(String(200), default="")
+    # Other sources that reported the same thing: linked here, not doubled on the map.
+    reported_by: Mapped[list] = mapped_column(JSON, default=list)
     title: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     instruction: Mapped[str] = mapped_column(Text, default="")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from shapely.geometry import mapping
+from shapely.geometry import Point, mapping
+from shapely.geometry.base import BaseGeometry
 
 from threats.models import Threat
 
@@ -13,9 +14,20 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def anchor(geometry: BaseGeometry) -> Point:
+    """Where a marker for a shape goes: its centre (a circle's centre, say) when that lies
+    inside it, else a point that surely does."""
+    centre = geometry.centroid
+    return (
+        centre
+        if geometry.contains(centre) or geometry.geom_type == "Point"
+        else geometry.representative_point()
+    )
+
+
 def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
     geometry = threat.geometry
-    point = geometry.representative_point() if geometry is not None else None
+    point = anchor(geometry) if geometry is not None and not geometry.is_empty else None
     return {
         "type": "Feature",
         "id": threat.id,
@@ -38,6 +50,8 @@ def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
             ],
             "source": threat.source,
             "source_id": threat.source_id,
+            "reported_by": list(threat.reported_by or []),
+            "assignee": threat.assignee,
             "point": [round(point.x, 6), round(point.y, 6)] if point is not None else None,
             "sent_at": iso(threat.sent_at),
             "expires_at": iso(threat.expires_at),

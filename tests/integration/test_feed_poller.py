@@ -34,7 +34,7 @@ INCIDENTS = "https://data.lakefront-city.example/resource/lfs1-inc0.geojson?$lim
 
 @pytest.fixture
 def world(session, feed_server):
-    event = make_event(session)
+    event = make_event(session, reach_rules=[])  # the fixtures' own geometry; see below
     make_fixture_zones(session, event)
     session.commit()
     return event, Fetcher(HOSTS, "eventwatch-test", rebase=feed_server.rebase)
@@ -284,3 +284,45 @@ def test_new_notices_get_their_details_once_and_keep_them(session, world, feed_s
     kazimir = entries(session, feed)["2026/90011"]
     assert kazimir.extra.get("detail") and kazimir.reason  # the list page did not erase it
     assert again.watchlist["removed"] == 0
+
+
+def test_one_incident_from_two_sources_is_linked_not_doubled(session, world, feed_server):
+    event, fetch = world
+    incidents = add_feed(session, event, url=INCIDENTS, kind="geojson-incidents")
+    poll(session, incidents, fetch, AT_1625)
+    before = len(threats(session, event))
+    # The festival desk's CAP alert about the same bag, five minutes after the 13:00 report.
+    alert = (feed_server.root / "cap" / "alert-04-circle-suspicious-package.xml").read_text()
+    alert = alert.replace("2026-07-18T16:10:00-05:00", "2026-07-18T13:05:00-05:00")
+    feed_server.put("alerts.lakefront-festival.example", "/cap/desk.xml", alert.encode())
+    desk = add_feed(
+        session, event, kind="cap", url="https://alerts.lakefront-festival.example/cap/desk.xml"
+    )
+    published = Recorder()
+    poll_feed(session, desk, fetch=fetch, publish=published, now=AT_1625)
+    found = threats(session, event)
+    assert len(found) == before  # not doubled
+    first = found["LFS-000001"]
+    assert first.reported_by == ["NWS Cook County"]  # the desk feed's name in these tests
+    assert [d["kind"] for d in published.deltas] == ["threat_updated", "feed_status"]
+
+
+def test_reach_rules_are_data_per_event(session, feed_server):
+    # This event widens the package cordon to 700 m and keeps the default drone rule.
+    rules = [
+        {"category": "suspicious package", "reach_m": 700},
+        {"category": "drone", "zone_kinds": ["airspace"], "severity": "severe"},
+    ]
+    event = make_event(session, reach_rules=rules)
+    zones = make_fixture_zones(session, event)
+    session.commit()
+    fetch = Fetcher(HOSTS, "eventwatch-test", rebase=feed_server.rebase)
+    feed = add_feed(session, event, url=INCIDENTS, kind="geojson-incidents")
+    poll(session, feed, fetch, AT_1625)
+    found = threats(session, event)
+    # LFS-000008 lies 624 m from Oak Street Beach: outside it, inside this event's cordon.
+    assert found["LFS-000008"].zone_ids == [zones["oak-street-beach"].id]
+    # A drone over a crowd zone (no airspace zone here) touches it at its own severity.
+    assert found["LFS-000015"].zone_ids == [zones["north-avenue-beach"].id]
+    assert found["LFS-000015"].severity == "severe"  # the incident table's own severity
+    assert "LFS-000014" not in found  # over a kilometre from both

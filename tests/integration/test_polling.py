@@ -40,7 +40,9 @@ class Recorder:
 
 @pytest.fixture
 def world(session, feed_server):
-    event = make_event(session)
+    # Footprint only: these tests read the fixtures' own geometry; the reach rules
+    # (8 miles for storms, cordons for packages) have tests of their own below.
+    event = make_event(session, reach_rules=[])
     zones = make_fixture_zones(session, event)
     session.commit()
     fetch = Fetcher(HOSTS, "eventwatch-test", rebase=feed_server.rebase)
@@ -199,3 +201,15 @@ def test_expired_threats_are_closed(session, world):
 
 def test_fixture_files_are_served_from_the_copy_in_tests():
     assert (FEEDS / "cap" / "alert-01-svr-warning.xml").exists()
+
+
+def test_under_the_default_rules_a_storm_keeps_every_zone_within_eight_miles(session, feed_server):
+    event = make_event(session)  # the default reach rules
+    zones = make_fixture_zones(session, event)
+    feed = add_feed(session, event)
+    fetch = Fetcher(HOSTS, "eventwatch-test", rebase=feed_server.rebase)
+    published = Recorder()
+    poll_feed(session, feed, fetch=fetch, publish=published, now=AT_1625)
+    updated = published.deltas[1]["data"]["properties"]
+    # The update's smaller polygon misses Oak Street Beach, but the storm is within 8 miles.
+    assert {z["name"] for z in updated["zones"]} == set(zones)

@@ -248,3 +248,14 @@ def test_a_zone_edit_is_audited_and_published_to_the_live_map(app, api):
     assert kinds == ["zone_changed", "zone_changed", "zone_changed"]
     assert audit.before["properties"]["name"] == "Gate 3"
     assert audit.after["properties"]["name"] == "Gate 3 north"
+
+
+def test_an_events_reach_rules_are_checked_and_kept(api):
+    path = f"/events/{api.event_id}"
+    bad = api("PATCH", path, json={"reach_rules": [{"category": "drone", "reach_m": -5}]})
+    assert bad.status_code == 400 and bad.json["error"]["details"]["field"] == "reach_rules"
+    assert "drone" in bad.json["error"]["message"]
+    rules = [{"category": "vehicle fire", "reach_m": 100}]
+    ok = api("PATCH", path, json={"reach_rules": rules})
+    assert ok.status_code == 200 and ok.json["reach_rules"][0]["reach_m"] == 100
+    assert api("PATCH", path, json={"reach_rules": None}).json["reach_rules"] is None
