@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.forms import roster_bp
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
+    from threats.api_screening import bp as screening_api
     from threats.views import bp as feeds_bp
 
     blueprints = (
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         planner_api,
         staffing_api,
         threats_api,
+        screening_api,
         feeds_bp,
         demo_bp,
     )

@@ -25,6 +25,8 @@ class Event(Base):
     max_hours_per_day: Mapped[float] = mapped_column(default=12.0)
     # How far each category of threat reaches (threats.reach); None means the defaults.
     reach_rules: Mapped[list | None] = mapped_column(JSON)
+    # When its badge holders were last screened: watchlist entries changed since are due.
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last live delta's sequence number, bumped in the same transaction as the delta.
     live_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,8 +15,9 @@ from planner.models import Event
 from storage import utcnow
 from threats.feeds.fetch import Fetcher
 from threats.ingest import EventContext, expire_threats
-from threats.models import FeedSource
+from threats.models import Credential, FeedSource
 from threats.polling import PollResult, poll_feed
+from threats.screening_service import screen_event
 
 log = logging.getLogger(__name__)
 SYNC_EVERY_S = 30
@@ -47,7 +48,19 @@ def poll_now(app: Flask, feed_id: int, *, force: bool = False) -> PollResult | N
     )
     if not result.ok:
         log.warning("feed %s poll failed: %s", feed_id, "; ".join(result.errors))
+    if result.watchlist.get("added") or result.watchlist.get("changed"):
+        rescreen(db.session)
     return result
+
+
+def rescreen(session) -> None:
+    """A watchlist changed: screen every event's badge holders against what changed."""
+    events = session.scalars(
+        select(Event).where(Event.id.in_(select(Credential.event_id).distinct()))
+    ).all()
+    for event in events:
+        screen_event(session, event, now=utcnow(), publish=publish)
+        session.commit()
 
 
 def poll_job(app: Flask, feed_id: int, scheduler: BaseScheduler | None = None) -> None:
