@@ -16,6 +16,7 @@ import csv
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import time
@@ -35,6 +36,8 @@ from threats.screening import Candidate, Screener
 
 DEV = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "screening"
 BASELINE_CUTOFF = 80
+VARIANT = {"iy": "y", "Ye": "E", "yu": "iu", "ya": "ia", "kh": "h", "ks": "x", "ou": "u", "u": "ou"}
+TRANSLIT = [re.compile(k) for k in VARIANT]
 
 
 def script(text: str) -> str:
@@ -91,6 +94,8 @@ def person(rng: random.Random, seeds: Seeds, kind: str) -> tuple[str, str, str, 
             given += rng.choice(seeds.given[kind])[0]
         return family + given, given, family, "".join(lazy_pinyin(given)).title(), family_latin
     family, family_latin = invent_family(rng, seeds.family[kind])
+    if kind in ("latin", "cyrillic"):
+        family_latin = anyascii(family)
     return f"{given} {family}", given, family, anyascii(given_latin), anyascii(family_latin)
 
 
@@ -132,11 +137,15 @@ def synthetic_watchlist(
 def variant(rng: random.Random, given: str, family: str, kind: str) -> str:
     """A Latin-script way a listed person might write their name on a badge form."""
     given, family = anyascii(given), anyascii(family)
-    change = rng.choice(["as is", "swap", "initial", "typo"])
+    change = rng.choice(["as is", "swap", "initial", "typo", "transliteration"])
     if change == "swap":
         return f"{family.upper()} {given}" if kind != "hanzi" else f"{given} {family.upper()}"
     if change == "initial":
         given = given[0] + "."
+    elif change == "transliteration":
+        given, family = (
+            rng.choice(TRANSLIT).sub(lambda m: VARIANT[m.group()], w) for w in (given, family)
+        )
     elif change == "typo":
         i = rng.randrange(1, len(family))
         family = family[:i] + family[i] * 2 + family[i + 1 :]

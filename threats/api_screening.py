@@ -17,6 +17,7 @@ from storage import utcnow
 from threats import screening_service as service
 from threats.credentials import COLUMNS, RosterFileError
 from threats.models import Credential, ScreeningHit
+from threats.sightings import check_sighting
 from validation import InputError
 
 bp = Blueprint("screening_api", __name__, url_prefix="/api/v1")
@@ -99,3 +100,18 @@ def run(event_id: int):
     g.audit_target, g.audit_after = f"event:{event_id}:screening", vars(result)
     db.session.commit()
     return vars(result)
+
+
+@bp.post("/events/<int:event_id>/sightings")
+@roles_required("commander")
+def sighting(event_id: int):
+    """A name and/or plate seen at a place: checked against every watchlist and lookout."""
+    result = check_sighting(
+        db.session, get_event(event_id), request.get_json(silent=True),
+        actor=current_user.username, now=utcnow(), publish=publish,
+    )  # fmt: skip
+    hits = [{k: v for k, v in h.items() if k != "row"} for h in result.hits]
+    body = {"hits": hits, "threat_id": result.threat.id if result.threat else None}
+    g.audit_target, g.audit_after = f"event:{event_id}:sighting", body
+    db.session.commit()
+    return body, 201 if result.threat else 200

@@ -68,7 +68,7 @@ class Screener:
             self._owner.extend([number] * len(forms))
             if weak:
                 self._weak[number] = weak
-        self._keys = [frozenset(_keys(f, listed=True)) for f in self._forms]
+        self._keys = [frozenset().union(*_part_keys(f, listed=True)) for f in self._forms]
         self._postings = _postings(self._keys)
 
     def screen(self, candidates: Sequence[Candidate]) -> list[Hit]:
@@ -93,7 +93,7 @@ class Screener:
 
     def _blocked(self, form: NameForm) -> list[int]:
         """Forms that share index keys with at least two parts of the candidate's name."""
-        parts = _part_keys(form)
+        parts = [frozenset(p) for p in _part_keys(form, listed=False)]
         found: set[int] = set()
         for keys in parts:
             for key in keys:
@@ -192,9 +192,11 @@ def _token_keys(token: Token, listed: bool) -> set[str]:
     text, key = token.text, token.key
     if len(text) == 1:
         return {("e:" if listed else "c:") + text}
-    keys = {"k:" + key, ("c:" if listed else "e:") + text[0]}
-    if listed and token.role != "family":
-        keys.add("c:" + key[0])
+    keys = {"k:" + key}
+    if not listed:
+        keys.add("e:" + text[0])  # may meet an initial on the list
+    elif token.role != "family":
+        keys.add("c:" + text[0])  # may meet the candidate's initial
     if len(token.skeleton) >= 3:
         keys.add("s:" + token.skeleton)
     if len(key) >= 5:
@@ -204,22 +206,27 @@ def _token_keys(token: Token, listed: bool) -> set[str]:
     return keys
 
 
-def _part_keys(form: NameForm) -> list[frozenset[str]]:
-    """Index keys per word of a candidate name, a word's set also holding its joined syllables."""
-    parts = [set(_token_keys(t, listed=False)) for t in form.tokens]
-    for i in range(len(form.tokens) - 1):
-        joined = "k:" + fold(form.tokens[i].text + form.tokens[i + 1].text)
+def _part_keys(form: NameForm, listed: bool) -> list[set[str]]:
+    """Index keys per word, with pairs of words (two common words are a rare pair) and syllables."""
+    toks = form.tokens
+    parts = [_token_keys(t, listed) for t in toks]
+    for i, j in ((i, j) for i in range(len(toks)) for j in range(len(toks)) if i != j):
+        a, b = toks[i], toks[j]
+        if len(a.text) == 1:
+            continue
+        pair = {"b:" + b.text} if len(b.text) == 1 else set()
+        if len(b.text) > 1 and (not listed or b.role != "family"):
+            pair.add("b:" + b.text[0])
+        if len(b.text) > 1 and i < j:
+            pair.add("b:" + min(a.key, b.key) + "|" + max(a.key, b.key))
+        pair = {k if "|" in k else f"{k[:2]}{a.key}|{k[2:]}" for k in pair}
+        parts[i] |= pair
+        parts[j] |= pair
+    for i in range(len(toks) - 1):
+        joined = "k:" + fold(toks[i].text + toks[i + 1].text)
         parts[i].add(joined)
         parts[i + 1].add(joined)
-    return [frozenset(p) for p in parts]
-
-
-def _keys(form: NameForm, listed: bool) -> set[str]:
-    keys = {k for t in form.tokens for k in _token_keys(t, listed)}
-    keys.update(
-        "k:" + fold(a.text + b.text) for a, b in zip(form.tokens, form.tokens[1:], strict=False)
-    )
-    return keys
+    return parts
 
 
 def _postings(form_keys: list[frozenset[str]]) -> dict[str, tuple[int, ...]]:
