@@ -113,10 +113,10 @@ def name_forms(
     forms: dict[tuple[str, ...], NameForm] = {}
     for text in names:
         form = parse_name(text, hints, label)
-        forms.setdefault(form.keys, form)
+        forms.setdefault(tuple(t.text for t in form.tokens), form)
         if _HANZI.search(text) and len(form.tokens) > 2:
             joined = _join_given(form)
-            forms.setdefault(joined.keys, joined)
+            forms.setdefault(tuple(t.text for t in joined.tokens), joined)
     return tuple(f for f in forms.values() if f.tokens)
 
 

@@ -28,7 +28,7 @@ NAME_FLOOR = 70.0  # dates and nationality adjust a name match; they never make 
 WEAK_ALIAS_BONUS = 3.0
 DOB_EQUAL, DOB_SAME_YEAR, DOB_NEAR, DOB_FAR = 8.0, 5.0, -15.0, -40.0
 NATIONALITY_EQUAL, NATIONALITY_DIFFERENT = 3.0, -3.0
-COMMON_KEY_SHARE = 0.002  # keys on more forms than this share (at least 64) only confirm
+COMMON_KEY_SHARE = 0.005  # keys on more forms than this share (at least 64) only confirm
 
 
 @dataclass(frozen=True)
@@ -199,8 +199,9 @@ def _token_keys(token: Token, listed: bool) -> set[str]:
         keys.add("c:" + text[0])  # may meet the candidate's initial
     if len(token.skeleton) >= 3:
         keys.add("s:" + token.skeleton)
-    if len(key) >= 5:
-        keys.update("d:" + key[:i] + key[i + 1 :] for i in range(len(key)))
+    for word in {text, key} if len(text) >= 4 else ():  # one edit away shares a deletion
+        keys.add("k:" + word)
+        keys.update("k:" + word[:i] + word[i + 1 :] for i in range(len(word)))
     if key[:2] in ("al", "el") and len(key) > 5:
         keys.add("k:" + key[2:])
     return keys
@@ -236,4 +237,6 @@ def _postings(form_keys: list[frozenset[str]]) -> dict[str, tuple[int, ...]]:
         for key in keys:
             postings[key].append(index)
     limit = max(64, int(COMMON_KEY_SHARE * len(form_keys)))
-    return {k: tuple(v) for k, v in postings.items() if len(v) <= limit}
+    return {
+        k: tuple(v) for k, v in postings.items() if len(v) <= limit * (4 if k[0] == "b" else 1)
+    }
