@@ -41,7 +41,15 @@ def zone_for_partner(feature: dict) -> dict:
     return {**feature, "properties": _only(feature.get("properties", {}), ZONE_FIELDS)}
 
 
+def staffing_for_partner(data: dict) -> dict:
+    """Counts per zone only: how staffed a zone is, never who is there."""
+    keep = ("status", "required", "on_duty", "short")
+    zones = {z: {k: v for k, v in c.items() if k in keep} for z, c in data.get("zones", {}).items()}
+    return {"at": data.get("at"), "zones": zones}
+
+
 REDACTORS = {
+    "staffing_changed": staffing_for_partner,
     "threat_created": threat_for_partner,
     "threat_updated": threat_for_partner,
     "zone_changed": zone_for_partner,

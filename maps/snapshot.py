@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maps.redact import FEED_FIELDS, threat_for_partner, zone_for_partner
+from maps.redact import FEED_FIELDS, staffing_for_partner, threat_for_partner, zone_for_partner
+from planner.duty_service import coverage
 from planner.models import Event, Zone
 from planner.serialize import zone_feature
 from storage import utcnow
@@ -33,7 +34,11 @@ def snapshot(session: Session, event_id: int, audience: str = "full") -> dict:
         zone_features = [zone_for_partner(f) for f in zone_features]
         threat_features = [threat_for_partner(f) for f in threat_features]
         feed_states = [{k: v for k, v in f.items() if k in FEED_FIELDS} for f in feed_states]
+    staffing = coverage(session, event, now)
+    if audience == "partner":
+        staffing = staffing_for_partner(staffing)
     return {
+        "staffing": staffing,
         "seq": event.live_seq,
         "event_id": event_id,
         "zones": feature_collection(zone_features),

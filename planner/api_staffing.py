@@ -6,11 +6,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
-from planner import deployment, exports, people
+from maps.live import publish
+from planner import deployment, duty_service, exports, people
 from planner.api import created, get_event
 from planner.models import Assignment, Person, Requirement
 from planner.roster import RosterError
@@ -170,9 +172,12 @@ def list_gaps(event_id: int):
     """Required vs assigned per zone, shift and role; `?shift=` one shift, `?at=` an instant."""
     event = get_event(event_id)
     at = _instant(request.args.get("at"), event.timezone)
-    rows = deployment.gap_rows(
-        db.session, event, shift_id=request.args.get("shift", type=int), at=at
-    )
+    shift_id = request.args.get("shift", type=int)
+    if at is None and shift_id is None:  # now: with who is actually on duty
+        now = utcnow()
+        rows = duty_service.live_rows(db.session, event, now)
+        return {"at": now.isoformat(), "gaps": [_gap_json(r) for r in rows]}
+    rows = deployment.gap_rows(db.session, event, shift_id=shift_id, at=at)
     return {"at": at.isoformat() if at else None, "gaps": [_gap_json(r) for r in rows]}
 
 
@@ -206,3 +211,27 @@ def export(event_id: int, form: str, fmt: str = "html"):
         return csv_download(data["csv"], f"{form}-event{event_id}-shift{shift_id}.csv")
     now = utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%d %b %Y %H:%M %Z")
     return render_template(f"planner/{form}.html", event=event, form_name=form, now=now, **data)
+
+
+@bp.get("/events/<int:event_id>/checkins")
+def list_checkins(event_id: int):
+    """Each person's current state: on duty (where, as what), off duty, or diverted."""
+    get_event(event_id)
+    states = duty_service.states(db.session, event_id)
+    names = {p.id: p.name for p in db.session.scalars(select(Person).where(Person.id.in_(states)))}
+    return {"checkins": [{**vars(s), "name": names.get(s.person_id), "at": s.at.isoformat()}
+                         for s in states.values()]}  # fmt: skip
+
+
+@bp.post("/events/<int:event_id>/checkins")
+@roles_required("commander")
+def check_in(event_id: int):
+    """A person checks in (`in`), out (`out`), or is diverted to a threat (`divert`)."""
+    event, now = get_event(event_id), utcnow()
+    row = duty_service.check(
+        db.session, event, request.get_json(silent=True), current_user.username, now
+    )
+    publish(db.session, event_id, "staffing_changed", duty_service.coverage(db.session, event, now))
+    body = {"id": row.id, "person_id": row.person_id, "status": row.status, "zone_id": row.zone_id,
+            "role": row.role, "threat_id": row.threat_id, "at": row.at.isoformat()}  # fmt: skip
+    return created(body, f"event:{event_id}:checkin:{row.person_id}")

@@ -23,10 +23,17 @@ class Gap:
     role: str
     required: int
     assigned: int
+    on_duty: int | None = None  # checked in now; None where there is no live count
 
     @property
     def short(self) -> int:
         return max(self.required - self.assigned, 0)
+
+    @property
+    def short_now(self) -> int:
+        """What is missing on the ground: required vs on duty when known, else assigned."""
+        have = self.assigned if self.on_duty is None else self.on_duty
+        return max(self.required - have, 0)
 
     @property
     def surplus(self) -> int:
@@ -44,6 +51,17 @@ def gaps(needs: Iterable[Need], assignments: Iterable[Assignment]) -> list[Gap]:
 def active_shift_ids(periods: Iterable[Period], at: datetime) -> set[int]:
     """The shifts in force at an instant (start inclusive, end exclusive)."""
     return {p.id for p in periods if p.starts_at <= at < p.ends_at}
+
+
+def with_on_duty(rows: Iterable[Gap], on_duty: Mapping[tuple[int, str], int]) -> list[Gap]:
+    """The rows with live on-duty counts; people on duty where nothing is required appear too."""
+    rows = list(rows)
+    seen = {(r.zone_id, r.role) for r in rows}
+    out = [Gap(r.zone_id, r.shift_id, r.role, r.required, r.assigned,
+               on_duty.get((r.zone_id, r.role), 0)) for r in rows]  # fmt: skip
+    out += [Gap(z, -1, role, 0, 0, n) for (z, role), n in sorted(on_duty.items())
+            if (z, role) not in seen]  # fmt: skip
+    return out
 
 
 def at_instant(rows: Iterable[Gap], shift_ids: set[int]) -> list[Gap]:
@@ -66,14 +84,16 @@ class Coverage:
     status: str  # "none" (nothing required), "covered", "short", "critical"
 
 
-def zone_coverage(rows: Iterable[Gap]) -> dict[int, Coverage]:
-    """Per zone: covered when no role is short; critical under half of what is required."""
+def zone_coverage(rows: Iterable[Gap], *, live: bool = False) -> dict[int, Coverage]:
+    """Per zone: covered when no role is short; critical under half of what is required.
+    `live` counts the people on duty now instead of those assigned."""
     totals: dict[int, list[int]] = {}
     for row in rows:
+        have = row.on_duty if live and row.on_duty is not None else row.assigned
         t = totals.setdefault(row.zone_id, [0, 0, 0])
         t[0] += row.required
-        t[1] += min(row.assigned, row.required)
-        t[2] += row.short
+        t[1] += min(have, row.required)
+        t[2] += max(row.required - have, 0)
     return {
         zone: Coverage(req, have, short, _status(req, have, short))
         for zone, (req, have, short) in totals.items()

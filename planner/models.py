@@ -129,3 +129,22 @@ class Assignment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship()
+
+
+class CheckIn(Base):
+    """A person reporting on duty in a zone, going off duty, or diverted to an incident.
+    The latest row per person is their state; the rows are the history."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("personnel.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # on_duty, off_duty, diverted
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(64), default="")
+    threat_id: Mapped[int | None] = mapped_column(ForeignKey("threats.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by: Mapped[str] = mapped_column(String(200), default="")
+
+    person: Mapped[Person] = relationship()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from maps.live import publish
+from planner.duty_service import coverage
 from planner.models import Event
 from storage import utcnow
 from threats.feeds.fetch import Fetcher
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 SYNC_EVERY_S = 30
 FIRST_POLL_DELAY_S = 2  # lets the embedded server start listening before it polls itself
 EXPIRE_EVERY_S = 30
+BOUNDARY_EVERY_S = 15  # how late after a shift boundary the command view recolours
 
 
 def fetcher_for(app: Flask) -> Fetcher:
@@ -105,6 +107,24 @@ def expire_job(app: Flask) -> None:
             db.session.remove()
 
 
+def staffing_job(app: Flask, last: dict) -> None:
+    """At every shift boundary, push the new staffing picture: who should be where changes."""
+    now = utcnow()
+    since = last.get("at", now)
+    last["at"] = now
+    with app.app_context():
+        try:
+            for event in db.session.scalars(select(Event)).all():
+                edges = [t for s in event.shifts for t in (s.starts_at, s.ends_at)]
+                if any(since < t <= now for t in edges):
+                    publish(
+                        db.session, event.id, "staffing_changed", coverage(db.session, event, now)
+                    )
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
 def sync_feed_jobs(app: Flask, scheduler: BaseScheduler) -> None:
     """Make the scheduled jobs match the enabled feed sources in the database."""
     with app.app_context():
@@ -134,6 +154,9 @@ def start(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     """Schedule every enabled feed, expiry and the feed-table sync, and start."""
     sync_feed_jobs(app, scheduler)
     scheduler.add_job(expire_job, "interval", seconds=EXPIRE_EVERY_S, args=[app], id="expire")
+    scheduler.add_job(
+        staffing_job, "interval", seconds=BOUNDARY_EVERY_S, args=[app, {}], id="staffing"
+    )
     scheduler.add_job(
         sync_feed_jobs, "interval", seconds=SYNC_EVERY_S, args=[app, scheduler], id="sync"
     )

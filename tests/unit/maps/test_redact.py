@@ -35,7 +35,16 @@ THREAT_ALLOWED = {
     "first_seen",
     "updated_at",
 }
-THREAT_WITHHELD = {"title", "description", "instruction", "source", "source_id", "closed_reason"}
+THREAT_WITHHELD = {
+    "title",
+    "description",
+    "instruction",
+    "source",
+    "source_id",
+    "closed_reason",
+    "assignee",
+    "reported_by",
+}
 
 
 def threat(category: str = "Met") -> dict:
@@ -53,6 +62,8 @@ def threat(category: str = "Met") -> dict:
         certainty="observed",
         status="acknowledged",
         closed_reason="by j.doe",
+        assignee="CPD Bike 18",
+        reported_by=["Festival desk"],
         title="Storm over the lakefront",
         description="Hail and 60 mph gusts near the north stage.",
         instruction="Move people under cover.",
@@ -125,7 +136,9 @@ def test_a_threat_loses_free_text_and_source_ids(kind):
     assert not THREAT_WITHHELD & set(partner["properties"])
     flat = repr(partner)
     for field in THREAT_WITHHELD:
-        assert original["properties"][field] not in flat, field
+        value = original["properties"][field]
+        for text in value if isinstance(value, list) else [value]:
+            assert text not in flat, field
 
 
 @pytest.mark.parametrize("kind", ["threat_created", "threat_updated"])
@@ -161,13 +174,37 @@ def test_zone_changed_keeps_only_the_planning_figures_not_the_notes():
 @pytest.mark.parametrize(
     ("kind", "data"),
     [
-        ("staffing_changed", {"id": 1, "name": "Steward 12", "phone": "+1 312 555 0100"}),
+        ("roster_changed", {"id": 1, "name": "Steward 12", "phone": "+1 312 555 0100"}),
         ("threat_deleted", {"id": 7, "title": "Storm over the lakefront"}),
         ("", {"id": 1}),
     ],
 )
 def test_an_unknown_kind_passes_no_data(kind, data):
     assert for_partner(kind, data) == {}
+
+
+STAFFING = {
+    "at": AT.isoformat(),
+    "zones": {
+        "11": {
+            "status": "short",
+            "required": 4,
+            "assigned": 3,
+            "on_duty": 2,
+            "short": 2,
+            "people": ["Ana Ruiz"],
+        }
+    },
+}
+
+
+def test_staffing_goes_to_partners_as_counts_only():
+    partner = for_partner("staffing_changed", STAFFING)
+    assert partner == {
+        "at": AT.isoformat(),
+        "zones": {"11": {"status": "short", "required": 4, "on_duty": 2, "short": 2}},
+    }
+    assert "Ana Ruiz" not in repr(partner)
 
 
 def delta(kind: str, data: dict) -> dict:
@@ -181,7 +218,7 @@ def delta(kind: str, data: dict) -> dict:
         ("threat_updated", threat(category="watchlist")),
         ("feed_status", feed()),
         ("zone_changed", zone()),
-        ("staffing_changed", {"id": 1, "phone": "+1 312 555 0100"}),
+        ("staffing_changed", STAFFING),
     ],
 )
 def test_partner_copy_keeps_the_envelope_and_redacts_the_data(kind, data):
@@ -203,7 +240,7 @@ def test_partner_copy_keeps_the_envelope_and_redacts_the_data(kind, data):
         ("threat_updated", threat(category="watchlist")),
         ("feed_status", feed()),
         ("zone_changed", zone()),
-        ("staffing_changed", {"id": 1, "phone": "+1 312 555 0100"}),
+        ("staffing_changed", STAFFING),
     ],
 )
 def test_partner_copy_never_changes_the_full_delta(kind, data):
