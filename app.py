@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
         cors_allowed_origins=None,
     )

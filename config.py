@@ -49,6 +49,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
         or f"sqlite:///{instance / 'eventwatch.db'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # threading for the embedded default; gevent for a production web process (wsgi.py)
+        "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE", "threading"),
         "SCHEDULER": _flag(env.get("SCHEDULER"), True),
         "HOST": env.get("HOST", "127.0.0.1"),
         "PORT": int(env.get("PORT", "5000")),
