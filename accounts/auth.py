@@ -12,7 +12,7 @@ from accounts.models import User
 from extensions import csrf, db, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "healthz"})
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "healthz", "maps.wall"})
 # The demo's replayed CAP feed is public data, like the NWS feed it imitates.
 PUBLIC_BLUEPRINTS = frozenset({"demo_feed"})
 # A partner may still end its own session and set its own password; nothing else.

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, session
 from flask_login import current_user, login_user
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, rooms
 
 from accounts.services import user_for_token
 from extensions import db, socketio
-from maps import live
+from maps import live, walls
 from maps.snapshot import snapshot
 from planner.models import Event
+from storage import utcnow
 
 
 def on_connect(auth=None):
     if current_user.is_authenticated:
+        return True
+    wall = auth.get("wall") if isinstance(auth, dict) else None
+    if isinstance(wall, str):
+        link = walls.find(db.session, wall, utcnow())
+        db.session.rollback()
+        if link is None:
+            raise ConnectionRefusedError("this wall display link is unknown, expired or revoked")
+        session["wall_event_id"], session["wall_token"] = link.event_id, wall
         return True
     token = auth.get("token") if isinstance(auth, dict) else None
     user = user_for_token(db.session, token) if isinstance(token, str) else None
@@ -28,12 +37,12 @@ def on_connect(auth=None):
 
 def on_join(data):
     """Enter the event's room for this user's audience and catch up from `since`."""
-    if not current_user.is_authenticated:
-        return {"ok": False, "error": "unauthorized"}
     event_id, since = _parse_join(data)
+    audience = _audience(event_id)
+    if audience is None:
+        return {"ok": False, "error": "unauthorized"}
     if event_id is None or db.session.get(Event, event_id) is None:
         return {"ok": False, "error": "no such event"}
-    audience = "partner" if current_user.is_partner else "full"
     for name in rooms():
         if name.startswith("event:"):
             leave_room(name)
@@ -43,6 +52,17 @@ def on_join(data):
     _catch_up(event_id, since, audience)
     db.session.rollback()
     return {"ok": True, "event_id": event_id, "audience": audience}
+
+
+def _audience(event_id: int | None) -> str | None:
+    """full or partner for a logged-in user; partner for a wall display still valid for
+    this event (checked again at every join, so a revoked link stops at its next resync)."""
+    if current_user.is_authenticated:
+        return "partner" if current_user.is_partner else "full"
+    token, wall_event = session.get("wall_token"), session.get("wall_event_id")
+    if token and wall_event == event_id and walls.find(db.session, token, utcnow()) is not None:
+        return "partner"
+    return None
 
 
 def _parse_join(data) -> tuple[int | None, int | None]:

@@ -188,7 +188,7 @@ def _gap_json(row) -> dict:
         "role": row.role,
         "required": row.required,
         "assigned": row.assigned,
-        "on_duty": None,
+        "on_duty": row.on_duty,
         "short": row.short,
         "surplus": row.surplus,
     }

@@ -1,19 +1,31 @@
-// Live command view: joins the event room, draws threats from the snapshot and deltas,
-// and resyncs from the last sequence number after any gap, reconnect or hidden tab.
+// Live command view: joins the event room, draws threats and staffing from the snapshot and
+// deltas, resyncs from the last sequence number after any gap, reconnect or hidden tab, and
+// lets a commander act on threats and check people in and out.
 (function () {
   "use strict";
   const script = document.getElementById("command-js");
   const eventId = Number(script.dataset.eventId);
   const map = window[script.dataset.map];
+  const zonesLayer = window[script.dataset.zones];
+  const canAct = script.dataset.canAct === "yes";
+  const api = script.dataset.api; // /api/v1/events/<id>
+  const headers = { "Content-Type": "application/json", "X-CSRFToken": script.dataset.csrf };
   const SEVERITY_COLOURS = {
     extreme: "#7b0000", severe: "#d62728", moderate: "#ff7f0e", minor: "#e6c300", unknown: "#555",
   };
+  const COVERAGE_COLOURS = { covered: "#2ca02c", short: "#ff9f1a", critical: "#d62728", none: "#9aa5b1" };
   const OPEN = new Set(["new", "acknowledged", "assigned"]);
+  const LOUD = new Set(["severe", "extreme"]);
+  const LIST_AT_MOST = 200; // the map shows every threat; the queue the latest 200
   const threats = new Map(); // id -> {feature, layer}
   const feeds = new Map();
   const threatLayer = L.featureGroup().addTo(map);
   let lastSeq = null;
   let socket = null;
+  let staffing = { zones: {} };
+  let coverageMode = "live";
+  let selected = null;
+  let muted = localStorage.getItem("eventwatch.muted") === "1";
 
   function el(tag, cls, text) {
     const node = document.createElement(tag);
@@ -22,12 +34,17 @@
     return node;
   }
 
+  function zoneNames(props) {
+    return (props.zones || []).map((z) => z.name).join(", ");
+  }
+
+  // --- threats on the map and in the queue -------------------------------------------
+
   function popup(props) {
     const box = el("div", "threat-popup");
-    box.appendChild(el("strong", null, props.title || props.kind));
-    box.appendChild(el("div", null, `${props.kind} · ${props.severity} · ${props.status}`));
-    const zones = (props.zones || []).map((z) => z.name).join(", ");
-    if (zones) box.appendChild(el("div", null, `Zones: ${zones}`));
+    box.appendChild(el("strong", null, props.title || props.kind || "Threat"));
+    box.appendChild(el("div", null, [props.kind, props.severity, props.status].filter(Boolean).join(" · ")));
+    if (zoneNames(props)) box.appendChild(el("div", null, `Zones: ${zoneNames(props)}`));
     if (props.instruction) box.appendChild(el("p", null, props.instruction));
     return box;
   }
@@ -36,16 +53,15 @@
     const props = feature.properties;
     const colour = SEVERITY_COLOURS[props.severity] || SEVERITY_COLOURS.unknown;
     const group = L.featureGroup();
-    if (feature.geometry) {
+    if (feature.geometry && feature.geometry.type !== "Point") {
       L.geoJSON(feature.geometry, {
-        style: { color: colour, weight: 1, fillOpacity: 0.08, dashArray: "4 3" },
-        interactive: false,
+        style: { color: colour, weight: 1, fillOpacity: 0.08, dashArray: "4 3" }, interactive: false,
       }).addTo(group);
     }
     if (props.point) {
       L.circleMarker([props.point[1], props.point[0]], {
         radius: 9, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.95,
-      }).bindPopup(() => popup(props)).addTo(group);
+      }).bindPopup(() => popup(props)).on("click", () => select(props.id)).addTo(group);
     }
     return group;
   }
@@ -53,8 +69,7 @@
   function putThreat(feature) {
     removeThreat(feature.properties.id);
     if (!OPEN.has(feature.properties.status)) return;
-    const layer = drawThreat(feature).addTo(threatLayer);
-    threats.set(feature.properties.id, { feature, layer });
+    threats.set(feature.properties.id, { feature, layer: drawThreat(feature).addTo(threatLayer) });
   }
 
   function removeThreat(id) {
@@ -63,40 +78,183 @@
     threats.delete(id);
   }
 
+  function actionButtons(p) {
+    const box = el("div", "actions");
+    const act = (label, body) => {
+      const b = el("button", "small secondary", label);
+      b.type = "button";
+      b.addEventListener("click", (e) => { e.stopPropagation(); change(p.id, body()); });
+      box.appendChild(b);
+    };
+    if (p.status === "new") act("Acknowledge", () => ({ status: "acknowledged" }));
+    act("Assign", () => {
+      const who = window.prompt("Assign to (person or unit):", p.assignee || "");
+      return who ? { status: "assigned", assignee: who } : null;
+    });
+    act("Resolve", () => ({ status: "resolved", note: window.prompt("Note (optional):") || "" }));
+    act("Dismiss", () => ({ status: "dismissed", note: window.prompt("Why dismiss? (optional)") || "" }));
+    return box;
+  }
+
   function renderThreatList() {
-    const list = document.getElementById("threat-list");
     const rows = [...threats.values()].map((t) => t.feature.properties)
-      .sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
-    list.replaceChildren(...rows.map((p) => {
+      .sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || "")).slice(0, LIST_AT_MOST);
+    document.getElementById("threat-list").replaceChildren(...rows.map((p) => {
       const item = el("li", `threat severity-${p.severity}`);
       item.dataset.threatId = p.id;
+      if (p.id === selected) item.classList.add("selected");
       item.appendChild(el("span", "sev", p.severity));
-      item.appendChild(el("span", "title", p.title || p.kind));
-      const zones = (p.zones || []).map((z) => z.name).join(", ");
-      item.appendChild(el("span", "zones", zones));
-      item.addEventListener("click", () => focusThreat(p.id));
+      item.appendChild(el("span", "title", p.title || p.kind || "Threat"));
+      item.appendChild(el("span", "zones", zoneNames(p)));
+      item.appendChild(el("span", "status", p.status + (p.assignee ? ` → ${p.assignee}` : "")));
+      if (canAct) item.appendChild(actionButtons(p));
+      item.addEventListener("click", () => select(p.id));
       return item;
     }));
-    document.getElementById("threat-count").textContent = rows.length;
+    document.getElementById("threat-count").textContent = threats.size;
   }
 
-  function focusThreat(id) {
-    const known = threats.get(id);
-    if (!known) return;
-    map.fitBounds(known.layer.getBounds(), { maxZoom: 16 });
-    known.layer.eachLayer((l) => l.openPopup && l.getPopup() && l.openPopup());
+  async function change(id, body) {
+    if (!body) return;
+    const response = await fetch(`${api}/threats/${id}`, {
+      method: "PATCH", headers, body: JSON.stringify(body), credentials: "same-origin",
+    });
+    if (!response.ok) {
+      let message = `HTTP ${response.status}`;
+      try { message = (await response.json()).error.message; } catch (e) { /* not JSON */ }
+      window.alert(`Not changed: ${message}`);
+    } // the change itself arrives as a delta, like everyone else's
   }
+
+  async function select(id) {
+    selected = id;
+    renderThreatList();
+    const known = threats.get(id);
+    if (known) map.fitBounds(known.layer.getBounds(), { maxZoom: 16 });
+    const panel = document.getElementById("threat-detail");
+    const response = await fetch(`${api}/threats/${id}`, { credentials: "same-origin" });
+    if (!response.ok) { panel.hidden = true; return; }
+    showDetail(panel, (await response.json()).properties);
+  }
+
+  function showDetail(panel, p) {
+    const parts = [el("h3", null, p.title || p.kind || "Threat"),
+      el("div", null, [p.kind, p.severity, p.status, p.assignee].filter(Boolean).join(" · "))];
+    for (const z of p.staffing_now || []) {
+      parts.push(el("div", null, `${z.zone}: ${z.assigned} of ${z.required} posted, ${z.short} short`));
+      const list = el("ul");
+      for (const person of z.on_duty) list.appendChild(el("li", null, `${person.name} (${person.role}, ${person.agency}) ${person.phone || ""}`));
+      if (z.on_duty.length) parts.push(list);
+    }
+    if (p.description) parts.push(el("p", null, p.description));
+    for (const entry of (p.log || []).slice(-5)) {
+      parts.push(el("div", "hint", `${new Date(entry.at).toLocaleTimeString()} ${entry.actor}: ${entry.action}${entry.note ? " — " + entry.note : ""}`));
+    }
+    panel.replaceChildren(...parts);
+    panel.hidden = false;
+  }
+
+  // --- alerting ------------------------------------------------------------------------
+
+  function alarm(props) {
+    const flash = document.getElementById("flash");
+    flash.textContent = `${props.severity.toUpperCase()}: ${props.title || props.kind || "new threat"} ${zoneNames(props) ? "— " + zoneNames(props) : ""}`;
+    flash.hidden = false;
+    window.setTimeout(() => { flash.hidden = true; }, 8000);
+    const item = document.querySelector(`li.threat[data-threat-id="${props.id}"]`);
+    if (item) item.classList.add("fresh");
+    if (!muted) beep();
+  }
+
+  function beep() {
+    try {
+      const audio = new (window.AudioContext || window.webkitAudioContext)();
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.2;
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.6);
+    } catch (e) { /* no audio device: the flash is enough */ }
+  }
+
+  function setMuted(value) {
+    muted = value;
+    localStorage.setItem("eventwatch.muted", value ? "1" : "0");
+    const button = document.getElementById("mute");
+    if (button) {
+      button.textContent = value ? "Sound off" : "Sound on";
+      button.setAttribute("aria-pressed", String(value));
+    }
+  }
+
+  // --- staffing: zones coloured by who is there, or by the plan for a shift --------------
+
+  function colourZones(coverage) {
+    if (!zonesLayer) return;
+    zonesLayer.eachLayer((layer) => {
+      const id = String(layer.feature.properties.id);
+      const status = (coverage[id] || {}).status || "none";
+      const background = ["water", "airspace", "perimeter"].includes(layer.feature.properties.kind);
+      layer.setStyle({ fillColor: COVERAGE_COLOURS[status], fillOpacity: background ? 0.08 : 0.45 });
+      layer.feature.properties.staffing = status;
+    });
+  }
+
+  function renderStaffing() {
+    const names = {};
+    if (zonesLayer) zonesLayer.eachLayer((l) => { names[l.feature.properties.id] = l.feature.properties.name; });
+    const rows = Object.entries(staffing.zones || {}).filter(([, z]) => z.required || z.on_duty)
+      .sort(([, a], [, b]) => b.short - a.short);
+    document.querySelector("#staffing-table tbody").replaceChildren(...rows.map(([id, z]) => {
+      const tr = el("tr", `cov-${z.status}`);
+      tr.dataset.zoneId = id;
+      for (const [text, cls] of [[names[id] || id, ""], [z.required, "num"], [z.on_duty, "num"], [z.short, "num"]]) tr.appendChild(el("td", cls, text));
+      return tr;
+    }));
+    if (coverageMode === "live") colourZones(staffing.zones || {});
+  }
+
+  async function showPlanned(shiftId) {
+    const response = await fetch(`${api}/gaps?shift=${shiftId}`, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const coverage = {};
+    for (const g of (await response.json()).gaps) {
+      const z = coverage[g.zone_id] || (coverage[g.zone_id] = { required: 0, have: 0 });
+      z.required += g.required;
+      z.have += Math.min(g.assigned, g.required);
+    }
+    for (const z of Object.values(coverage)) {
+      z.status = !z.required ? "none" : z.have >= z.required ? "covered" : z.have < z.required / 2 ? "critical" : "short";
+    }
+    colourZones(coverage);
+  }
+
+  // --- zones changed by planners while the map is open --------------------------------
+
+  function replaceZone(feature) {
+    if (!zonesLayer) return;
+    zonesLayer.eachLayer((layer) => {
+      if (layer.feature.properties.id === feature.properties.id) zonesLayer.removeLayer(layer);
+    });
+    if (!feature.properties.deleted && feature.geometry) zonesLayer.addData(feature);
+    if (coverageMode === "live") colourZones(staffing.zones || {});
+  }
+
+  // --- feeds ---------------------------------------------------------------------------
 
   function renderFeeds() {
-    const list = document.getElementById("feed-list");
-    list.replaceChildren(...[...feeds.values()].map((f) => {
+    document.getElementById("feed-list").replaceChildren(...[...feeds.values()].map((f) => {
       const item = el("li", f.healthy ? "feed ok" : "feed failing");
       item.appendChild(el("span", "name", f.name || f.kind));
       const when = f.last_success_at ? new Date(f.last_success_at).toLocaleTimeString() : "never";
-      item.appendChild(el("span", "when", f.healthy ? `ok ${when}` : `failing: ${f.last_error || "?"}`));
+      item.appendChild(el("span", "when", f.healthy ? `ok ${when}` : `${f.state || "failing"}${f.last_error ? ": " + f.last_error : ""}`));
       return item;
     }));
   }
+
+  // --- the live protocol ----------------------------------------------------------------
 
   function applySnapshot(snap) {
     threatLayer.clearLayers();
@@ -104,20 +262,31 @@
     snap.threats.features.forEach(putThreat);
     feeds.clear();
     snap.feeds.forEach((f) => feeds.set(f.id, f));
+    staffing = snap.staffing || { zones: {} };
     setSeq(snap.seq);
     renderThreatList();
     renderFeeds();
+    renderStaffing();
   }
 
   function applyDelta(delta) {
     if (lastSeq === null || delta.seq <= lastSeq) return; // before the snapshot, or a repeat
     if (delta.seq > lastSeq + 1) { resync(); return; } // a gap: ask for what was missed
+    const data = delta.data || {};
     if (delta.kind === "threat_created" || delta.kind === "threat_updated") {
-      putThreat(delta.data);
+      putThreat(data);
       renderThreatList();
+      const p = data.properties || {};
+      if (delta.kind === "threat_created" && LOUD.has(p.severity) && OPEN.has(p.status)) alarm(p);
+      if (p.id === selected) select(p.id);
     } else if (delta.kind === "feed_status") {
-      feeds.set(delta.data.id, delta.data);
+      feeds.set(data.id, data);
       renderFeeds();
+    } else if (delta.kind === "staffing_changed") {
+      staffing = data;
+      renderStaffing();
+    } else if (delta.kind === "zone_changed") {
+      replaceZone(data);
     }
     setSeq(delta.seq);
   }
@@ -139,7 +308,8 @@
   }
 
   function connect() {
-    socket = io("/live", { transports: ["websocket", "polling"] });
+    const auth = script.dataset.wallToken ? { wall: script.dataset.wallToken } : undefined;
+    socket = io("/live", { transports: ["websocket", "polling"], auth });
     socket.on("connect", resync);
     socket.on("disconnect", () => setStale(true));
     socket.on("connect_error", () => setStale(true));
@@ -150,6 +320,57 @@
     });
   }
 
+  // --- check in / out / divert ---------------------------------------------------------
+
+  async function setUpCheckIn() {
+    const form = document.getElementById("checkin");
+    if (!form) return;
+    const [people, zones] = await Promise.all([
+      fetch("/api/v1/personnel", { credentials: "same-origin" }).then((r) => r.json()),
+      fetch(`${api}/zones`, { credentials: "same-origin" }).then((r) => r.json()),
+    ]);
+    const byLabel = new Map();
+    document.getElementById("people").replaceChildren(...people.personnel.map((p) => {
+      const label = `${p.name} · ${p.agency}${p.badge ? " #" + p.badge : ""}`;
+      byLabel.set(label, p.id);
+      const option = el("option");
+      option.value = label;
+      return option;
+    }));
+    const zoneSelect = document.getElementById("checkin-zone");
+    for (const z of zones.features) {
+      const option = el("option", null, z.properties.name);
+      option.value = z.properties.id;
+      zoneSelect.appendChild(option);
+    }
+    form.addEventListener("click", async (e) => {
+      const action = e.target.dataset && e.target.dataset.action;
+      if (!action) return;
+      const personId = byLabel.get(document.getElementById("checkin-person").value);
+      const message = document.getElementById("checkin-message");
+      if (!personId) { message.textContent = "Pick a person from the list."; return; }
+      const body = { person_id: personId, action };
+      if (zoneSelect.value) body.zone_id = Number(zoneSelect.value);
+      if (action === "divert") body.threat_id = selected;
+      const response = await fetch(`${api}/checkins`, {
+        method: "POST", headers, body: JSON.stringify(body), credentials: "same-origin",
+      });
+      const answer = await response.json();
+      message.textContent = response.ok ? `${document.getElementById("checkin-person").value}: ${answer.status.replace("_", " ")}` : answer.error.message;
+    });
+  }
+
+  document.getElementById("coverage-mode").addEventListener("change", (e) => {
+    coverageMode = e.target.value;
+    if (coverageMode === "live") colourZones(staffing.zones || {});
+    else showPlanned(coverageMode);
+  });
+  const muteButton = document.getElementById("mute");
+  if (muteButton) muteButton.addEventListener("click", () => setMuted(!muted));
+  setMuted(muted);
+  const overlays = zonesLayer ? { Zones: zonesLayer, Threats: threatLayer } : { Threats: threatLayer };
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+
   window.eventwatch = {
     threatCount: () => threats.size,
     zoneCount: () => {
@@ -157,8 +378,15 @@
       map.eachLayer((layer) => { if (layer.feature && layer.feature.properties.kind) n += 1; });
       return n;
     },
+    zoneFill: (id) => {
+      let fill = null;
+      zonesLayer.eachLayer((l) => { if (l.feature.properties.id === id) fill = l.options.fillColor; });
+      return fill;
+    },
+    threatStatus: (id) => (threats.get(id) ? threats.get(id).feature.properties.status : null),
     lastSeq: () => lastSeq,
     socket: () => socket,
   };
   connect();
+  if (canAct) setUpCheckIn();
 })();

@@ -1,0 +1,42 @@
+"""Wall display links: minted, found by token, never stored in the clear."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from maps.models import WallLink
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(
+    session: Session, event_id: int, label: str, actor: str, now: datetime, lifetime: timedelta
+) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        WallLink(
+            event_id=event_id,
+            token_hash=_digest(token),
+            label=label[:200],
+            created_by=actor,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    session.flush()
+    return token
+
+
+def find(session: Session, token: str, now: datetime) -> WallLink | None:
+    """The valid link for a token, or None (unknown, expired and revoked look the same)."""
+    if not token or len(token) > 100:
+        return None
+    link = session.scalar(select(WallLink).where(WallLink.token_hash == _digest(token)))
+    return link if link is not None and link.valid(now) else None

@@ -1,0 +1,248 @@
+"""A partner and a commander on the same event: every kind of delta reaches both, and the
+partner's copy never holds a withheld field. Check-ins, wall displays."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from extensions import socketio
+from planner import services as planner_services
+from storage import utcnow
+from tests.factories import db_session, make_event, make_fixture_zones, make_token
+from tests.web.test_live import HOST, NS, fresh_alert, joined, logged_in, received
+from threats.feeds.fetch import Fetcher
+
+WITHHELD = {
+    "title",
+    "description",
+    "instruction",
+    "source",
+    "source_id",
+    "assignee",
+    "reported_by",
+    "notes",
+    "last_error",
+    "url",
+    "closed_reason",
+    "name_of_person",
+}
+SECRET_TEXT = (
+    "Ana Ruiz",
+    "312-555-0101",
+    "CPD Bike 18",
+    "LIVE-9",
+    "Suspicious package",
+    "checkpoint code 4471",
+)
+
+
+@pytest.fixture
+def event_world(app, client, feed_server):
+    with db_session(app) as session:
+        event = make_event(session)
+        zones = make_fixture_zones(session, event)
+        now = utcnow()
+        shift = planner_services.create_shift(
+            session,
+            event,
+            {
+                "name": "Now",
+                "starts_at": (now - timedelta(hours=1)).isoformat(),
+                "ends_at": (now + timedelta(hours=3)).isoformat(),
+            },
+        )
+        session.flush()
+        ids = {"event": event.id, "north": zones["north-avenue-beach"].id, "shift": shift.id}
+        ids["token"] = make_token(session, "commander", "api-commander")
+        ids["admin"] = make_token(session, "admin", "api-admin")
+    app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)
+    feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-9"))
+    return ids
+
+
+def api(client, token, method, path, **kw):
+    response = client.open(
+        f"/api/v1{path}", method=method, headers={"Authorization": f"Bearer {token}"}, **kw
+    )
+    assert response.status_code < 400, response.get_json()
+    return response.get_json()
+
+
+def drive_every_delta_kind(client, ids):
+    """threat_created, feed_status, threat_updated, zone_changed, staffing_changed."""
+    e, admin, cmd = ids["event"], ids["admin"], ids["token"]
+    person = api(
+        client,
+        admin,
+        "POST",
+        "/personnel",
+        json={
+            "name": "Ana Ruiz",
+            "agency": "Chicago PD",
+            "roles": ["patrol_officer"],
+            "phone": "312-555-0101",
+        },
+    )
+    api(
+        client,
+        admin,
+        "POST",
+        f"/events/{e}/assignments",
+        json={
+            "person_id": person["id"],
+            "zone_id": ids["north"],
+            "shift_id": ids["shift"],
+            "role": "patrol_officer",
+        },
+    )
+    feed = api(
+        client,
+        admin,
+        "POST",
+        "/feeds",
+        json={"kind": "cap", "url": f"https://{HOST}/cap/now.xml", "event_id": e},
+    )
+    [threat] = api(client, cmd, "POST", f"/feeds/{feed['id']}/poll")["threats"]
+    api(
+        client,
+        cmd,
+        "PATCH",
+        f"/events/{e}/threats/{threat}",
+        json={"status": "assigned", "assignee": "CPD Bike 18", "note": "checkpoint code 4471"},
+    )
+    api(
+        client,
+        admin,
+        "PATCH",
+        f"/events/{e}/zones/{ids['north']}",
+        json={"notes": "checkpoint code 4471 at the north gate"},
+    )
+    api(
+        client,
+        cmd,
+        "POST",
+        f"/events/{e}/checkins",
+        json={"person_id": person["id"], "action": "in"},
+    )
+    return person
+
+
+def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(app, client, event_world):
+    e = event_world["event"]
+    commander = joined(app, logged_in(app, "commander", "cmdr"), e)
+    partner = joined(app, logged_in(app, "partner", "isp"), e)
+    assert "title" not in json.dumps(received(partner, "snapshot"))
+    received(commander, "snapshot")
+    drive_every_delta_kind(client, event_world)
+    full, redacted = received(commander, "delta"), received(partner, "delta")
+    kinds = {d["kind"] for d in full}
+    assert kinds >= {
+        "threat_created",
+        "threat_updated",
+        "feed_status",
+        "zone_changed",
+        "staffing_changed",
+    }
+    assert [d["seq"] for d in redacted] == [d["seq"] for d in full]
+    text = json.dumps(redacted, ensure_ascii=False)
+    for secret in SECRET_TEXT:
+        assert secret not in text, secret
+    everything = json.dumps(full, ensure_ascii=False)
+    for secret in ("CPD Bike 18", "checkpoint code 4471", "LIVE-9"):
+        assert secret in everything  # the commander has it: the partner copy withholds it
+
+    def keys(value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield k
+                yield from keys(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from keys(v)
+
+    assert not WITHHELD & set(keys([d["data"] for d in redacted]))
+
+
+def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world):
+    e = event_world["event"]
+    commander = joined(app, logged_in(app, "commander", "cmdr"), e)
+    snap = received(commander, "snapshot")[0]
+    north = str(event_world["north"])
+    assert snap["staffing"]["zones"][north]["status"] == "none"
+    person = drive_every_delta_kind(client, event_world)
+    api(
+        client,
+        event_world["admin"],
+        "POST",
+        f"/events/{e}/requirements",
+        json=[
+            {
+                "zone_id": event_world["north"],
+                "shift_id": event_world["shift"],
+                "role": "patrol_officer",
+                "required": 1,
+            }
+        ],
+    )
+    api(
+        client,
+        event_world["token"],
+        "POST",
+        f"/events/{e}/checkins",
+        json={"person_id": person["id"], "action": "in"},
+    )
+    staffing = [d for d in received(commander, "delta") if d["kind"] == "staffing_changed"]
+    assert staffing[-1]["data"]["zones"][north] == {
+        "status": "covered",
+        "required": 1,
+        "assigned": 1,
+        "on_duty": 1,
+        "short": 0,
+    }
+    gaps = api(client, event_world["token"], "GET", f"/events/{e}/gaps")["gaps"]
+    [row] = [g for g in gaps if g["zone_id"] == event_world["north"]]
+    assert (row["required"], row["assigned"], row["on_duty"]) == (1, 1, 1)
+    api(
+        client,
+        event_world["token"],
+        "POST",
+        f"/events/{e}/checkins",
+        json={"person_id": person["id"], "action": "out"},
+    )
+    last = [d for d in received(commander, "delta") if d["kind"] == "staffing_changed"][-1]
+    assert last["data"]["zones"][north]["status"] == "critical"
+    assert last["data"]["zones"][north]["on_duty"] == 0
+
+
+def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world):
+    e = event_world["event"]
+    commander = logged_in(app, "commander", "cmdr")
+    from tests.web.test_access import csrf_from
+
+    token = csrf_from(commander.get(f"/events/{e}/walls").get_data(as_text=True))
+    commander.post(f"/events/{e}/walls", data={"csrf_token": token, "label": "Sheriff EOC"})
+    page = commander.get(f"/events/{e}/walls").get_data(as_text=True)
+    url = page.split('<code id="new-wall-url">')[1].split("</code>")[0]
+    wall_token = url.rsplit("/", 1)[1]
+    anonymous = app.test_client()
+    shown = anonymous.get(f"/wall/{wall_token}")
+    assert shown.status_code == 200 and "partner view (read-only)" in shown.get_data(as_text=True)
+    screen = socketio.test_client(app, namespace=NS, auth={"wall": wall_token})
+    assert screen.is_connected(NS)
+    ack = screen.emit("join", {"event_id": e, "since": None}, namespace=NS, callback=True)
+    assert ack["audience"] == "partner"
+    other = screen.emit("join", {"event_id": e + 1, "since": None}, namespace=NS, callback=True)
+    assert other["ok"] is False  # the link is for one event only
+    with db_session(app) as session:
+        from maps.models import WallLink
+
+        [link] = session.query(WallLink).all()
+        link_id = link.id
+    commander.post(f"/events/{e}/walls/{link_id}/revoke", data={"csrf_token": token})
+    assert anonymous.get(f"/wall/{wall_token}").status_code == 404
+    assert not socketio.test_client(app, namespace=NS, auth={"wall": wall_token}).is_connected(NS)
+    again = screen.emit("join", {"event_id": e, "since": None}, namespace=NS, callback=True)
+    assert again["ok"] is False  # an open screen stops at its next resync

@@ -1,0 +1,22 @@
+"""The production web process: gevent, one gunicorn worker, Socket.IO over gevent-websocket.
+
+    flask --app app db upgrade    # once per release; this module does not migrate
+    REDIS_URL=redis://127.0.0.1:6379/0 gunicorn -w 1 --worker-connections 5000 \\
+        -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -b 127.0.0.1:8000 wsgi:app
+    REDIS_URL=redis://127.0.0.1:6379/0 flask --app app scheduler    # the one scheduler
+
+One worker per process: Socket.IO keeps its rooms in the process, so more web processes
+need REDIS_URL and sticky sessions in front. `python app.py` stays the threading default.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()  # before anything imports socket, ssl, threading or time
+
+import os  # noqa: E402
+
+os.environ.setdefault("SOCKETIO_ASYNC_MODE", "gevent")
+
+from app import create_app  # noqa: E402
+
+app = create_app()
