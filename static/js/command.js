@@ -291,7 +291,11 @@
     setSeq(delta.seq);
   }
 
+  const applied = []; // the sequence numbers applied, in order (the last 500), for checking
+
   function setSeq(seq) {
+    applied.push(seq);
+    if (applied.length > 500) applied.shift();
     lastSeq = seq;
     document.getElementById("live-seq").textContent = seq;
   }
@@ -385,6 +389,7 @@
     },
     threatStatus: (id) => (threats.get(id) ? threats.get(id).feature.properties.status : null),
     lastSeq: () => lastSeq,
+    applied: () => applied.slice(),
     socket: () => socket,
   };
   connect();
