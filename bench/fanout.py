@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NS = "/live"
 REDIS_URL = os.environ.get("FANOUT_REDIS_URL", "redis://127.0.0.1:6379/15")
 GEVENT_WORKER = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
-CONNECTING_AT_ONCE = 50
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -116,7 +115,7 @@ async def one_client(url: str, token: str, event_id: int, run: str) -> tuple | N
     def on_delta(delta: dict) -> None:
         now, data = time.time_ns(), delta.get("data") or {}
         if data.get("run") == run:  # Redis channels are shared: skip anyone else's deltas
-            got.append((data["id"], delta["seq"], now - data["sent_ns"], now))
+            got.append((data["id"], delta["seq"], now - data["committed_ns"], now))
 
     sio.on("snapshot", lambda _: snapshot.set(), namespace=NS)
     sio.on("delta", on_delta, namespace=NS)
@@ -133,9 +132,9 @@ async def one_client(url: str, token: str, event_id: int, run: str) -> tuple | N
     return None
 
 
-async def clients_main(url: str, token: str, event_id: int, count: int, run: str, expect: int):
+async def clients_main(url, token, event_id: int, count: int, run, expect: int, at_once: int):
     """Connect and join, say `ready`, then print what arrived once all is in or on `stop`."""
-    gate, stop = asyncio.Semaphore(CONNECTING_AT_ONCE), asyncio.Event()
+    gate, stop = asyncio.Semaphore(at_once), asyncio.Event()
 
     async def gated() -> tuple | None:
         async with gate:
@@ -175,19 +174,28 @@ def summary(per_client: list[list[tuple]]) -> dict:
 
 def publish_main(event_id: int, deltas: int, rate: float, run: str) -> None:
     """Store and commit `deltas` feed_status deltas at a steady rate, through the app's code."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
     from app import create_app
     from extensions import db
     from maps.live import publish
 
-    app, costs = create_app(), []
+    app, pending, costs = create_app(), [], []
+
+    @event.listens_for(Session, "after_commit", insert=True)  # before maps.live emits
+    def stamp(_session) -> None:
+        for delta in pending:
+            delta["data"]["committed_ns"] = time.time_ns()
+
     with app.app_context():
         start = time.monotonic()
         for i in range(deltas):
             time.sleep(max(0.0, start + i / rate - time.monotonic()))
-            sent = time.time_ns()
-            publish(db.session, event_id, "feed_status", {"id": i, "run": run, "sent_ns": sent})
+            pending[:] = [publish(db.session, event_id, "feed_status", {"id": i, "run": run})]
+            started = time.time_ns()
             db.session.commit()
-            costs.append((sent, time.time_ns() - sent))
+            costs.append((started, pending[0]["data"]["committed_ns"] - started))
     print("published " + json.dumps(costs), flush=True)
 
 
@@ -278,12 +286,13 @@ def measure(mode: str, clients: int, args: argparse.Namespace) -> dict:
         event_id = call(port, "/api/v1/events", token, EVENT)["id"]
         procs = args.procs or (1 if clients <= 250 else 2)
         shares = [clients // procs + (i < clients % procs) for i in range(procs)]
-        for i, share in enumerate(shares):
+        joined, deadline = 0, time.monotonic() + 90
+        for i, share in enumerate(shares):  # one after the other: see --joining
             load_args = ["_clients", f"http://127.0.0.1:{port}", token, str(event_id),
-                         str(share), run, str(args.deltas)]  # fmt: skip
+                         str(share), run, str(args.deltas), str(args.joining)]  # fmt: skip
             children.append(Child(f"clients{i}", [sys.executable, __file__, *load_args], env))
-        loads, deadline = children[1:], time.monotonic() + 90
-        joined = sum(int(load.expect("ready ", deadline)) for load in loads)
+            joined += int(children[-1].expect("ready ", deadline))
+        loads = children[1:]
         cpu = web.cpu_s(), sum(load.cpu_s() for load in loads)
         pub_args = ["_publish", str(event_id), str(args.deltas), str(args.rate), run]
         pub = Child("publisher", [sys.executable, __file__, *pub_args],
@@ -309,8 +318,8 @@ def figures(mode, clients, procs, joined, deltas, sent, results, cpu) -> dict:
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
     received = sum(r["received"] for r in results)
     lost = clients * deltas - sum(r["unique"] for r in results)
-    window_s = max((r["last_ns"] for r in results), default=0) - sent[0][0]
-    window_s = max(window_s / 1e9, 1e-9)
+    end_ns = max([r["last_ns"] for r in results] + [sum(sent[-1])])
+    window_s = (end_ns - sent[0][0]) / 1e9
     publish_ms = statistics.median(cost / 1e6 for _, cost in sent)
     return {
         "mode": mode, "clients": clients, "load procs": procs, "joined": joined,
@@ -345,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", nargs="+", default=["threading", "gevent"],
                         choices=["threading", "gevent"])  # fmt: skip
     parser.add_argument("--procs", type=int, default=0, help="load processes (0: 1 or 2)")
+    parser.add_argument("--joining", type=int, default=1,
+                        help="clients joining at once; >1 hangs gevent on SQLite + Redis")  # fmt: skip
     args = parser.parse_args(argv)
     rows = []
     for clients in args.clients:
@@ -366,8 +377,9 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     role, rest = (sys.argv[1:2] or [""])[0], sys.argv[2:]
     if role == "_clients":
-        url, token, event_id, count, run, expect = rest
-        asyncio.run(clients_main(url, token, int(event_id), int(count), run, int(expect)))
+        url, token, event_id, count, run, expect, at_once = rest
+        asyncio.run(clients_main(url, token, int(event_id), int(count), run, int(expect),
+                                 int(at_once)))  # fmt: skip
     elif role == "_publish":
         publish_main(int(rest[0]), int(rest[1]), float(rest[2]), rest[3])
     else:

@@ -231,6 +231,22 @@
     colourZones(coverage);
   }
 
+  async function showNextShift() {
+    const box = document.getElementById("next-shift");
+    if (!box) return;
+    const ids = JSON.parse(script.dataset.shifts || "[]");
+    const starts = JSON.parse(script.dataset.shiftStarts || "[]").map((t) => new Date(t.replace(" ", "T")));
+    const names = JSON.parse(script.dataset.shiftNames || "[]");
+    const next = starts.findIndex((t) => t > new Date());
+    if (next < 0) { box.textContent = "No later operational period."; return; }
+    const response = await fetch(`${api}/gaps?shift=${ids[next]}`, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const rows = (await response.json()).gaps;
+    const sum = (key) => rows.reduce((n, g) => n + g[key], 0);
+    box.textContent = `Next: ${names[next]} (${starts[next].toLocaleString()}): ` +
+      `${sum("assigned")} of ${sum("required")} posted, ${sum("short")} short.`;
+  }
+
   // --- zones changed by planners while the map is open --------------------------------
 
   function replaceZone(feature) {
@@ -394,4 +410,5 @@
   };
   connect();
   if (canAct) setUpCheckIn();
+  if (script.dataset.audience === "full") showNextShift();
 })();
