@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo.roster import seed_staffing
 from planner import services
 from planner.models import Event
 from threats.models import FeedSource
@@ -69,6 +70,9 @@ def seed_event(session: Session, today: date) -> Event:
                 "ends_at": _local(day, end).isoformat(),
             },
         )
+    session.flush()
+    session.refresh(event)
+    seed_staffing(session, event)
     return event
 
 
