@@ -49,9 +49,15 @@ class Child:
         self.name, self.lines = name, queue.Queue()
         out = log.open("w") if log else subprocess.PIPE
         self.proc = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=out,
-            stderr=subprocess.STDOUT if log else None, text=True, start_new_session=True,
-        )  # fmt: skip
+            args,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.STDOUT if log else None,
+            text=True,
+            start_new_session=True,
+        )
         if not log:
             threading.Thread(target=self._read, daemon=True).start()
 
@@ -106,56 +112,112 @@ class Child:
 # --- the load: clients and publisher, each run as `python bench/fanout.py _clients|_publish`
 
 
-async def one_client(url: str, token: str, event_id: int, run: str) -> tuple | None:
-    """A connected, joined client and where its deltas go: (id, seq, latency_ns, at_ns)."""
+def record(got: list, delta: dict, now: int, run: str) -> None:
+    """Keep (id, seq, latency_ns, at_ns) of a delta of this run; Redis channels are shared."""
+    data = delta.get("data") or {}
+    if data.get("run") == run:
+        got.append((data["id"], delta["seq"], now - data["committed_ns"], now))
+
+
+async def socketio_client(_http, url: str, token: str, event_id: int, run: str) -> tuple:
+    """A python-socketio AsyncClient, connected and joined: (how to close it, its deltas)."""
     import socketio
 
     sio, got, snapshot = socketio.AsyncClient(reconnection=False), [], asyncio.Event()
-
-    def on_delta(delta: dict) -> None:
-        now, data = time.time_ns(), delta.get("data") or {}
-        if data.get("run") == run:  # Redis channels are shared: skip anyone else's deltas
-            got.append((data["id"], delta["seq"], now - data["committed_ns"], now))
-
     sio.on("snapshot", lambda _: snapshot.set(), namespace=NS)
-    sio.on("delta", on_delta, namespace=NS)
+    sio.on("delta", lambda delta: record(got, delta, time.time_ns(), run), namespace=NS)
     try:
-        await sio.connect(url, auth={"token": token}, transports=["websocket"],
-                          namespaces=[NS], wait_timeout=30)  # fmt: skip
+        await sio.connect(
+            url, auth={"token": token}, transports=["websocket"], namespaces=[NS], wait_timeout=30
+        )
         ack = await sio.call("join", {"event_id": event_id, "since": None}, NS, timeout=30)
-        if ack.get("ok"):
-            await asyncio.wait_for(snapshot.wait(), 30)
-            return sio, got
-    except (Exception, TimeoutError) as exc:
-        print(f"client failed: {exc!r}", file=sys.stderr)
-    await sio.disconnect()
-    return None
+        if not ack.get("ok"):
+            raise ConnectionError(f"join refused: {ack}")
+        await asyncio.wait_for(snapshot.wait(), 30)
+    except BaseException:
+        await sio.disconnect()
+        raise
+    return sio.disconnect, got
 
 
-async def clients_main(url, token, event_id: int, count: int, run, expect: int, at_once: int):
+async def lean_client(http, url: str, token: str, event_id: int, run: str) -> tuple:
+    """The same protocol by hand (Engine.IO 4, Socket.IO 5) on aiohttp, for a light load."""
+    got, ns, delta = [], f"{NS},", f'42{NS},["delta",'
+    ws = await http.ws_connect(
+        url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+    )
+    try:
+        await ws.receive_str(timeout=30)  # Engine.IO open
+        await ws.send_str(f"40{ns}" + json.dumps({"token": token}))
+        if not (await ws.receive_str(timeout=30)).startswith(f"40{ns}"):
+            raise ConnectionError("connect refused")
+        await ws.send_str(f"42{ns}1" + json.dumps(["join", {"event_id": event_id, "since": None}]))
+        acked = snapshot = False
+        while not (acked and snapshot):
+            text = await ws.receive_str(timeout=30)
+            snapshot = snapshot or text.startswith(f'42{ns}["snapshot",')
+            if text.startswith(f"43{ns}1"):
+                acked = json.loads(text[len(ns) + 3 :])[0].get("ok")
+                if not acked:
+                    raise ConnectionError(f"join refused: {text}")
+    except BaseException:
+        await ws.close()
+        raise
+
+    async def read() -> None:
+        async for message in ws:
+            if message.data == "2":
+                await ws.send_str("3")  # Engine.IO pong
+            elif isinstance(message.data, str) and message.data.startswith(delta):
+                now = time.time_ns()
+                record(got, json.loads(message.data[len(ns) + 2 :])[1], now, run)
+
+    reader = asyncio.create_task(read())
+    return lambda: asyncio.gather(ws.close(), reader), got
+
+
+async def clients_main(url, token, event_id, count, run, expect, at_once, kind) -> None:
     """Connect and join, say `ready`, then print what arrived once all is in or on `stop`."""
-    gate, stop = asyncio.Semaphore(at_once), asyncio.Event()
+    import aiohttp
 
-    async def gated() -> tuple | None:
+    gate, stop, client = asyncio.Semaphore(at_once), asyncio.Event(), CLIENTS[kind]
+
+    async def gated(http) -> tuple | None:
         async with gate:
-            return await one_client(url, token, event_id, run)
+            try:
+                return await client(http, url, token, event_id, run)
+            except (Exception, TimeoutError) as exc:
+                print(f"client failed: {exc!r}", file=sys.stderr)
+                return None
 
-    joined = [c for c in await asyncio.gather(*(gated() for _ in range(count))) if c]
-    print(f"ready {len(joined)}", flush=True)
-    loop = asyncio.get_running_loop()
-    threading.Thread(
-        target=lambda: (sys.stdin.readline(), loop.call_soon_threadsafe(stop.set)), daemon=True
-    ).start()
-    while not stop.is_set() and any(len(got) < expect for _, got in joined):
-        await asyncio.sleep(0.05)
-    print("result " + json.dumps(summary([got for _, got in joined])), flush=True)
-    await asyncio.wait_for(asyncio.gather(*(s.disconnect() for s, _ in joined)), 10)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        joined = [c for c in await asyncio.gather(*(gated(http) for _ in range(count))) if c]
+        print(f"ready {len(joined)}", flush=True)
+        loop = asyncio.get_running_loop()
+        threading.Thread(
+            target=lambda: (sys.stdin.readline(), loop.call_soon_threadsafe(stop.set)),
+            daemon=True,
+        ).start()
+        while not stop.is_set() and any(len(got) < expect for _, got in joined):
+            await asyncio.sleep(0.05)
+        print("result " + json.dumps(summary([got for _, got in joined])), flush=True)
+        await asyncio.wait_for(asyncio.gather(*(close() for close, _ in joined)), 10)
+
+
+CLIENTS = {"lean": lean_client, "socketio": socketio_client}
 
 
 def summary(per_client: list[list[tuple]]) -> dict:
     """Counts and first-arrival latencies of the deltas received by each client."""
-    out = {"clients": len(per_client), "received": 0, "unique": 0, "duplicates": 0,
-           "out_of_order": 0, "latencies_ns": [], "last_ns": 0}  # fmt: skip
+    out = {
+        "clients": len(per_client),
+        "received": 0,
+        "unique": 0,
+        "duplicates": 0,
+        "out_of_order": 0,
+        "latencies_ns": [],
+        "last_ns": 0,
+    }
     for got in per_client:
         seen, last_seq = set(), 0
         for delta_id, seq, latency, at in got:
@@ -201,8 +263,12 @@ def publish_main(event_id: int, deltas: int, rate: float, run: str) -> None:
 
 # --- one run: instance folder, web process, load, figures
 
-EVENT = {"name": "Fan-out bench", "timezone": "America/Chicago",
-         "starts_at": "2026-07-18T08:00:00", "ends_at": "2026-07-18T23:00:00"}  # fmt: skip
+EVENT = {
+    "name": "Fan-out bench",
+    "timezone": "America/Chicago",
+    "starts_at": "2026-07-18T08:00:00",
+    "ends_at": "2026-07-18T23:00:00",
+}
 
 
 def free_port() -> int:
@@ -213,11 +279,17 @@ def free_port() -> int:
 
 def run_env(folder: Path, mode: str, port: int) -> dict:
     return os.environ | {
-        "INSTANCE_PATH": str(folder), "DATABASE_URL": f"sqlite:///{folder / 'eventwatch.db'}",
-        "REDIS_URL": REDIS_URL, "SOCKETIO_ASYNC_MODE": mode, "DEMO": "false",
-        "SCHEDULER": "false", "HOST": "127.0.0.1", "PORT": str(port),
-        "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1",
-    }  # fmt: skip
+        "INSTANCE_PATH": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'eventwatch.db'}",
+        "REDIS_URL": REDIS_URL,
+        "SOCKETIO_ASYNC_MODE": mode,
+        "DEMO": "false",
+        "SCHEDULER": "false",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def prepare(env: dict) -> str:
@@ -225,8 +297,9 @@ def prepare(env: dict) -> str:
 
     def flask(*args: str) -> str:
         command = [sys.executable, "-m", "flask", "--app", "app", *args]
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=120, check=True)  # fmt: skip
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+        )
         return done.stdout
 
     flask("db", "upgrade")
@@ -237,8 +310,20 @@ def prepare(env: dict) -> str:
 def web_command(mode: str, port: int) -> list[str]:
     if mode == "threading":
         return [sys.executable, "app.py"]  # the embedded default; PORT comes from the env
-    return [sys.executable, "-m", "gunicorn", "-k", GEVENT_WORKER, "-w", "1",
-            "--worker-connections", "5000", "-b", f"127.0.0.1:{port}", "wsgi:app"]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-k",
+        GEVENT_WORKER,
+        "-w",
+        "1",
+        "--worker-connections",
+        "5000",
+        "-b",
+        f"127.0.0.1:{port}",
+        "wsgi:app",
+    ]
 
 
 def call(port: int, path: str, token: str = "", body: dict | None = None) -> dict:
@@ -288,20 +373,33 @@ def measure(mode: str, clients: int, args: argparse.Namespace) -> dict:
         shares = [clients // procs + (i < clients % procs) for i in range(procs)]
         joined, deadline = 0, time.monotonic() + 90
         for i, share in enumerate(shares):  # one after the other: see --joining
-            load_args = ["_clients", f"http://127.0.0.1:{port}", token, str(event_id),
-                         str(share), run, str(args.deltas), str(args.joining)]  # fmt: skip
+            load_args = [
+                "_clients",
+                f"http://127.0.0.1:{port}",
+                token,
+                str(event_id),
+                str(share),
+                run,
+                str(args.deltas),
+                str(args.joining),
+                args.client,
+            ]
             children.append(Child(f"clients{i}", [sys.executable, __file__, *load_args], env))
             joined += int(children[-1].expect("ready ", deadline))
         loads = children[1:]
         cpu = web.cpu_s(), sum(load.cpu_s() for load in loads)
         pub_args = ["_publish", str(event_id), str(args.deltas), str(args.rate), run]
-        pub = Child("publisher", [sys.executable, __file__, *pub_args],
-                    env | {"SOCKETIO_ASYNC_MODE": "threading"})  # fmt: skip
+        pub = Child(
+            "publisher",
+            [sys.executable, __file__, *pub_args],
+            env | {"SOCKETIO_ASYNC_MODE": "threading"},
+        )
         children.append(pub)
         sent = json.loads(pub.expect("published ", time.monotonic() + 30 + args.deltas / args.rate))
         results = collect(loads, grace=5)
         cpu = web.cpu_s() - cpu[0], sum(load.cpu_s() for load in loads) - cpu[1]
-        return figures(mode, clients, procs, joined, args.deltas, sent, results, cpu)
+        load = f"{procs} {args.client}"
+        return figures(mode, clients, load, joined, args.deltas, sent, results, cpu)
     except Exception:
         log = folder / "web.log"
         print(log.read_text()[-3000:] if log.exists() else "(no web log)", file=sys.stderr)
@@ -312,7 +410,7 @@ def measure(mode: str, clients: int, args: argparse.Namespace) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def figures(mode, clients, procs, joined, deltas, sent, results, cpu) -> dict:
+def figures(mode, clients, load, joined, deltas, sent, results, cpu) -> dict:
     """One row of the table: counts, latency percentiles in ms, throughput and CPU."""
     latencies = sorted(n / 1e6 for r in results for n in r["latencies_ns"])
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
@@ -322,17 +420,26 @@ def figures(mode, clients, procs, joined, deltas, sent, results, cpu) -> dict:
     window_s = (end_ns - sent[0][0]) / 1e9
     publish_ms = statistics.median(cost / 1e6 for _, cost in sent)
     return {
-        "mode": mode, "clients": clients, "load procs": procs, "joined": joined,
-        "deltas": deltas, "expected": clients * deltas, "received": received,
+        "mode": mode,
+        "clients": clients,
+        "load": load,
+        "joined": joined,
+        "deltas": deltas,
+        "expected": clients * deltas,
+        "received": received,
         "lost": f"{lost} ({100 * lost / (clients * deltas):.2f}%)",
         "dup": sum(r["duplicates"] for r in results),
         "ooo": sum(r["out_of_order"] for r in results),
-        "p50 ms": f"{cuts[49]:.1f}", "p95 ms": f"{cuts[94]:.1f}", "p99 ms": f"{cuts[98]:.1f}",
+        "p50 ms": f"{cuts[49]:.1f}",
+        "p95 ms": f"{cuts[94]:.1f}",
+        "p99 ms": f"{cuts[98]:.1f}",
         "max ms": f"{latencies[-1] if latencies else float('nan'):.1f}",
-        "deliveries/s": f"{received / window_s:.0f}", "commit ms": f"{publish_ms:.1f}",
-        "web cpu%": f"{100 * cpu[0] / window_s:.0f}", "load cpu%": f"{100 * cpu[1] / window_s:.0f}",
+        "deliveries/s": f"{received / window_s:.0f}",
+        "commit ms": f"{publish_ms:.1f}",
+        "web cpu%": f"{100 * cpu[0] / window_s:.0f}",
+        "load cpu%": f"{100 * cpu[1] / window_s:.0f}",
         "_p95": cuts[94],
-    }  # fmt: skip
+    }
 
 
 def print_table(rows: list[dict]) -> None:
@@ -351,11 +458,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[200, 1000])
     parser.add_argument("--deltas", type=int, default=50)
     parser.add_argument("--rate", type=float, default=10.0, help="deltas per second")
-    parser.add_argument("--mode", nargs="+", default=["threading", "gevent"],
-                        choices=["threading", "gevent"])  # fmt: skip
+    parser.add_argument(
+        "--mode", nargs="+", default=["threading", "gevent"], choices=["threading", "gevent"]
+    )
     parser.add_argument("--procs", type=int, default=0, help="load processes (0: 1 or 2)")
-    parser.add_argument("--joining", type=int, default=1,
-                        help="clients joining at once; >1 hangs gevent on SQLite + Redis")  # fmt: skip
+    parser.add_argument("--client", default="lean", choices=sorted(CLIENTS))
+    parser.add_argument(
+        "--joining",
+        type=int,
+        default=1,
+        help="clients joining at once; >1 hangs gevent on SQLite + Redis",
+    )
     args = parser.parse_args(argv)
     rows = []
     for clients in args.clients:
@@ -363,8 +476,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {mode} with {clients} clients ...", file=sys.stderr, flush=True)
             rows.append(measure(mode, clients, args))
     when = datetime.now().astimezone()
-    print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python "
-          f"{platform.python_version()}; {when:%Y-%m-%d %H:%M %Z}")  # fmt: skip
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python "
+        f"{platform.python_version()}; {when:%Y-%m-%d %H:%M %Z}"
+    )
     print_table(rows)
     for clients in args.clients:
         p95 = {r["mode"]: r["_p95"] for r in rows if r["clients"] == clients}
@@ -377,9 +492,12 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     role, rest = (sys.argv[1:2] or [""])[0], sys.argv[2:]
     if role == "_clients":
-        url, token, event_id, count, run, expect, at_once = rest
-        asyncio.run(clients_main(url, token, int(event_id), int(count), run, int(expect),
-                                 int(at_once)))  # fmt: skip
+        url, token, event_id, count, run, expect, at_once, kind = rest
+        asyncio.run(
+            clients_main(
+                url, token, int(event_id), int(count), run, int(expect), int(at_once), kind
+            )
+        )
     elif role == "_publish":
         publish_main(int(rest[0]), int(rest[1]), float(rest[2]), rest[3])
     else:

@@ -55,14 +55,6 @@ def first(source: Source, fetch: Fetch) -> tuple[FetchResult, Harvest]:
     return response, harvest
 
 
-def read_cap(source: Source, fetch: Fetch) -> Harvest:
-    response, harvest = first(source, fetch)
-    if not harvest.not_modified:
-        harvest.alerts = [cap.parse_alert(response.body)]
-        harvest.items = 1
-    return harvest
-
-
 def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
     """An ATOM index and the CAP documents of its new or changed entries."""
     response, harvest = first(source, fetch)
@@ -86,14 +78,6 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
 
 def read_cap_document(body: bytes, harvest: Harvest) -> Harvest:
     harvest.alerts, harvest.items = [cap.parse_alert(body)], 1
-    return harvest
-
-
-def read_nws(source: Source, fetch: Fetch) -> Harvest:
-    response, harvest = first(source, fetch)
-    if not harvest.not_modified:
-        harvest.alerts = nws.parse_alerts(response.body)
-        harvest.items = len(harvest.alerts)
     return harvest
 
 
@@ -192,14 +176,6 @@ def read_incidents(source: Source, fetch: Fetch) -> Harvest:
     return harvest
 
 
-def read_ftm(source: Source, fetch: Fetch) -> Harvest:
-    response, harvest = first(source, fetch)
-    if not harvest.not_modified:
-        harvest.entries = ftm.parse_entities(response.body)
-        harvest.items = len(harvest.entries)
-    return harvest
-
-
 def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     """sdn.csv and its sibling alt.csv (the aliases), read together."""
     response, harvest = first(source, fetch)
@@ -210,34 +186,32 @@ def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     return harvest
 
 
-def read_ofac_xml(source: Source, fetch: Fetch) -> Harvest:
-    response, harvest = first(source, fetch)
-    if not harvest.not_modified:
-        harvest.entries = ofac.parse_sdn_xml(response.body)
-        harvest.items = len(harvest.entries)
-    return harvest
+def single(field: str, parse: Callable[[bytes, Source], list]) -> Callable:
+    """A reader for a source that serves one whole document, parsed into one kind of record."""
 
+    def read(source: Source, fetch: Fetch) -> Harvest:
+        response, harvest = first(source, fetch)
+        if not harvest.not_modified:
+            records = parse(response.body, source)
+            setattr(harvest, field, records)
+            harvest.items = len(records)
+        return harvest
 
-def read_lookout(source: Source, fetch: Fetch) -> Harvest:
-    response, harvest = first(source, fetch)
-    if not harvest.not_modified:
-        harvest.lookouts = lookout.parse_lookouts(response.body, source.tz)
-        harvest.items = len(harvest.lookouts)
-    return harvest
+    return read
 
 
 READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
-    "cap": read_cap,
+    "cap": single("alerts", lambda body, _: [cap.parse_alert(body)]),
     "cap-atom": read_cap_atom,
-    "nws": read_nws,
+    "nws": single("alerts", lambda body, _: nws.parse_alerts(body)),
     "interpol-red": read_interpol,
     "interpol-yellow": read_interpol,
     "fbi-wanted": read_fbi,
-    "ftm": read_ftm,
+    "ftm": single("entries", lambda body, _: ftm.parse_entities(body)),
     "ofac-csv": read_ofac_csv,
-    "ofac-xml": read_ofac_xml,
+    "ofac-xml": single("entries", lambda body, _: ofac.parse_sdn_xml(body)),
     "geojson-incidents": read_incidents,
-    "csv-lookout": read_lookout,
+    "csv-lookout": single("lookouts", lambda body, src: lookout.parse_lookouts(body, src.tz)),
 }
 
 

@@ -271,6 +271,8 @@ def test_a_planner_creates_an_event_and_a_shift_from_the_pages(app):
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     client.post("/login", data={"username": "plan", "password": PASSWORD, "csrf_token": token})
+    listing = client.get("/").get_data(as_text=True)
+    assert "<title>Events · eventwatch</title>" in listing and listing.count("New event") == 1
     made = client.post(
         "/events/new",
         data={
