@@ -5,9 +5,17 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.fuzzing import (
+    FUZZ_STRICT,
+    REFUSED,
+    json_values,
+    mutated_bytes,
+    only_documented_error,
+    substitutions,
+)
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.fbi import (
     display_name,
@@ -20,7 +28,6 @@ from threats.feeds.records import WatchlistEntry
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
 PAGE_FILE = FIXTURES / "fbi" / "wanted-list-page1.json"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["fbi"]
-FUZZ = settings(max_examples=200, deadline=None, derandomize=True)
 
 FAKEWORTH = "074c511b896056f56bdfd415e52f9285"
 TESTAROVA = "e2144ea8ec6a610730038c6376d45679"
@@ -240,70 +247,29 @@ def test_size_cap_is_checked_before_parsing():
 
 # Property tests: whatever the bytes, the parser returns records or raises FeedFormatError.
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
+SMALL_JSON_VALUES = json_values(max_text=12, max_key=8, max_items=3, max_entries=3, max_leaves=8)
 
 
 def parse_any(data: bytes) -> None:
-    try:
-        page = parse_wanted_page(data)
-    except FeedFormatError:
-        return
-    assert all(isinstance(r, WatchlistEntry) and r.source_id for r in page.records)
+    page = only_documented_error(parse_wanted_page, data)
+    assert page is REFUSED or all(
+        isinstance(r, WatchlistEntry) and r.source_id for r in page.records
+    )
 
 
-def paths(value: object, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += paths(child, (*prefix, index))
-    return found
-
-
-def substitute(value: object, path: tuple, new: object) -> object:
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    copy[head] = substitute(copy[head], rest, new)
-    return copy
-
-
-@FUZZ
+@FUZZ_STRICT
 @given(st.binary(max_size=300))
 def test_random_bytes_never_escape(data):
     parse_any(data)
 
 
-@FUZZ
-@given(st.data())
+@FUZZ_STRICT
+@given(mutated_bytes(PAGE_FILE.read_bytes(), max_rounds=4))
 def test_byte_mutations_never_escape(data):
-    raw = bytearray(PAGE_FILE.read_bytes())
-    for _ in range(data.draw(st.integers(1, 4))):
-        at = data.draw(st.integers(0, len(raw) - 1))
-        action = data.draw(st.sampled_from(["flip", "delete", "truncate"]))
-        if action == "flip":
-            raw[at] ^= 1 << data.draw(st.integers(0, 7))
-        elif action == "delete":
-            del raw[at : at + data.draw(st.integers(1, 20))]
-        else:
-            del raw[at:]
-        if not raw:
-            break
-    parse_any(bytes(raw))
+    parse_any(data)
 
 
-@FUZZ
-@given(st.data(), json_values)
-def test_json_substitutions_never_escape(data, new):
-    original = doc()
-    path = data.draw(st.sampled_from(paths(original)))
-    parse_any(encode(substitute(original, path, new)))
+@FUZZ_STRICT
+@given(substitutions(doc(), values=SMALL_JSON_VALUES, max_rounds=1))
+def test_json_substitutions_never_escape(document):
+    parse_any(encode(document))

@@ -5,21 +5,24 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.fuzzing import (
+    FUZZ,
+    REFUSED,
+    json_values,
+    mutated_bytes,
+    only_documented_error,
+    paths,
+    substituted,
+)
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.ftm import parse_entities
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
 PERSONS = FIXTURES / "sanctions" / "persons.ftm.jsonl"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
-FAST = settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 
 def fixture() -> bytes:
@@ -210,68 +213,32 @@ def test_size_cap_is_checked_before_parsing():
         parse_entities(b"not even json", max_bytes=10)
 
 
-def json_values():
-    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
-    return st.recursive(
-        scalars,
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-        max_leaves=8,
-    )
-
-
-def paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, (dict, list)):
-        children = value.items() if isinstance(value, dict) else enumerate(value)
-        for key, child in children:
-            yield from paths(child, (*prefix, key))
-
-
-def replaced(value, path, new):
-    if not path:
-        return new
-    value[path[0]] = replaced(value[path[0]], path[1:], new)
-    return value
+SMALL_JSON_VALUES = json_values(max_text=8, max_key=5, max_items=3, max_entries=None, max_leaves=8)
 
 
 def parses_or_refuses(data: bytes) -> None:
-    try:
-        entries = parse_entities(data)
-    except FeedFormatError:
-        return
-    assert all(e.source_id and e.name for e in entries)
+    entries = only_documented_error(parse_entities, data)
+    assert entries is REFUSED or all(e.source_id and e.name for e in entries)
 
 
-@FAST
+@FUZZ
 @given(st.binary(max_size=2000))
 def test_random_bytes_parse_or_refuse(data):
     parses_or_refuses(data)
 
 
-@FAST
-@given(st.data())
+@FUZZ
+@given(mutated_bytes(fixture(), max_rounds=5))
 def test_mutated_fixture_parses_or_refuses(data):
-    raw = bytearray(fixture())
-    for _ in range(data.draw(st.integers(1, 5))):
-        at = data.draw(st.integers(0, len(raw) - 1))
-        action = data.draw(st.sampled_from(["flip", "delete", "truncate"]))
-        if action == "flip":
-            raw[at] ^= 1 << data.draw(st.integers(0, 7))
-        elif action == "delete":
-            del raw[at : at + data.draw(st.integers(1, 20))]
-        else:
-            del raw[at:]
-        if not raw:
-            break
-    parses_or_refuses(bytes(raw))
+    parses_or_refuses(data)
 
 
-@FAST
+@FUZZ
 @given(st.data())
 def test_substituted_json_values_parse_or_refuse(data):
     lines = [json.loads(text) for text in fixture().decode().splitlines()]
     for _ in range(data.draw(st.integers(1, 3))):
         index = data.draw(st.integers(0, len(lines) - 1))
-        path = data.draw(st.sampled_from(list(paths(lines[index]))))
-        lines[index] = replaced(lines[index], path, data.draw(json_values()))
+        path = data.draw(st.sampled_from(paths(lines[index])))
+        lines[index] = substituted(lines[index], path, data.draw(SMALL_JSON_VALUES))
     parses_or_refuses("\n".join(json.dumps(v) for v in lines).encode())
