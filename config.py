@@ -51,6 +51,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "REDIS_URL": env.get("REDIS_URL") or None,
         # threading for the embedded default; gevent for a production web process (wsgi.py)
         "SOCKETIO_ASYNC_MODE": env.get("SOCKETIO_ASYNC_MODE", "threading"),
+        # Deployments sharing one Redis keep their deltas apart with their own channel.
+        "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL", "eventwatch"),
         "SCHEDULER": _flag(env.get("SCHEDULER"), True),
         "HOST": env.get("HOST", "127.0.0.1"),
         "PORT": int(env.get("PORT", "5000")),

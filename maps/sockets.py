@@ -49,8 +49,12 @@ def on_join(data):
     # Join before reading, so nothing committed in between is missed; duplicates are
     # dropped by the client on their sequence number.
     join_room(live.room(event_id, audience))
-    _catch_up(event_id, since, audience)
+    messages = _catch_up(event_id, since, audience)
+    # End the transaction before sending: a slow client, or a message queue, must never
+    # hold the database (on SQLite, the write lock every BEGIN IMMEDIATE waits for).
     db.session.rollback()
+    for name, body in messages:
+        emit(name, body)
     return {"ok": True, "event_id": event_id, "audience": audience}
 
 
@@ -78,13 +82,12 @@ def _parse_join(data) -> tuple[int | None, int | None]:
     return event_id, since
 
 
-def _catch_up(event_id: int, since: int | None, audience: str) -> None:
+def _catch_up(event_id: int, since: int | None, audience: str) -> list[tuple[str, dict]]:
+    """What a joining client is sent: the deltas it missed, or a snapshot."""
     missed = None if since is None else live.deltas_since(db.session, event_id, since)
     if missed is None:
-        emit("snapshot", snapshot(db.session, event_id, audience))
-        return
-    for delta in missed:
-        emit("delta", delta if audience == "full" else live.partner_copy(delta))
+        return [("snapshot", snapshot(db.session, event_id, audience))]
+    return [("delta", d if audience == "full" else live.partner_copy(d)) for d in missed]
 
 
 def init_app(app: Flask) -> None:
