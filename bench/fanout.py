@@ -446,9 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", nargs="+", default=modes, choices=modes)
     parser.add_argument("--client", default="lean", choices=sorted(CLIENTS))
     parser.add_argument("--procs", type=int, default=0, help="load processes (0: 1, 2 > 250)")
-    parser.add_argument(
-        "--joining", type=int, default=50, help="clients joining at once"
-    )
+    parser.add_argument("--joining", type=int, default=50, help="clients joining at once")
     args = parser.parse_args(argv)
     rows = []
     for clients in args.clients:
