@@ -14,6 +14,8 @@
     extreme: "#7b0000", severe: "#d62728", moderate: "#ff7f0e", minor: "#e6c300", unknown: "#555",
   };
   const COVERAGE_COLOURS = { covered: "#2ca02c", short: "#ff9f1a", critical: "#d62728", none: "#9aa5b1" };
+  // The ring says what kind of threat it is; the fill how severe.
+  const KIND_RINGS = { met: "#1f6fd1", security: "#111", watchlist: "#8e44ad", incident: "#555" };
   const OPEN = new Set(["new", "acknowledged", "assigned"]);
   const LOUD = new Set(["severe", "extreme"]);
   const LIST_AT_MOST = 200; // the map shows every threat; the queue the latest 200
@@ -59,8 +61,9 @@
       }).addTo(group);
     }
     if (props.point) {
+      const family = (props.category || "").toLowerCase().split(",")[0];
       L.circleMarker([props.point[1], props.point[0]], {
-        radius: 9, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.95,
+        radius: 9, color: KIND_RINGS[family] || "#fff", weight: 3, fillColor: colour, fillOpacity: 0.95,
       }).bindPopup(() => popup(props)).on("click", () => select(props.id)).addTo(group);
     }
     return group;
