@@ -12,11 +12,11 @@ a missing person is not a suspect and must never be presented as one.
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import date
 from typing import Any
 
+from threats.feeds import jsondoc
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.records import Page, WatchlistEntry
 
@@ -208,29 +208,12 @@ def _count(value: object, where: str) -> int | None:
 
 
 def _array(value: object, where: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise FeedFormatError(f"FBI: {where} is not a list")
-    return value
+    return jsondoc.array(value, where, "FBI")
 
 
 def _object(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise FeedFormatError(f"FBI: {where} is not a JSON object")
-    return value
+    return jsondoc.obj(value, where, "FBI")
 
 
 def _load(data: bytes, max_bytes: int) -> object:
-    if len(data) > max_bytes:
-        raise FeedFormatError(f"FBI: document is {len(data)} bytes, over the {max_bytes}-byte cap")
-    try:
-        return json.loads(data, parse_constant=_refuse_constant)
-    except RecursionError as exc:
-        raise FeedFormatError("FBI: JSON is nested too deeply") from exc
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise FeedFormatError(f"FBI: not a JSON document: {exc}") from exc
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not valid JSON")
+    return jsondoc.load(data, max_bytes, "FBI")

@@ -9,7 +9,6 @@ silently losing an incident. The point is the feature geometry, or `latitude`/`l
 when the geometry is null; with neither the incident has no geometry.
 """
 
-import json
 import math
 import re
 from datetime import datetime
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from shapely.geometry import Point
 
+from threats.feeds import jsondoc
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.records import Incident
 
@@ -65,17 +65,7 @@ def next_page_url(url: str, count: int, limit: int) -> str | None:
 
 
 def _load(data: bytes, max_bytes: int) -> Json:
-    if len(data) > max_bytes:
-        raise FeedFormatError(f"SODA: document is {len(data)} bytes, over the {max_bytes}-byte cap")
-    try:
-        document = json.loads(data)
-    except RecursionError as exc:
-        raise FeedFormatError("SODA: JSON is nested too deeply") from exc
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise FeedFormatError(f"SODA: not valid UTF-8 JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise FeedFormatError("SODA: document is not a JSON object")
-    return document
+    return jsondoc.load_object(data, max_bytes, "SODA")
 
 
 def _incident(feature: object, number: int, tz: ZoneInfo) -> Incident:

@@ -7,13 +7,13 @@ are read as empty; a field of the wrong JSON type is malformed input and refuses
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
+from threats.feeds import jsondoc
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.records import Page, WatchlistEntry
 
@@ -286,17 +286,11 @@ def _clean(text: str) -> str:
 
 
 def _array(value: object, where: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise FeedFormatError(f"INTERPOL: {where} is not a list")
-    return value
+    return jsondoc.array(value, where, "INTERPOL")
 
 
 def _object(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise FeedFormatError(f"INTERPOL: {where} is not a JSON object")
-    return value
+    return jsondoc.obj(value, where, "INTERPOL")
 
 
 def _list_kind(kind: str) -> str:
@@ -307,17 +301,4 @@ def _list_kind(kind: str) -> str:
 
 
 def _load(data: bytes, max_bytes: int) -> object:
-    if len(data) > max_bytes:
-        raise FeedFormatError(
-            f"INTERPOL: document is {len(data)} bytes, over the {max_bytes}-byte cap"
-        )
-    try:
-        return json.loads(data, parse_constant=_refuse_constant)
-    except RecursionError as exc:
-        raise FeedFormatError("INTERPOL: JSON is nested too deeply") from exc
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise FeedFormatError(f"INTERPOL: not a JSON document: {exc}") from exc
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not valid JSON")
+    return jsondoc.load(data, max_bytes, "INTERPOL")

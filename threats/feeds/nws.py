@@ -10,7 +10,6 @@ it in the `eventEndingTime` parameter. Geocodes (SAME, UGC, ...) and `affectedZo
 as `Area.geocodes` on every alert, so a `"geometry": null` alert still says where it applies.
 """
 
-import json
 import math
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from threats.feeds import jsondoc
 from threats.feeds.cap import Alert, Area, Info, Reference
 from threats.feeds.errors import FeedFormatError
 
@@ -40,17 +40,7 @@ def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Alert
 
 
 def _load(data: bytes, max_bytes: int) -> Json:
-    if len(data) > max_bytes:
-        raise FeedFormatError(f"NWS: document is {len(data)} bytes, over the {max_bytes}-byte cap")
-    try:
-        document = json.loads(data)
-    except RecursionError as exc:
-        raise FeedFormatError("NWS: JSON is nested too deeply") from exc
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise FeedFormatError(f"NWS: not valid UTF-8 JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise FeedFormatError("NWS: document is not a JSON object")
-    return document
+    return jsondoc.load_object(data, max_bytes, "NWS")
 
 
 def _alert(feature: object, number: int) -> Alert:
