@@ -161,7 +161,9 @@
 
   function alarm(props) {
     const flash = document.getElementById("flash");
-    flash.textContent = `${props.severity.toUpperCase()}: ${props.title || props.kind || "new threat"} ${zoneNames(props) ? "— " + zoneNames(props) : ""}`;
+    const zones = (props.zones || []).map((z) => z.name);
+    const where = zones.length > 3 ? `${zones.slice(0, 3).join(", ")} and ${zones.length - 3} more zones` : zones.join(", ");
+    flash.textContent = `${props.severity.toUpperCase()}: ${props.title || props.kind || "new threat"}${where ? " — " + where : ""}`;
     flash.hidden = false;
     window.setTimeout(() => { flash.hidden = true; }, 8000);
     const item = document.querySelector(`li.threat[data-threat-id="${props.id}"]`);
