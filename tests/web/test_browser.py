@@ -42,7 +42,10 @@ def test_a_planner_draws_a_zone_on_the_map_and_it_is_measured(chromium, demo_ser
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     first_login(page, demo_server)
     page.click("text=Chicago Air and Water Show")
+    page.wait_for_url("**/events/1")
+    page.wait_for_selector("#zones tbody tr")
     rows_before = page.locator("#zones tbody tr").count()
+    assert rows_before >= 8
     page.click(".leaflet-draw-draw-rectangle")
     box = page.locator(".plan-map .folium-map").bounding_box()
     x, y = box["x"] + 60, box["y"] + 60  # the map's west, inland of the lakefront zones
