@@ -128,6 +128,7 @@ def test_a_person_checks_out_and_the_zone_changes_colour(two_commanders, demo_se
     wait_until(page_b, f"window.eventwatch.zoneFill({zone['id']}) === '{GREEN}'")
     page_a.reload()  # the check-in panel lists people known when the page loaded
     wait_until(page_a, "window.eventwatch && window.eventwatch.lastSeq() !== null")
+    wait_until(page_a, "document.querySelectorAll('#people option').length > 0")
     page_a.fill("#checkin-person", "Dana Reyes · Chicago PD")
     page_a.click("#checkin button[data-action=out]")
     wait_until(
