@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,8 @@ from accounts import services as accounts
 from accounts.models import User
 from extensions import db
 from planner import services as planner
-from planner.models import Event, Zone
+from planner.models import Event, Shift, Zone
+from storage import utcnow
 
 
 @contextmanager
@@ -38,6 +40,22 @@ def make_event(session: Session, **overrides) -> Event:
         "expected_attendance": 250_000,
     } | overrides
     return planner.create_event(session, data)
+
+
+def make_shift_now(session: Session, event: Event, name: str = "Now") -> Shift:
+    """An operational period in force now (from an hour ago to three hours ahead)."""
+    now = utcnow()
+    shift = planner.create_shift(
+        session,
+        event,
+        {
+            "name": name,
+            "starts_at": (now - timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=3)).isoformat(),
+        },
+    )
+    session.flush()
+    return shift
 
 
 def make_fixture_zones(session: Session, event: Event) -> dict[str, Zone]:

@@ -28,7 +28,6 @@ from threats.reach import (
 from threats.serialize import threat_feature
 
 Publish = Callable[[Session, int, str, dict], object]
-SEVERITIES = ("extreme", "severe", "moderate", "minor", "unknown")
 
 
 @dataclass
@@ -207,11 +206,6 @@ def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> No
     threat.sent_at = alert.sent
     threat.expires_at = alert.expires
     threat.updated_at = now
-
-
-def _level(value: str, allowed: tuple[str, ...]) -> str:
-    value = (value or "").lower()
-    return value if value in allowed else "unknown"
 
 
 def expire_threats(

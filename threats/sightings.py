@@ -14,6 +14,7 @@ from planner.models import Event
 from threats import activity
 from threats.feeds.lookout import normalise_plate
 from threats.ingest import EventContext, Publish
+from threats.lifecycle import SEVERITY_ORDER
 from threats.models import Threat, WatchlistRecord
 from threats.screening import Candidate, Screener
 from threats.screening_service import LIST_SEVERITY, REVIEW_THRESHOLD
@@ -21,7 +22,7 @@ from threats.serialize import threat_feature
 from threats.watchlist import as_entry
 from validation import InputError, aware_datetime, text
 
-SEVERITY_RANK = ("unknown", "minor", "moderate", "severe", "extreme")
+SEVERITY_RANK = ("unknown", *SEVERITY_ORDER)
 
 
 @dataclass

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 
-from planner import services as planner_services
-from storage import utcnow
-from tests.factories import db_session, make_event, make_fixture_zones, make_token
+from tests.factories import (
+    db_session,
+    make_event,
+    make_fixture_zones,
+    make_shift_now,
+    make_token,
+)
 from tests.web.test_live import HOST, fresh_alert
 from threats.feeds.fetch import Fetcher
 
@@ -21,17 +24,7 @@ def threat(app, client, feed_server):
     with db_session(app) as session:
         event = make_event(session)
         zones = make_fixture_zones(session, event)
-        now = utcnow()
-        shift = planner_services.create_shift(
-            session,
-            event,
-            {
-                "name": "Now",
-                "starts_at": (now - timedelta(hours=1)).isoformat(),
-                "ends_at": (now + timedelta(hours=3)).isoformat(),
-            },
-        )
-        session.flush()
+        shift = make_shift_now(session, event)
         tokens = {r: make_token(session, r, r) for r in ("commander", "partner", "admin")}
         event_id, north, shift_id = event.id, zones["north-avenue-beach"].id, shift.id
     app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)

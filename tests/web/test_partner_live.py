@@ -4,14 +4,17 @@ partner's copy never holds a withheld field. Check-ins, wall displays."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 
 from extensions import socketio
-from planner import services as planner_services
-from storage import utcnow
-from tests.factories import db_session, make_event, make_fixture_zones, make_token
+from tests.factories import (
+    db_session,
+    make_event,
+    make_fixture_zones,
+    make_shift_now,
+    make_token,
+)
 from tests.web.test_live import HOST, NS, fresh_alert, joined, logged_in, received
 from threats.feeds.fetch import Fetcher
 
@@ -44,17 +47,7 @@ def event_world(app, client, feed_server):
     with db_session(app) as session:
         event = make_event(session)
         zones = make_fixture_zones(session, event)
-        now = utcnow()
-        shift = planner_services.create_shift(
-            session,
-            event,
-            {
-                "name": "Now",
-                "starts_at": (now - timedelta(hours=1)).isoformat(),
-                "ends_at": (now + timedelta(hours=3)).isoformat(),
-            },
-        )
-        session.flush()
+        shift = make_shift_now(session, event)
         ids = {"event": event.id, "north": zones["north-avenue-beach"].id, "shift": shift.id}
         ids["token"] = make_token(session, "commander", "api-commander")
         ids["admin"] = make_token(session, "admin", "api-admin")
