@@ -207,20 +207,20 @@ def test_staffing_goes_to_partners_as_counts_only():
     assert "Ana Ruiz" not in repr(partner)
 
 
+EVERY_KIND = [
+    ("threat_created", threat()),
+    ("threat_updated", threat(category="watchlist")),
+    ("feed_status", feed()),
+    ("zone_changed", zone()),
+    ("staffing_changed", STAFFING),
+]
+
+
 def delta(kind: str, data: dict) -> dict:
     return {"seq": 42, "event_id": 3, "kind": kind, "at": AT.isoformat(), "data": data}
 
 
-@pytest.mark.parametrize(
-    ("kind", "data"),
-    [
-        ("threat_created", threat()),
-        ("threat_updated", threat(category="watchlist")),
-        ("feed_status", feed()),
-        ("zone_changed", zone()),
-        ("staffing_changed", STAFFING),
-    ],
-)
+@pytest.mark.parametrize(("kind", "data"), EVERY_KIND)
 def test_partner_copy_keeps_the_envelope_and_redacts_the_data(kind, data):
     original = delta(kind, data)
     copied = partner_copy(original)
@@ -233,16 +233,7 @@ def test_partner_copy_keeps_the_envelope_and_redacts_the_data(kind, data):
     assert copied["data"] == for_partner(kind, data)
 
 
-@pytest.mark.parametrize(
-    ("kind", "data"),
-    [
-        ("threat_created", threat()),
-        ("threat_updated", threat(category="watchlist")),
-        ("feed_status", feed()),
-        ("zone_changed", zone()),
-        ("staffing_changed", STAFFING),
-    ],
-)
+@pytest.mark.parametrize(("kind", "data"), EVERY_KIND)
 def test_partner_copy_never_changes_the_full_delta(kind, data):
     original = delta(kind, data)
     before = copy.deepcopy(original)
