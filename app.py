@@ -176,11 +176,11 @@ def scheduler_command() -> None:
     app = current_app._get_current_object()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    scheduler = jobs.start(app, new_scheduler())
-    click.echo("scheduler running; Ctrl-C to stop")
+    runner = jobs.start(app, new_scheduler())
+    click.echo("scheduler started: it runs the jobs while it holds the lease; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    scheduler.shutdown()
+    runner.shutdown()
 
 
 def prepare(app: Flask) -> None:
@@ -218,18 +218,23 @@ def main() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = create_app()
     prepare(app)
+    runner = None
     if app.config["SCHEDULER"]:
         from threats import jobs
 
-        jobs.start(app, new_scheduler())
+        runner = jobs.start(app, new_scheduler())
     log.info("serving on http://%s:%s", app.config["HOST"], app.config["PORT"])
-    socketio.run(
-        app,
-        host=app.config["HOST"],
-        port=app.config["PORT"],
-        use_reloader=False,
-        allow_unsafe_werkzeug=True,
-    )
+    try:
+        socketio.run(
+            app,
+            host=app.config["HOST"],
+            port=app.config["PORT"],
+            use_reloader=False,
+            allow_unsafe_werkzeug=True,
+        )
+    finally:
+        if runner is not None:
+            runner.shutdown()  # hands the lease over at once instead of at its expiry
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         # Deployments sharing one Redis keep their deltas apart with their own channel.
         "SOCKETIO_CHANNEL": env.get("SOCKETIO_CHANNEL", "eventwatch"),
         "SCHEDULER": _flag(env.get("SCHEDULER"), True),
+        # A scheduler that dies is replaced by a standby within this many seconds.
+        "SCHEDULER_LEASE_S": float(env.get("SCHEDULER_LEASE_S", "30")),
         "HOST": env.get("HOST", "127.0.0.1"),
         "PORT": int(env.get("PORT", "5000")),
         "FEED_ALLOWED_HOSTS": tuple(h.strip() for h in hosts.split(","))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage import Base, UTCDateTime, utcnow
@@ -57,6 +57,11 @@ class AuditEntry(Base):
     """One write a person made: who, when, what, and the state before and after."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # the login throttle counts recent failures by name and by address
+        Index("ix_audit_log_action_target_at", "action", "target", "at"),
+        Index("ix_audit_log_action_remote_addr_at", "action", "remote_addr", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

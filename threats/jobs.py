@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from extensions import db
 from maps.live import publish
@@ -16,6 +19,7 @@ from planner.models import Event
 from storage import utcnow
 from threats.feeds.fetch import Fetcher
 from threats.ingest import EventContext, expire_threats
+from threats.leader import LeaseKeeper
 from threats.models import Credential, FeedSource
 from threats.polling import PollResult, poll_feed
 from threats.screening_service import screen_event
@@ -65,9 +69,16 @@ def rescreen(session) -> None:
         session.commit()
 
 
-def poll_job(app: Flask, feed_id: int, scheduler: BaseScheduler | None = None) -> None:
+def poll_job(
+    app: Flask, feed_id: int, scheduler: BaseScheduler | None = None, *, regular: bool = False
+) -> None:
+    """One poll. A regular (interval) poll is skipped when the feed was polled less than
+    half its interval ago: by a scheduler that ran before a restart or a takeover."""
     with app.app_context():
         try:
+            feed = db.session.get(FeedSource, feed_id)
+            if feed is None or (regular and _polled_lately(feed, utcnow())):
+                return
             poll_now(app, feed_id)
             feed = db.session.get(FeedSource, feed_id)
             retry_at = feed.next_attempt_at if feed else None
@@ -75,6 +86,19 @@ def poll_job(app: Flask, feed_id: int, scheduler: BaseScheduler | None = None) -
             db.session.remove()
     if scheduler is not None and retry_at is not None:
         _retry_before_next_tick(app, scheduler, feed_id, retry_at)
+
+
+def _polled_lately(feed: FeedSource, now) -> bool:
+    last = feed.last_polled_at
+    return last is not None and now - last < timedelta(seconds=feed.interval_s / 2)
+
+
+def _first_poll_at(feed: FeedSource, now):
+    """Soon after start, but never sooner than one interval after the last poll on record."""
+    soon = now + timedelta(seconds=FIRST_POLL_DELAY_S)
+    if feed.last_polled_at is None:
+        return soon
+    return max(soon, feed.last_polled_at + timedelta(seconds=feed.interval_s))
 
 
 def _retry_before_next_tick(app: Flask, scheduler: BaseScheduler, feed_id: int, at) -> None:
@@ -143,15 +167,55 @@ def sync_feed_jobs(app: Flask, scheduler: BaseScheduler) -> None:
                 poll_job,
                 "interval",
                 seconds=feed.interval_s,
-                args=[app, feed.id],
+                args=[app, feed.id, scheduler],
+                kwargs={"regular": True},
                 id=job_id,
                 replace_existing=True,
-                next_run_time=utcnow() + timedelta(seconds=FIRST_POLL_DELAY_S),
+                next_run_time=_first_poll_at(feed, utcnow()),
             )
 
 
-def start(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
-    """Schedule every enabled feed, expiry and the feed-table sync, and start."""
+class Runner:
+    """A scheduler that runs its jobs only while its process holds the lease."""
+
+    def __init__(self, scheduler: BaseScheduler, keeper: LeaseKeeper) -> None:
+        self.scheduler, self.keeper = scheduler, keeper
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=True)  # a poll in flight commits before the lease goes
+        self.keeper.stop()
+
+    def pause(self) -> None:
+        if self.scheduler.running:  # not once shut down
+            self.scheduler.pause()
+
+
+def start(app: Flask, scheduler: BaseScheduler) -> Runner:
+    """Schedule every enabled feed, expiry and the feed-table sync, and start paused: the
+    jobs run only while this process holds the scheduler lease."""
+    keeper = LeaseKeeper(
+        lambda: _app_session(app),
+        on_gain=scheduler.resume,
+        on_loss=lambda: runner.pause(),
+        ttl_s=app.config["SCHEDULER_LEASE_S"],
+    )
+    runner = Runner(scheduler, keeper)
+    _schedule(app, scheduler)
+    scheduler.start(paused=True)
+    keeper.start()
+    return runner
+
+
+@contextmanager
+def _app_session(app: Flask) -> Iterator[Session]:
+    with app.app_context():
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+
+
+def _schedule(app: Flask, scheduler: BaseScheduler) -> None:
     sync_feed_jobs(app, scheduler)
     scheduler.add_job(expire_job, "interval", seconds=EXPIRE_EVERY_S, args=[app], id="expire")
     scheduler.add_job(
@@ -160,5 +224,3 @@ def start(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     scheduler.add_job(
         sync_feed_jobs, "interval", seconds=SYNC_EVERY_S, args=[app, scheduler], id="sync"
     )
-    scheduler.start()
-    return scheduler

@@ -201,3 +201,14 @@ class ScreeningHit(Base):
 
     credential: Mapped[Credential] = relationship()
     entry: Mapped[WatchlistRecord] = relationship()
+
+
+class SchedulerLease(Base):
+    """Who runs the scheduled jobs: one row per lease, renewed by its holder until it stops."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

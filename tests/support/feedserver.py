@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ class FeedServer:
         self.extra: dict[tuple[str, str], tuple[int, dict, bytes]] = {}
         self.queued: dict[tuple[str, str], deque] = {}
         self.log: list[dict] = []
+        self.gates: dict[tuple[str, str], tuple[threading.Event, threading.Event]] = {}
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -51,6 +53,11 @@ class FeedServer:
         """Answer the next request for host+path with this response, once."""
         self.queued.setdefault((host, path), deque()).append((status, headers or {}, body))
 
+    def hold(self, host: str, path: str) -> tuple[threading.Event, threading.Event]:
+        """Stall requests for host+path until released: (arrived, release) events."""
+        gate = self.gates[(host, path)] = (threading.Event(), threading.Event())
+        return gate
+
     def requests_to(self, path: str) -> list[dict]:
         return [r for r in self.log if r["path"] == path]
 
@@ -73,7 +80,12 @@ class FeedServer:
                 parts = urlsplit(self.path)
                 host = (self.headers.get("Host") or "").split(":")[0]
                 path = unquote(parts.path)
-                server.log.append({"host": host, "path": path, "headers": dict(self.headers)})
+                entry = {"host": host, "path": path, "headers": dict(self.headers)}
+                server.log.append({**entry, "at": time.monotonic()})
+                gate = server.gates.get((host, path))
+                if gate is not None:
+                    gate[0].set()
+                    gate[1].wait(timeout=60)
                 status, headers, body = server._answer(host, path, parts.query, self.headers)
                 self.send_response(status)
                 for name, value in headers.items():
