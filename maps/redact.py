@@ -41,6 +41,11 @@ def zone_for_partner(feature: dict) -> dict:
     return {**feature, "properties": _only(feature.get("properties", {}), ZONE_FIELDS)}
 
 
+def feed_for_partner(status: dict) -> dict:
+    """A feed's health without its name, URL or error text."""
+    return _only(status, FEED_FIELDS)
+
+
 def staffing_for_partner(data: dict) -> dict:
     """Counts per zone only: how staffed a zone is, never who is there."""
     keep = ("status", "required", "on_duty", "short")
@@ -53,7 +58,7 @@ REDACTORS = {
     "threat_created": threat_for_partner,
     "threat_updated": threat_for_partner,
     "zone_changed": zone_for_partner,
-    "feed_status": lambda data: _only(data, FEED_FIELDS),
+    "feed_status": feed_for_partner,
 }
 
 

@@ -16,6 +16,8 @@ from storage import utcnow
 
 def on_connect(auth=None):
     if current_user.is_authenticated:
+        if current_user.must_change_password:  # as on HTTP: only the password page opens
+            raise ConnectionRefusedError("password_change_required: choose a new password first")
         return True
     wall = auth.get("wall") if isinstance(auth, dict) else None
     if isinstance(wall, str):

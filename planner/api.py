@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
 from maps.live import publish
+from maps.redact import zone_for_partner
 from planner import services
 from planner.models import Event, Shift, Zone
 from planner.serialize import event_json, shift_json, zone_feature
@@ -72,7 +74,13 @@ def delete_event(event_id: int):
 def list_zones(event_id: int):
     get_event(event_id)
     zones = db.session.scalars(select(Zone).where(Zone.event_id == event_id).order_by(Zone.id))
-    return feature_collection(zone_feature(z) for z in zones)
+    return feature_collection(zone_for_viewer(z) for z in zones)
+
+
+def zone_for_viewer(zone: Zone) -> dict:
+    """The zone as GeoJSON; a partner's copy without notes (maps/redact.py)."""
+    feature = zone_feature(zone)
+    return zone_for_partner(feature) if current_user.is_partner else feature
 
 
 @bp.post("/events/<int:event_id>/zones")
@@ -118,7 +126,7 @@ def zone_saved(zone: Zone, status: int = 200):
 
 @bp.get("/events/<int:event_id>/zones/<int:zone_id>")
 def show_zone(event_id: int, zone_id: int):
-    return zone_feature(get_zone(event_id, zone_id))
+    return zone_for_viewer(get_zone(event_id, zone_id))
 
 
 @bp.patch("/events/<int:event_id>/zones/<int:zone_id>")

@@ -73,6 +73,7 @@ def suggest_requirements(event_id: int):
 
 
 @bp.get("/personnel")
+@roles_required("planner", "commander")  # staff names and phones: never partners
 def list_personnel():
     rows = db.session.scalars(select(Person).order_by(Person.name))
     return {"personnel": [people.person_json(p) for p in rows]}
@@ -99,6 +100,7 @@ def import_personnel():
 
 
 @bp.get("/events/<int:event_id>/assignments")
+@roles_required("planner", "commander")  # who is where: never partners
 def list_assignments(event_id: int):
     get_event(event_id)
     query = select(Assignment).where(Assignment.event_id == event_id).order_by(Assignment.id)
@@ -200,6 +202,7 @@ def _instant(value: str | None, tz: str) -> datetime | None:
 
 @bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>")
 @bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>.<any(csv, html):fmt>")
+@roles_required("planner", "commander")  # names each resource and its contact
 def export(event_id: int, form: str, fmt: str = "html"):
     """ICS 204 / 215 for one operational period (`?shift=`), as CSV or printable HTML."""
     event = get_event(event_id)
@@ -214,6 +217,7 @@ def export(event_id: int, form: str, fmt: str = "html"):
 
 
 @bp.get("/events/<int:event_id>/checkins")
+@roles_required("planner", "commander")  # who is where: never partners
 def list_checkins(event_id: int):
     """Each person's current state: on duty (where, as what), off duty, or diverted."""
     get_event(event_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import or_, select
 
+from accounts.auth import roles_required
 from accounts.models import AuditEntry
 from extensions import db
 from maps.render import event_map, map_parts
@@ -31,6 +33,8 @@ def get_event(event_id: int) -> Event:
 
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
+    if current_user.is_partner:  # the plan names who is where: partners get the shared view
+        return redirect(url_for("maps.shared", event_id=event_id))
     row = get_event(event_id)
     shift = _selected_shift(row)
     zones = db.session.scalars(select(Zone).where(Zone.event_id == event_id).order_by(Zone.id))
@@ -113,6 +117,7 @@ def _assignments(event_id: int, shift_id: int) -> list[Assignment]:
 
 
 @bp.get("/personnel")
+@roles_required("planner", "commander")  # staff names and phones: never partners
 def personnel():
     return personnel_page()
 
@@ -123,6 +128,7 @@ def personnel_page(report=None):
 
 
 @bp.get("/events/<int:event_id>/changes")
+@roles_required("planner", "commander")  # before/after of every write: never partners
 def audit(event_id: int):
     """Who changed what in this event's plan: the audit log, newest first."""
     event = get_event(event_id)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from accounts.auth import roles_required
 from extensions import db
 from maps.live import publish
-from maps.redact import threat_for_partner
+from maps.redact import feed_for_partner, threat_for_partner
 from planner.api import created, get_event
 from planner.models import Zone
 from storage import utcnow
@@ -42,7 +42,10 @@ def list_threats(event_id: int):
             raise InputError(f"status must be among {', '.join(THREAT_STATUSES)}", "status")
         query = query.where(Threat.status.in_(wanted))
     names = _zone_names(event_id)
-    return feature_collection(threat_feature(t, names) for t in db.session.scalars(query))
+    features = (threat_feature(t, names) for t in db.session.scalars(query))
+    if current_user.is_partner:
+        features = (threat_for_partner(f) for f in features)
+    return feature_collection(features)
 
 
 def get_threat(event_id: int, threat_id: int) -> Threat:
@@ -112,7 +115,13 @@ def activity_log(event_id: int, fmt: str = "json"):
 @bp.get("/feeds")
 def list_feeds():
     feeds = db.session.scalars(select(FeedSource).order_by(FeedSource.id)).all()
-    return {"feeds": [feed_status(f, utcnow()) for f in feeds]}
+    return {"feeds": [_feed_for_viewer(f) for f in feeds]}
+
+
+def _feed_for_viewer(feed: FeedSource) -> dict:
+    """The feed's status; a partner's copy without its name, URL or errors."""
+    status = feed_status(feed, utcnow())
+    return feed_for_partner(status) if current_user.is_partner else status
 
 
 @bp.post("/feeds")
@@ -146,7 +155,7 @@ def get_feed(feed_id: int) -> FeedSource:
 
 @bp.get("/feeds/<int:feed_id>")
 def show_feed(feed_id: int):
-    return feed_status(get_feed(feed_id), utcnow())
+    return _feed_for_viewer(get_feed(feed_id))
 
 
 @bp.patch("/feeds/<int:feed_id>")
@@ -165,6 +174,7 @@ def update_feed(feed_id: int):
 
 
 @bp.get("/watchlist")
+@roles_required("planner", "commander")  # subjects' names and birth dates: never partners
 def list_watchlist():
     """Watchlist entries with their aliases; `?q=` searches names, `?removed=1` adds the
     entries that vanished from their source."""

@@ -19,6 +19,7 @@ bp = Blueprint("feeds", __name__, url_prefix="/admin/feeds")
 
 
 @bp.get("/")
+@roles_required("planner", "commander")  # sources and their errors: never partners
 def index():
     now = utcnow()
     feeds = db.session.scalars(select(FeedSource).order_by(FeedSource.id)).all()

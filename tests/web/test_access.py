@@ -9,24 +9,10 @@ from sqlalchemy import select
 
 from accounts.models import AuditEntry
 from tests.factories import PASSWORD, db_session, make_event, make_token, make_user
+from tests.support.routes import every_route
 
 PUBLIC = {"accounts.login", "static", "healthz", "maps.wall"}  # the wall needs its token
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def _fill(match: re.Match) -> str:
-    converter = match.group(1) or ""
-    if converter.startswith("any("):
-        return converter[4:].split(",")[0].strip(" )'\"")
-    return "x" if converter == "path" else "1"
-
-
-def every_route(app):
-    """(method, url, endpoint) for every rule, with placeholders filled in."""
-    for rule in app.url_map.iter_rules():
-        url = re.sub(r"<(?:([^:>]+(?:\([^)]*\))?):)?[^>]+>", _fill, rule.rule)
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield method, url, rule.endpoint
 
 
 def test_every_page_and_api_route_refuses_an_anonymous_request(app, client):
