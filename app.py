@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -218,6 +219,8 @@ def main() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = create_app()
     prepare(app)
+    # A SIGTERM ends the server like Ctrl-C, so the scheduler hands its lease over at once.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     runner = None
     if app.config["SCHEDULER"]:
         from threats import jobs

@@ -67,6 +67,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         + (f"; {env['FEED_CONTACT']})" if env.get("FEED_CONTACT") else ")"),
         "FEED_MAX_BYTES": int(env.get("FEED_MAX_BYTES", str(20 * 1024 * 1024))),
         "FEED_TIMEOUT_S": float(env.get("FEED_TIMEOUT_S", "15")),
+        # The first retry after a failure; it doubles with every further failure.
+        "FEED_BACKOFF_BASE_S": float(env.get("FEED_BACKOFF_BASE_S", "30")),
         "DEMO": _flag(env.get("DEMO"), True),
         "DEMO_STEP_S": int(env.get("DEMO_STEP_S", "30")),
         "DEMO_POLL_S": int(env.get("DEMO_POLL_S", "10")),

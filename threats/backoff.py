@@ -31,6 +31,7 @@ def after_failure(
     retry_after_s: float | None = None,
     blocks: int = 0,
     rng: random.Random | None = None,
+    base_s: float = BASE_S,
 ) -> Verdict:
     """The next allowed attempt after `failures` failures in a row (the latest included)."""
     if blocks >= BLOCKS_TO_OPEN:
@@ -38,7 +39,7 @@ def after_failure(
         return Verdict(until, until)
     if retry_after_s is not None:
         return Verdict(now + timedelta(seconds=min(retry_after_s, MAX_RETRY_AFTER_S)), None)
-    delay = min(CAP_S, BASE_S * 2 ** max(failures - 1, 0))
+    delay = min(CAP_S, base_s * 2 ** max(failures - 1, 0))
     # "Equal jitter": half the delay fixed, half random, so many feeds that failed together
     # (a command post's link coming back) do not all retry in the same second.
     jittered = delay / 2 + (rng or random).uniform(0, delay / 2)

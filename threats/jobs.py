@@ -50,7 +50,13 @@ def poll_now(app: Flask, feed_id: int, *, force: bool = False) -> PollResult | N
     if feed is None:
         return None
     result = poll_feed(
-        db.session, feed, fetch=fetcher_for(app), publish=publish, now=utcnow(), force=force
+        db.session,
+        feed,
+        fetch=fetcher_for(app),
+        publish=publish,
+        now=utcnow(),
+        force=force,
+        backoff_base_s=app.config["FEED_BACKOFF_BASE_S"],
     )
     if not result.ok:
         log.warning("feed %s poll failed: %s", feed_id, "; ".join(result.errors))

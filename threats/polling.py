@@ -47,16 +47,17 @@ def poll_feed(
     now: datetime,
     force: bool = False,
     rng: random.Random | None = None,
+    backoff_base_s: float = backoff.BASE_S,
 ) -> PollResult:
     """Poll once and commit. Unless forced, a feed that is backing off is left alone."""
     result = PollResult(feed.id, ok=False)
     if not force and not backoff.may_poll(now, feed.next_attempt_at):
         result.ok = result.skipped = True
         return result
-    feed.last_polled_at = now
     verdict = None
     try:
         harvest = _read(session, feed, fetch)
+        feed.last_polled_at = now
         result.not_modified, result.errors = harvest.not_modified, list(harvest.errors)
         if not harvest.not_modified:
             _store(session, feed, harvest, now, publish, result)
@@ -67,7 +68,7 @@ def poll_feed(
         feed = session.get(FeedSource, result.feed_id)
         feed.last_polled_at = now
         result.errors.append(str(exc))
-        verdict = _failed(feed, exc, now, rng)
+        verdict = _failed(feed, exc, now, rng, backoff_base_s)
     _record_health(feed, result, now, verdict)
     if feed.event_id is not None:
         publish(session, feed.event_id, "feed_status", feed_status(feed, now))
@@ -90,6 +91,9 @@ def _read(session: Session, feed: FeedSource, fetch: Fetch) -> Harvest:
         _tz(session, feed),
         frozenset((k, v) for k, v in known),
     )
+    # No transaction stays open while the network is slow: on SQLite it would hold the
+    # write lock (BEGIN IMMEDIATE) and stall every other writer until the feed answered.
+    session.commit()
     return reader(source, fetch)
 
 
@@ -137,7 +141,7 @@ def _target_events(session: Session, feed: FeedSource, now: datetime) -> list[Ev
     return list(session.scalars(select(Event).where(Event.ends_at > now)))
 
 
-def _failed(feed: FeedSource, exc: Exception, now: datetime, rng) -> backoff.Verdict:
+def _failed(feed: FeedSource, exc: Exception, now: datetime, rng, base_s) -> backoff.Verdict:
     feed.consecutive_failures += 1
     feed.consecutive_blocks = feed.consecutive_blocks + 1 if isinstance(exc, Blocked) else 0
     return backoff.after_failure(
@@ -146,6 +150,7 @@ def _failed(feed: FeedSource, exc: Exception, now: datetime, rng) -> backoff.Ver
         retry_after_s=getattr(exc, "retry_after_s", None),
         blocks=feed.consecutive_blocks,
         rng=rng,
+        base_s=base_s,
     )
 
 

@@ -13,6 +13,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import requests
 import socketio
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -54,21 +55,32 @@ class Process:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def wait_listening(self, timeout: float = 60) -> Process:
+    def wait_listening(self, timeout: float = 90) -> Process:
+        """Until the app answers /healthz: gunicorn listens long before its worker has
+        imported the app, and a WebSocket handshake in between can time out."""
         deadline = time.monotonic() + timeout
-        while not _listening(self.port):
+        while not self._healthy():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"{self.name} did not start:\n{self.output()}")
             time.sleep(0.1)
         return self
 
+    def _healthy(self) -> bool:
+        if not _listening(self.port):
+            return False
+        try:
+            return requests.get(self.url + "/healthz", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
     def kill(self) -> None:
         """kill -9: no clean-up, no lease released, a transaction cut wherever it was."""
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+        self._log.close()
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
+        if self.proc.poll() is None and not self._log.closed:
             self.proc.terminate()
             try:
                 self.proc.wait(15)
@@ -121,6 +133,8 @@ class AlertSource:
     def __init__(self) -> None:
         self.server = FeedServer().start()
         self.alerts: list[replay.Replayed] = []
+        self.fault: tuple[int, bytes, dict] | None = None
+        self.gate = None
         self._publish()
 
     @property
@@ -130,10 +144,13 @@ class AlertSource:
     def entry_path(self, identifier: str) -> str:
         return f"/cap/{identifier}.xml"
 
-    def add(self, template: int) -> str:
-        """A new alert from one of the demo's scenarios, sent now; its identifier."""
+    def add(self, template: int, *, hold: bool = False) -> str:
+        """A new alert from one of the demo's scenarios, sent now; its identifier. With
+        hold, requests for the alert stall until `self.gate` is released."""
         now = utcnow()
         identifier = f"EW-SYS-{uuid.uuid4().hex[:10]}"
+        if hold:
+            self.gate = self.server.hold(SOURCE_HOST, self.entry_path(identifier))
         alert = replay.Replayed(
             identifier, now, now + timedelta(hours=1), replay.templates()[template]
         )
@@ -145,7 +162,28 @@ class AlertSource:
     def index_fetches(self) -> list[float]:
         return [r["at"] for r in self.server.requests_to(self.INDEX)]
 
+    def break_with(self, status: int, body: bytes, headers: dict | None = None) -> None:
+        """Answer every index request with this (a 500, garbage) until healed."""
+        self.fault = (status, body, headers or {})
+        self._publish()
+
+    def hang(self) -> None:
+        """Accept index requests and never answer them, until healed."""
+        self.gate = self.server.hold(SOURCE_HOST, self.INDEX)
+
+    def heal(self) -> None:
+        self.fault = None
+        if self.gate is not None:
+            self.server.gates.clear()
+            self.gate[1].set()
+            self.gate = None
+        self._publish()
+
     def _publish(self) -> None:
+        if self.fault is not None:
+            status, body, headers = self.fault
+            self.server.put(SOURCE_HOST, self.INDEX, body, status, headers)
+            return
         body = replay.atom_index(
             self.alerts, self.url, lambda ident: self.server.base_url + self.entry_path(ident)
         )

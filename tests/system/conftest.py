@@ -51,20 +51,39 @@ def source():
     source.stop()
 
 
-@pytest.fixture
-def world(pg_url, source) -> dict:
-    """A migrated database with an event, its zones, a commander's token and the feed."""
-    engine = create_engine(pg_url)
+def seed(url: str, sources: list[AlertSource]) -> dict:
+    """Migrate, then add an event with its zones, a commander's token and one feed a source."""
+    engine = create_engine(url)
     upgrade_database(engine)
     with Session(engine) as session:
         event = make_event(session, reach_rules=[])
         make_fixture_zones(session, event)
-        feed = FeedSource(
-            name="Lakefront CAP", kind="cap-atom", url=source.url, interval_s=2, event_id=event.id
-        )
-        session.add(feed)
+        feeds = [
+            FeedSource(name=f"CAP {n}", kind="cap-atom", url=s.url, interval_s=1, event_id=event.id)
+            for n, s in enumerate(sources)
+        ]
+        session.add_all(feeds)
         session.commit()
         token = make_token(session, "commander", "incident-commander")
-        world = {"event_id": event.id, "feed_id": feed.id, "token": token, "engine": engine}
-    yield world
-    engine.dispose()
+        world = {"event_id": event.id, "feed_ids": [f.id for f in feeds], "token": token}
+    return world | {"engine": engine, "url": url}
+
+
+@pytest.fixture
+def seeded():
+    """seed(), with every engine it opened disposed of after the test."""
+    worlds = []
+
+    def make(url: str, sources: list[AlertSource]) -> dict:
+        worlds.append(seed(url, sources))
+        return worlds[-1]
+
+    yield make
+    for world in worlds:
+        world["engine"].dispose()
+
+
+@pytest.fixture
+def world(pg_url, source, seeded):
+    """PostgreSQL, one CAP source polled every second."""
+    return seeded(pg_url, [source])
