@@ -10,11 +10,12 @@ import threading
 from pathlib import Path
 
 import click
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
 from accounts import auth, cli
@@ -35,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.setdefault("DEMO_STARTED_AT", utcnow())
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_database(app)
     auth.init_app(app)
     cli.init_app(app)
@@ -134,8 +138,6 @@ def _register_errors(app: Flask) -> None:
 def _tiles_origin() -> str:
     from urllib.parse import urlsplit
 
-    from flask import current_app
-
     url = current_app.config["MAP_TILES_URL"]
     if not url:
         return ""
@@ -154,6 +156,9 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), payment=()")
+    if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: keep it that way
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

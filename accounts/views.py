@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import services
+from accounts import services, throttle
 from extensions import db
+from storage import utcnow
 
 bp = Blueprint("accounts", __name__)
 
@@ -27,8 +29,15 @@ def _safe_next(target: str | None) -> str:
 def login():
     if request.method != "POST":
         return render_template("accounts/login.html", next=request.args.get("next", ""))
-    username = request.form.get("username", "")
+    username = request.form.get("username", "").strip()
     g.audit_target = username[:200]
+    wait = throttle.retry_after(db.session, g.audit_target, request.remote_addr or "", utcnow())
+    if wait is not None:
+        db.session.rollback()
+        minutes = math.ceil(wait / 60)
+        flash(f"Too many failed logins: try again in {minutes} minute(s).", "error")
+        page = render_template("accounts/login.html", next=request.form.get("next", ""))
+        return page, 429, {"Retry-After": str(wait)}
     user = services.authenticate(db.session, username, request.form.get("password", ""))
     if user is None:
         db.session.rollback()
