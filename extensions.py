@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from flask import session
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -12,7 +13,23 @@ from storage import Base
 
 db = SQLAlchemy(model_class=Base)
 socketio = SocketIO()
-login_manager = LoginManager()
+
+
+class SessionOrTokenLoginManager(LoginManager):
+    """Strong session protection, applied only to a session that holds a login.
+
+    Flask-Login fails the check for any session without its `_id`, a login page's CSRF
+    token for instance, and then never asks the request loader: an API client keeping
+    cookies (requests.Session, a GIS tool) would get 401 for a valid Bearer token.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = SessionOrTokenLoginManager()
 csrf = CSRFProtect()
 
 

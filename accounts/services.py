@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,11 +89,18 @@ def create_token(session: Session, user: User, name: str = "") -> str:
     return token
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.token_hash(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = now or utcnow()
+    now = now or utcnow()
+    # To the minute is enough to see which tokens are in use, and spares a GIS tool that
+    # polls every few seconds a write on every read.
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
     return row.user
 
 

@@ -201,6 +201,7 @@ class LiveClient:
         self.url, self.event_id, self.since = url, event_id, since
         self.deltas: list[dict] = []
         self.snapshots = 0
+        self.snapshot_seq: int | None = None
         self.lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("delta", self._delta, namespace="/live")
@@ -214,9 +215,10 @@ class LiveClient:
         with self.lock:
             self.deltas.append(delta)
 
-    def _snapshot(self, _snapshot: dict) -> None:
+    def _snapshot(self, snapshot: dict) -> None:
         with self.lock:
             self.snapshots += 1
+            self.snapshot_seq = snapshot.get("seq")
 
     def seqs(self) -> list[int]:
         with self.lock:

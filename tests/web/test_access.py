@@ -190,3 +190,12 @@ def test_a_one_time_password_opens_only_the_password_page(app, client):
     )
     assert changed.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_a_token_works_for_a_client_that_keeps_the_cookies_of_pages_it_fetched(app, client):
+    with db_session(app) as session:
+        token = make_token(session, "commander")
+    client.get("/login")  # a session cookie holding only a CSRF token
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/events", headers=headers).status_code == 200
+    assert client.get("/api/v1/events").status_code == 401  # the cookie alone is no login
