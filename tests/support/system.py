@@ -17,11 +17,15 @@ import requests
 import socketio
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from demo import replay
+from migrate import upgrade_database
 from storage import utcnow
+from tests.factories import make_event, make_fixture_zones, make_token
 from tests.support.browser import ROOT, _listening, free_port
 from tests.support.feedserver import FeedServer
+from threats.models import FeedSource
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1/postgres"
 SOURCE_HOST = "127.0.0.1"
@@ -238,3 +242,21 @@ def wait_for(condition, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.05)
+
+
+def seed(url: str, sources: list[AlertSource]) -> dict:
+    """Migrate, then add an event with its zones, a commander's token and one feed a source."""
+    engine = create_engine(url)
+    upgrade_database(engine)
+    with Session(engine) as session:
+        event = make_event(session, reach_rules=[])
+        make_fixture_zones(session, event)
+        feeds = [
+            FeedSource(name=f"CAP {n}", kind="cap-atom", url=s.url, interval_s=1, event_id=event.id)
+            for n, s in enumerate(sources)
+        ]
+        session.add_all(feeds)
+        session.commit()
+        token = make_token(session, "commander", "incident-commander")
+        world = {"event_id": event.id, "feed_ids": [f.id for f in feeds], "token": token}
+    return world | {"engine": engine, "url": url}

@@ -7,15 +7,10 @@ import uuid
 
 import pytest
 import redis
-from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
-from migrate import upgrade_database
 from tests.conftest import required_in_ci
-from tests.factories import make_event, make_fixture_zones, make_token
-from tests.support.system import AlertSource, fresh_database
-from threats.models import FeedSource
+from tests.support.system import AlertSource, fresh_database, seed
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -49,24 +44,6 @@ def source():
     source = AlertSource()
     yield source
     source.stop()
-
-
-def seed(url: str, sources: list[AlertSource]) -> dict:
-    """Migrate, then add an event with its zones, a commander's token and one feed a source."""
-    engine = create_engine(url)
-    upgrade_database(engine)
-    with Session(engine) as session:
-        event = make_event(session, reach_rules=[])
-        make_fixture_zones(session, event)
-        feeds = [
-            FeedSource(name=f"CAP {n}", kind="cap-atom", url=s.url, interval_s=1, event_id=event.id)
-            for n, s in enumerate(sources)
-        ]
-        session.add_all(feeds)
-        session.commit()
-        token = make_token(session, "commander", "incident-commander")
-        world = {"event_id": event.id, "feed_ids": [f.id for f in feeds], "token": token}
-    return world | {"engine": engine, "url": url}
 
 
 @pytest.fixture
