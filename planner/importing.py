@@ -25,17 +25,17 @@ import pyogrio
 import pyproj
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from planner.zones import (
+    MAX_DENSITY,
     MAX_ZONE_AREA_M2,
     STANDING_DENSITY,
     ZONE_KINDS,
     ZoneError,
     areas_m2,
     checked_area,
-    polygon_from_geojson,
+    checked_polygon,
 )
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -45,6 +45,11 @@ MAX_FEATURES = 5000
 MAX_ZIP_RATIO = 100  # uncompressed : compressed, checked for members over 1 MB
 MAX_NAME_CHARS = 200  # Zone.name is String(200)
 MAX_NOTES_CHARS = 2000
+# A corrupt or truncated archive, an unknown compression or encryption, a header pointing
+# before the start of the file (ValueError), corrupt deflate data.
+UNPACKING_ERRORS = (
+    zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error
+)  # fmt: skip
 
 GEOJSON, KML, SHAPEFILE, GPKG = "GeoJSON", "KML", "zipped Shapefile", "GeoPackage"
 FORMATS = {".geojson": GEOJSON, ".json": GEOJSON, ".kml": KML, ".zip": SHAPEFILE, ".gpkg": GPKG}
@@ -152,13 +157,8 @@ def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
     except zipfile.BadZipFile as exc:
         raise ZoneError(f"not a readable zip archive ({exc})") from exc
     with archive:
-        members = _checked_members(archive)
-        try:
-            # zipfile stops at each member's declared size, which the checks have bounded.
-            for member in members:
-                archive.extract(member, folder)
-        except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
-            raise ZoneError(f"the archive could not be unpacked ({exc})") from exc
+        for member in _checked_members(archive):
+            _extracted(archive, member, folder)
     # macOS zips carry "__MACOSX/._name.shp" resource forks that are not Shapefiles.
     shapefiles = [
         shp
@@ -174,6 +174,18 @@ def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
                 f"the Shapefile '{where}' has no .prj: its coordinate system is unknown"
             )
     return shapefiles
+
+
+def _extracted(archive: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path) -> None:
+    """One checked member written under folder; zipfile stops at its declared, bounded size."""
+    try:
+        archive.extract(member, folder)
+    except UNPACKING_ERRORS as exc:
+        raise ZoneError(f"the archive could not be unpacked ({exc})") from exc
+    except OSError as exc:  # a name too long, or a file where a folder must go; no server path
+        raise ZoneError(
+            f"zip member '{member.filename}' cannot be unpacked ({exc.strerror})"
+        ) from exc
 
 
 def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
@@ -206,9 +218,11 @@ def _layers(path: Path, fmt: str, tmp: Path) -> Iterator[tuple[gpd.GeoDataFrame,
                 raise ZoneError(f"{where}more than {MAX_FEATURES} features")
             frame = gpd.read_file(path, layer=name, engine="pyogrio")
             yield _lonlat(frame, fmt, where)
-    except (DataSourceError, DataLayerError) as exc:
+    except (DataSourceError, DataLayerError, shapely.errors.ShapelyError) as exc:
         reason = str(exc).replace(f"{tmp}/", "")
         raise ZoneError(f"{fmt}: the file could not be read ({reason})") from exc
+    except UnicodeDecodeError as exc:
+        raise ZoneError(f"{fmt}: text in the file is not valid UTF-8 ({exc})") from exc
 
 
 def _lonlat(frame: gpd.GeoDataFrame, fmt: str, where: str) -> tuple[gpd.GeoDataFrame, str]:
@@ -302,11 +316,11 @@ def _polygon(geometry: BaseGeometry | None, label: str) -> tuple[BaseGeometry, s
     if geometry is None or geometry.is_empty:
         raise ZoneError(f"{label}: the geometry is empty")
     flat = shapely.force_2d(geometry)
-    repair = ""
-    if not flat.is_valid:
-        reason = shapely.is_valid_reason(flat)
-        repair = "self-intersecting polygon" if "Self-intersection" in reason else reason
-    return polygon_from_geojson(mapping(flat), label), repair
+    polygon = checked_polygon(flat, label)
+    if flat.is_valid:
+        return polygon, ""
+    reason = shapely.is_valid_reason(flat)
+    return polygon, "self-intersecting polygon" if "Self-intersection" in reason else reason
 
 
 def _kind(given: str, default_kind: str, label: str, warnings: list[str]) -> str:
@@ -327,9 +341,12 @@ def _density(given: str, kind: str, label: str, warnings: list[str]) -> float | 
             density = float(given)
         except ValueError:
             density = math.nan
-        if math.isfinite(density) and density > 0:
+        if 0 < density <= MAX_DENSITY:
             return density
-        warnings.append(f"{label}: density '{given}' is not a positive number; default used")
+        warnings.append(
+            f"{label}: density '{given}' is not a number of persons per m² "
+            f"from 0 to {MAX_DENSITY:g}; default used"
+        )
     return STANDING_DENSITY if kind == "crowd" else None
 
 

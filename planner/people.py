@@ -28,12 +28,16 @@ class ImportReport:
 
 def agency(session: Session, name: str, cache: dict[str, Agency] | None = None) -> Agency:
     """The agency of that name, created on first use (names compare case-insensitively)."""
-    key = name.strip().lower()
+    name = name.strip()
+    key = name.lower()
     if cache is not None and key in cache:
         return cache[key]
-    found = session.scalar(select(Agency).where(func.lower(Agency.name) == key))
+    # The exact name first: SQLite's lower() folds only ASCII, so lower('École') is not 'école'.
+    found = session.scalar(select(Agency).where(Agency.name == name)) or session.scalar(
+        select(Agency).where(func.lower(Agency.name) == key)
+    )
     if found is None:
-        found = Agency(name=name.strip())
+        found = Agency(name=name)
         session.add(found)
         session.flush()
     if cache is not None:

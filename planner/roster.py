@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 MAX_ROWS = 50_000
+MAX_BADGE_CHARS = 64  # Person.badge is String(64)
 NAME_COLUMNS = ("name", "full_name")
 ROLE_SPLIT = re.compile(r"[;|,]")
 ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -47,7 +48,13 @@ def normalise_role(text: str) -> str:
 
 def read_roster(data: bytes) -> Roster:
     """Rows of a roster CSV (name, agency, unit, roles, badge, phone), each checked."""
-    reader = _reader(data)
+    try:
+        return _roster(_reader(data))
+    except csv.Error as exc:
+        raise RosterError(f"not readable as CSV: {exc}") from exc
+
+
+def _roster(reader: csv.DictReader) -> Roster:
     roster, seen = Roster(), {}
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
@@ -72,6 +79,10 @@ def _reader(data: bytes) -> csv.DictReader:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RosterError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+    if "\x00" in text:
+        raise RosterError(
+            "the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8"
+        )
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     if not columns & {*NAME_COLUMNS, "first_name"} or "agency" not in columns:
@@ -101,12 +112,15 @@ def _row(line: int, record: dict[str, str]) -> RosterRow | str:
         return "no roles (list them in the roles column, separated by ;)"
     if len(name) > 200 or len(record["agency"]) > 200:
         return "name or agency longer than 200 characters"
+    badge = record.get("badge") or record.get("badge_number") or None
+    if badge is not None and len(badge) > MAX_BADGE_CHARS:
+        return f"badge longer than {MAX_BADGE_CHARS} characters"
     return RosterRow(
         line=line,
         name=name,
         agency=record["agency"],
         unit=record.get("unit", "")[:200],
-        badge=record.get("badge") or record.get("badge_number") or None,
+        badge=badge,
         roles=roles,
         phone=record.get("phone", "")[:64],
     )

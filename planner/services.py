@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from planner.importing import read_zones
 from planner.models import Event, Shift, Zone
 from planner.zones import (
+    MAX_DENSITY,
     STANDING_DENSITY,
     ZONE_KINDS,
     ZoneError,
@@ -146,7 +147,7 @@ def update_zone(session: Session, zone: Zone, changes: dict) -> Zone:
     if "kind" in fields:
         zone.kind = _kind(fields)
     if "density" in fields:
-        zone.density = optional_number(fields, "density")
+        zone.density = _planned_density(fields)
     if "notes" in fields:
         zone.notes = text(fields, "notes", required=False, max_len=2000)
     if "geometry" in fields:
@@ -158,8 +159,15 @@ def update_zone(session: Session, zone: Zone, changes: dict) -> Zone:
 def _density(props: dict, kind: str) -> float | None:
     """The planned density; standing crowds default to 2 persons/m², others to none."""
     if "density" in props:
-        return optional_number(props, "density")
+        return _planned_density(props)
     return STANDING_DENSITY if kind in DENSITY_KINDS else None
+
+
+def _planned_density(fields: dict) -> float | None:
+    density = optional_number(fields, "density")
+    if density is not None and density > MAX_DENSITY:
+        raise InputError(f"density must be at most {MAX_DENSITY:g} persons per m²", "density")
+    return density
 
 
 def _kind(fields: dict) -> str:

@@ -22,7 +22,9 @@ ZONE_KINDS = (
     "airspace",
 )
 STANDING_DENSITY = 2.0  # persons per m², the planning figure (Fruin, Green Guide)
+MAX_DENSITY = 10.0  # persons per m²; a crush is about 7, so more is a mistake in the plan
 MAX_ZONE_AREA_M2 = 500e6  # beyond this a "zone" is a mistake, not a venue
+MAX_ZONE_VERTICES = 50_000  # a venue outline needs hundreds; more would flood every live map
 
 
 class ZoneError(ValueError):
@@ -35,10 +37,21 @@ def polygon_from_geojson(geometry: dict, label: str = "zone") -> BaseGeometry:
         geom = shape(geometry)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
         raise ZoneError(f"{label}: not a GeoJSON geometry ({exc})") from exc
+    return checked_polygon(geom, label)
+
+
+def checked_polygon(geom: BaseGeometry, label: str = "zone") -> BaseGeometry:
+    """The geometry as a valid (Multi)Polygon in EPSG:4326, repaired if it must be."""
     if not isinstance(geom, Polygon | MultiPolygon):
         raise ZoneError(f"{label}: a zone must be a Polygon or MultiPolygon, not {geom.geom_type}")
     if geom.is_empty:
         raise ZoneError(f"{label}: the polygon is empty")
+    vertices = shapely.get_num_coordinates(geom)
+    if vertices > MAX_ZONE_VERTICES:
+        raise ZoneError(
+            f"{label}: {vertices:,} vertices, more than the {MAX_ZONE_VERTICES:,} a zone may have; "
+            "simplify the outline"
+        )
     if not geom.is_valid:
         geom = _polygonal(shapely.make_valid(geom), label)
     minx, miny, maxx, maxy = geom.bounds
@@ -55,11 +68,23 @@ def _polygonal(geom: BaseGeometry, label: str) -> BaseGeometry:
 
 
 def areas_m2(geometries: Sequence[BaseGeometry]) -> list[float]:
-    """Areas in square metres, measured in the UTM zone that fits the geometries."""
+    """Areas in square metres, measured in the UTM zone that fits the geometries (or, beyond
+    UTM, in an equal-area projection)."""
     if not geometries:
         return []
     series = gpd.GeoSeries(list(geometries), crs="EPSG:4326")
-    return [float(a) for a in series.to_crs(series.estimate_utm_crs()).area]
+    return [float(a) for a in _in_metres(series).area]
+
+
+def _in_metres(series: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Lon/lat geometries in the UTM zone that fits them or, beyond UTM (84° N, 80° S), in an
+    equal-area projection centred on them."""
+    try:
+        return series.to_crs(series.estimate_utm_crs())
+    except RuntimeError:  # geopandas: "Unable to determine UTM CRS"
+        minx, miny, maxx, maxy = series.total_bounds
+        centre = f"+lat_0={(miny + maxy) / 2} +lon_0={(minx + maxx) / 2}"
+        return series.to_crs(f"+proj=laea {centre} +datum=WGS84 +units=m +no_defs")
 
 
 def checked_area(geometry: BaseGeometry, label: str = "zone") -> float:
@@ -94,7 +119,7 @@ def overlaps(zones: Sequence[tuple[int, BaseGeometry]], min_area_m2: float = 1.0
         return []
     ids = [zone_id for zone_id, _ in zones]
     series = gpd.GeoSeries([geometry for _, geometry in zones], crs="EPSG:4326")
-    metric = series.to_crs(series.estimate_utm_crs()).to_numpy()
+    metric = _in_metres(series).to_numpy()
     left, right = shapely.STRtree(metric).query(metric, predicate="intersects")
     pair = left < right
     left, right = left[pair], right[pair]

@@ -49,12 +49,16 @@ def read_credentials(data: bytes) -> CredentialFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RosterFileError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+    if "\x00" in text:
+        raise RosterFileError(
+            "the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8"
+        )
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    if "credential_id" not in header or "full_name" not in header:
-        raise RosterFileError("the header must name at least credential_id and full_name")
     out, seen = CredentialFile(), {}
     try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        if "credential_id" not in header or "full_name" not in header:
+            raise RosterFileError("the header must name at least credential_id and full_name")
         for line, record in enumerate(reader, start=2):
             if line - 1 > MAX_ROWS:
                 raise RosterFileError(f"more than {MAX_ROWS} rows; split the file")

@@ -10,6 +10,7 @@ from accounts import throttle
 from accounts.models import AuditEntry
 from accounts.services import record
 from app import create_app
+from extensions import db
 from storage import utcnow
 from tests.factories import PASSWORD, db_session, make_user
 from tests.web.test_access import csrf_from
@@ -124,4 +125,6 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_one_audited_and_thrott
         )
     with db_session(proxied) as session:
         addresses = session.scalars(select(AuditEntry.remote_addr)).all()
+    with proxied.app_context():
+        db.engine.dispose()  # this second app's connections, closed now rather than by GC
     assert sorted(addresses) == [f"192.0.2.{n}" for n in range(throttle.PER_ACCOUNT)]
