@@ -10,11 +10,11 @@ import threading
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.cli import AppGroup
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
@@ -127,6 +127,19 @@ def _register_errors(app: Flask) -> None:
         if auth.wants_json():
             return _error(400, "csrf", exc.description)
         return f"The form expired or was not sent from this site: {exc.description}", 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge):
+        limit = f"{app.config['MAX_CONTENT_LENGTH'] / 2**20:g} MiB"
+        message = f"The upload is larger than the {limit} allowed (MAX_UPLOAD_BYTES)."
+        if request.path.startswith("/api/"):
+            return _error(
+                413, "too_large", message, {"limit_bytes": app.config["MAX_CONTENT_LENGTH"]}
+            )
+        referrer = request.referrer or ""
+        back = referrer if referrer.startswith(request.host_url) else request.path
+        page = render_template("error.html", title="File too large", message=message, back=back)
+        return page, 413
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
