@@ -7,14 +7,25 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
-from extensions import db
+from extensions import db, new_scheduler
 from tests.conftest import NOW
+from tests.factories import db_session, make_event
+from tests.support.system import AlertSource
+from threats import jobs
 from threats.leader import LeaseKeeper, release, try_hold
-from threats.models import SchedulerLease
+from threats.models import FeedSource, SchedulerLease
 
 TTL = timedelta(seconds=30)
+
+
+@pytest.fixture
+def source():
+    source = AlertSource()
+    yield source
+    source.stop()
 
 
 def test_only_one_holder_at_a_time_until_the_lease_expires(session):
@@ -95,3 +106,23 @@ def _wait(condition, timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_a_restarted_scheduler_waits_out_the_interval_since_the_last_poll(app, source):
+    with db_session(app) as session:
+        event = make_event(session)
+        feed = FeedSource(kind="cap-atom", url=source.url, interval_s=4, event_id=event.id)
+        session.add(feed)
+        session.commit()
+    app.config["SCHEDULER_LEASE_S"] = 1.0
+    first = jobs.start(app, new_scheduler())
+    _wait(lambda: len(source.index_fetches()) == 1, timeout=10)
+    first.shutdown()  # hands the lease over at once
+    polled_at = source.index_fetches()[0]
+    second = jobs.start(app, new_scheduler())
+    try:
+        _wait(lambda: len(source.index_fetches()) == 2, timeout=10)
+    finally:
+        second.shutdown()
+    # started about when the first one stopped, it still polled one interval after the last
+    assert source.index_fetches()[1] - polled_at >= 3.9
