@@ -439,7 +439,7 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, run every mode at every client count, print one table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--clients", type=int, nargs="+", default=[50, 200, 500])
     parser.add_argument("--deltas", type=int, default=50)
     parser.add_argument("--rate", type=float, default=10.0, help="deltas per second")
     modes = ["threading", "gevent"]

@@ -82,7 +82,8 @@ class FeedServer:
                 host = (self.headers.get("Host") or "").split(":")[0]
                 path = unquote(parts.path)
                 entry = {"host": host, "path": path, "headers": dict(self.headers)}
-                server.log.append({**entry, "at": time.monotonic()})
+                entry["at"] = time.monotonic()
+                server.log.append(entry)
                 gate = server.gates.get((host, path))
                 if gate is not None:
                     gate[0].set()
@@ -96,6 +97,8 @@ class FeedServer:
                 # the poller may be killed mid-request: what some tests do on purpose
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
+                    self.wfile.flush()
+                entry["done"] = time.monotonic()  # when the poller has the whole answer
 
         return Handler
 

@@ -4,6 +4,7 @@ processes, scheduler processes, a CAP source on loopback, and Socket.IO clients.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -148,20 +149,27 @@ class AlertSource:
     def entry_path(self, identifier: str) -> str:
         return f"/cap/{identifier}.xml"
 
-    def add(self, template: int, *, hold: bool = False) -> str:
+    def add(self, template: int, *, hold: bool = False, variant: int | None = None) -> str:
         """A new alert from one of the demo's scenarios, sent now; its identifier. With
-        hold, requests for the alert stall until `self.gate` is released."""
+        hold, requests for the alert stall until `self.gate` is released. A variant gets
+        a kind of its own ("Crowd Surge #3"), so it is never linked to another report."""
         now = utcnow()
         identifier = f"EW-SYS-{uuid.uuid4().hex[:10]}"
         if hold:
             self.gate = self.server.hold(SOURCE_HOST, self.entry_path(identifier))
-        alert = replay.Replayed(
-            identifier, now, now + timedelta(hours=1), replay.templates()[template]
-        )
+        text = replay.templates()[template]
+        if variant is not None:
+            text = re.sub(r"<event>([^<]*)</event>", rf"<event>\1 #{variant}</event>", text)
+        alert = replay.Replayed(identifier, now, now + timedelta(hours=1), text)
         self.server.put(SOURCE_HOST, self.entry_path(identifier), replay.render(alert))
         self.alerts.append(alert)
         self._publish()
         return identifier
+
+    def fetched_at(self, identifier: str) -> float | None:
+        """When the poller had the whole alert document (time.monotonic)."""
+        done = [r.get("done") for r in self.server.requests_to(self.entry_path(identifier))]
+        return min((d for d in done if d is not None), default=None)
 
     def index_fetches(self) -> list[float]:
         return [r["at"] for r in self.server.requests_to(self.INDEX)]
@@ -204,6 +212,7 @@ class LiveClient:
     def __init__(self, url: str, token: str, event_id: int, since: int | None = None) -> None:
         self.url, self.event_id, self.since = url, event_id, since
         self.deltas: list[dict] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each delta, as received
         self.snapshots = 0
         self.snapshot_seq: int | None = None
         self.lock = threading.Lock()
@@ -218,6 +227,7 @@ class LiveClient:
     def _delta(self, delta: dict) -> None:
         with self.lock:
             self.deltas.append(delta)
+            self.arrivals.append(time.monotonic())
 
     def _snapshot(self, snapshot: dict) -> None:
         with self.lock:
