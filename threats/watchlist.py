@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from threats.feeds import interpol
 from threats.feeds.records import Lookout, WatchlistEntry
@@ -31,6 +31,15 @@ FIELDS = (
 )
 
 
+# What upsert reads of a stored row; the rest (names, JSON lists) is written, never read.
+_COMPARED = (
+    WatchlistRecord.source_id,
+    WatchlistRecord.content_hash,
+    WatchlistRecord.last_seen,
+    WatchlistRecord.removed_at,
+)
+
+
 @dataclass
 class Changes:
     added: list[WatchlistRecord]
@@ -39,12 +48,20 @@ class Changes:
 
 
 def _values(entry: WatchlistEntry) -> dict:
-    data = asdict(entry)
-    values = {k: data[k] for k in FIELDS}
+    """The stored columns of an entry. Read field by field: `asdict` deep-copies every
+    entry and was most of an unchanged list's upsert time."""
+    values = {k: getattr(entry, k) for k in FIELDS}
     for k in ("aliases", "weak_aliases", "birth_dates", "nationalities"):
         values[k] = list(values[k])
-    values["extra"] = json.loads(json.dumps(dict(values["extra"]), default=str))
+    values["extra"] = json.loads(json.dumps(dict(values["extra"]), default=_plain))
     return values
+
+
+def _plain(value: object) -> object:
+    """A value JSON cannot hold, as `asdict` then `str` made it: a dataclass as a dict."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return str(value)
 
 
 def _digest(values: dict) -> str:
@@ -63,7 +80,11 @@ def upsert(
     ones that vanished as removed (a partial read removes nothing)."""
     stored = {
         r.source_id: r
-        for r in session.scalars(select(WatchlistRecord).where(WatchlistRecord.feed_id == feed_id))
+        for r in session.scalars(
+            select(WatchlistRecord)
+            .where(WatchlistRecord.feed_id == feed_id)
+            .options(load_only(*_COMPARED))
+        )
     }
     changes, seen = Changes([], [], []), set()
     for entry in entries:
