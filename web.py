@@ -12,3 +12,12 @@ def csv_download(body: str, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def file_download(body: bytes | str, filename: str, mimetype: str) -> Response:
+    """Any file the browser saves under `filename` (GeoJSON, KML, PDF)."""
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

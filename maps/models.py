@@ -22,14 +22,19 @@ class LiveDelta(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
+LINK_KINDS = ("wall", "gis")
+
+
 class WallLink(Base):
-    """A read-only link for a screen in a partner's centre: no login, partner view only,
-    until it expires or is revoked. Only the token's SHA-256 is kept."""
+    """A read-only link without a login, partner view only, until it expires or is revoked:
+    a wall display (`wall`: a screen in a partner's centre) or a GIS feed (`gis`: GeoJSON
+    that ArcGIS or QGIS polls). A token opens only its own kind. Only its SHA-256 is kept."""
 
     __tablename__ = "wall_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="wall", server_default="wall")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[str] = mapped_column(String(200), default="")

@@ -1,4 +1,5 @@
-"""Wall display links: minted, found by token, never stored in the clear."""
+"""Read-only links (wall displays, GIS feeds): minted, found by token, never stored in the
+clear; a token opens only the kind of link it was minted for."""
 
 from __future__ import annotations
 
@@ -17,12 +18,19 @@ def _digest(token: str) -> str:
 
 
 def create(
-    session: Session, event_id: int, label: str, actor: str, now: datetime, lifetime: timedelta
+    session: Session,
+    event_id: int,
+    label: str,
+    actor: str,
+    now: datetime,
+    lifetime: timedelta,
+    kind: str = "wall",
 ) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         WallLink(
             event_id=event_id,
+            kind=kind,
             token_hash=_digest(token),
             label=label[:200],
             created_by=actor,
@@ -34,9 +42,12 @@ def create(
     return token
 
 
-def find(session: Session, token: str, now: datetime) -> WallLink | None:
-    """The valid link for a token, or None (unknown, expired and revoked look the same)."""
+def find(session: Session, token: str, now: datetime, kind: str = "wall") -> WallLink | None:
+    """The valid link of this kind for a token, or None (unknown, of another kind, expired
+    and revoked look the same)."""
     if not token or len(token) > 100:
         return None
-    link = session.scalar(select(WallLink).where(WallLink.token_hash == _digest(token)))
+    link = session.scalar(
+        select(WallLink).where(WallLink.token_hash == _digest(token), WallLink.kind == kind)
+    )
     return link if link is not None and link.valid(now) else None

@@ -1,22 +1,32 @@
-"""The data behind the ICS 204 and 215 forms of one operational period."""
+"""The data behind the exports: the ICS 204 and 215 forms of one operational period, and
+the zones, threats and assignments of an event as GeoJSON Features."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planner import deployment, ics
+from i18n import local_datetime
+from planner import deployment, ics, ics_pdf
+from planner.geoformats import Posting, posting_feature
 from planner.models import Assignment, Event, Shift, Zone
+from planner.serialize import zone_feature
+from threats.models import Threat
+from threats.serialize import threat_feature
 from validation import NotFound
 
 
 def period_label(shift: Shift, tz: str) -> str:
-    zone = ZoneInfo(tz)
-    start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
-    return f"{shift.name}: {start:%a %d %b %Y %H:%M} to {end:%a %d %b %H:%M %Z}"
+    """The period's name and times in the event's zone, in the reader's language."""
+    locale = get_locale() or "en"
+    start = local_datetime(shift.starts_at, tz, locale)
+    end = local_datetime(shift.ends_at, tz, locale)
+    return _("%(shift)s: %(start)s to %(end)s", shift=shift.name, start=start, end=end)
 
 
 def form_data(session: Session, event: Event, shift_id: int, form: str) -> dict:
@@ -44,6 +54,15 @@ def form_data(session: Session, event: Event, shift_id: int, form: str) -> dict:
     return {"shift": shift, "period": period, "forms": forms, "csv": ics.ics204_csv(forms)}
 
 
+def form_pdf(event: Event, data: dict, form: str, prepared: str) -> bytes:
+    """The form that `form_data` computed, drawn as a PDF."""
+    if form == "ics215":
+        return ics_pdf.ics215_pdf(
+            event.name, data["period"], data["rows"], data["totals"], prepared
+        )
+    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared)
+
+
 def _resources(session: Session, event_id: int, shift_id: int) -> dict[int, list[ics.Resource]]:
     rows = session.scalars(
         select(Assignment).where(Assignment.event_id == event_id, Assignment.shift_id == shift_id)
@@ -60,3 +79,55 @@ def _required_by_zone(gaps) -> dict[int, int]:
     for row in gaps:
         out[row.zone_id] += row.required
     return out
+
+
+def zone_features(session: Session, event_id: int) -> list[dict]:
+    zones = session.scalars(select(Zone).where(Zone.event_id == event_id).order_by(Zone.id))
+    return [zone_feature(z) for z in zones]
+
+
+def threat_features(
+    session: Session, event_id: int, statuses: Sequence[str] | None = None
+) -> list[dict]:
+    """The event's threats (of the given statuses, else all) as the threats API gives them."""
+    names = dict(session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event_id)).all())
+    query = select(Threat).where(Threat.event_id == event_id).order_by(Threat.id)
+    if statuses:
+        query = query.where(Threat.status.in_(statuses))
+    return [threat_feature(t, names) for t in session.scalars(query)]
+
+
+def assignment_features(session: Session, event: Event, shift_id: int | None) -> list[dict]:
+    """One Feature per assignment: the zone's polygon with who, as what, in which period."""
+    query = (
+        select(Assignment, Zone, Shift)
+        .join(Zone, Assignment.zone_id == Zone.id)
+        .join(Shift, Assignment.shift_id == Shift.id)
+        .where(Assignment.event_id == event.id)
+        .order_by(Shift.starts_at, Zone.id, Assignment.id)
+    )
+    if shift_id is not None:
+        query = query.where(Assignment.shift_id == shift_id)
+    return [
+        posting_feature(_posting(a, zone, shift), event.timezone)
+        for a, zone, shift in session.execute(query)
+    ]
+
+
+def _posting(a: Assignment, zone: Zone, shift: Shift) -> Posting:
+    p = a.person
+    return Posting(
+        id=a.id,
+        zone_id=zone.id,
+        zone=zone.name,
+        geometry=zone.geometry,
+        person_id=p.id,
+        person=p.name,
+        agency=p.agency.name,
+        unit=p.unit,
+        role=a.role,
+        shift_id=shift.id,
+        shift=shift.name,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+    )

@@ -1,0 +1,122 @@
+"""GIS feed links: GeoJSON of live threats and zone coverage for tools that poll (ArcGIS,
+QGIS) and cannot send a header, so the key is a token in the URL. Always the partner view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.auth import roles_required
+from extensions import db
+from maps import gis, walls
+from maps.models import WallLink
+from maps.snapshot import snapshot
+from planner.geoformats import GEOJSON_MIMETYPE, geojson_bytes
+from planner.models import Event
+from storage import utcnow
+
+bp = Blueprint("gis", __name__)
+
+GIS_DAYS = 7  # like a wall display link: a week unless revoked sooner
+# Revalidate on every poll: the ETag makes an unchanged layer a bodyless 304.
+CACHE_CONTROL = "private, no-cache"
+
+
+def _event_id(token: str) -> int:
+    link = walls.find(db.session, token, utcnow(), kind="gis")
+    if link is None:
+        abort(404, description="This GIS feed link is unknown, expired or revoked.")
+    return link.event_id
+
+
+def _layer(features: list[dict]) -> Response:
+    response = Response(geojson_bytes(features), mimetype=GEOJSON_MIMETYPE)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    # A web map (ArcGIS Online) fetches from its own origin; no cookie is involved.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/gis/<token>/threats.geojson")
+def threats(token: str):
+    """The open threats of the link's event, as partners see them."""
+    picture = snapshot(db.session, _event_id(token), audience="partner")
+    return _layer(picture["threats"]["features"])
+
+
+@bp.get("/gis/<token>/coverage.geojson")
+def coverage(token: str):
+    """Each zone's polygon with its staffing now: status, required, on duty, short."""
+    picture = snapshot(db.session, _event_id(token), audience="partner")
+    return _layer(gis.coverage_features(picture["zones"]["features"], picture["staffing"]))
+
+
+@bp.get("/events/<int:event_id>/gis")
+@roles_required("commander")
+def links(event_id: int):
+    event = db.session.get(Event, event_id) or abort(404)
+    rows = db.session.scalars(
+        select(WallLink)
+        .where(WallLink.event_id == event_id, WallLink.kind == "gis")
+        .order_by(WallLink.id.desc())
+    ).all()
+    return render_template(
+        "maps/gis.html",
+        event=event,
+        links=rows,
+        now=utcnow(),
+        days=GIS_DAYS,
+        new_urls=session.pop("new_gis_urls", None),
+    )
+
+
+@bp.post("/events/<int:event_id>/gis")
+@roles_required("commander")
+def new_link(event_id: int):
+    db.session.get(Event, event_id) or abort(404)
+    label = request.form.get("label", "")
+    token = walls.create(
+        db.session,
+        event_id,
+        label,
+        current_user.username,
+        utcnow(),
+        timedelta(days=GIS_DAYS),
+        kind="gis",
+    )
+    g.audit_target, g.audit_after = f"event:{event_id}:gis_link", {"label": label[:200]}
+    db.session.commit()
+    session["new_gis_urls"] = {
+        layer: url_for(f"gis.{layer}", token=token, _external=True)
+        for layer in ("threats", "coverage")
+    }
+    return redirect(url_for("gis.links", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/gis/<int:link_id>/revoke")
+@roles_required("commander")
+def revoke_link(event_id: int, link_id: int):
+    link = db.session.get(WallLink, link_id)
+    if link is None or link.event_id != event_id or link.kind != "gis":
+        abort(404)
+    link.revoked_at = link.revoked_at or utcnow()
+    g.audit_target = f"event:{event_id}:gis_link:{link_id}"
+    db.session.commit()
+    flash(_("The GIS feed link is revoked; the next poll gets 404."), "info")
+    return redirect(url_for("gis.links", event_id=event_id))

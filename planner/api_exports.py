@@ -1,0 +1,69 @@
+"""Zones, threats and assignments of an event as GeoJSON or KML downloads (/api/v1)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_login import current_user
+
+from accounts.auth import roles_required
+from extensions import db
+from maps.redact import threat_for_partner, zone_for_partner
+from planner import exports, geoformats
+from planner.api import get_event
+from planner.models import Shift
+from threats.models import THREAT_STATUSES
+from validation import InputError, NotFound
+from web import file_download
+
+bp = Blueprint("exports_api", __name__, url_prefix="/api/v1")
+
+FORMATS = "<any(geojson, kml):fmt>"
+
+
+def _download(features: list[dict], layer: str, fmt: str, filename: str, label=None):
+    if fmt == "kml":
+        body = geoformats.kml_bytes(features, layer, label)
+        return file_download(body, f"{filename}.kml", geoformats.KML_MIMETYPE)
+    body = geoformats.geojson_bytes(features)
+    return file_download(body, f"{filename}.geojson", geoformats.GEOJSON_MIMETYPE)
+
+
+@bp.get(f"/events/<int:event_id>/exports/zones.{FORMATS}")
+def zones(event_id: int, fmt: str):
+    """Every zone's polygon with its name, kind, area and capacity (partners: no notes)."""
+    get_event(event_id)
+    features = exports.zone_features(db.session, event_id)
+    if current_user.is_partner:
+        features = [zone_for_partner(f) for f in features]
+    return _download(features, "zones", fmt, f"zones-event{event_id}")
+
+
+@bp.get(f"/events/<int:event_id>/exports/threats.{FORMATS}")
+def threats(event_id: int, fmt: str):
+    """The event's threats, `?status=` as in the threats API; partners get the redacted copy."""
+    get_event(event_id)
+    status = request.args.get("status")
+    wanted = status.split(",") if status else None
+    if wanted and not set(wanted) <= set(THREAT_STATUSES):
+        raise InputError(f"status must be among {', '.join(THREAT_STATUSES)}", "status")
+    features = exports.threat_features(db.session, event_id, wanted)
+    if current_user.is_partner:
+        features = [threat_for_partner(f) for f in features]
+    name = f"threats-event{event_id}"
+    return _download(features, "threats", fmt, name, geoformats.threat_label)
+
+
+@bp.get(f"/events/<int:event_id>/exports/assignments.{FORMATS}")
+@roles_required("planner", "commander")  # who is where: never partners
+def assignments(event_id: int, fmt: str):
+    """One feature per assignment (`?shift=` one operational period): zone, person, role."""
+    event = get_event(event_id)
+    shift_id = request.args.get("shift", type=int)
+    name = f"assignments-event{event_id}"
+    if shift_id is not None:
+        shift = db.session.get(Shift, shift_id)
+        if shift is None or shift.event_id != event_id:
+            raise NotFound(f"no shift {shift_id} in event {event_id}")
+        name += f"-shift{shift_id}"
+    features = exports.assignment_features(db.session, event, shift_id)
+    return _download(features, "assignments", fmt, name)
