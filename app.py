@@ -12,12 +12,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
+import i18n
 from accounts import auth, cli
 from accounts.models import User
 from accounts.services import create_user
@@ -40,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_database(app)
+    i18n.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
     socketio.init_app(
@@ -56,15 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(db_command)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
-    app.add_template_filter(_localtime, "localtime")
     return app
-
-
-def _localtime(value, tz: str) -> str:
-    """A stored UTC time shown in the event's own time zone."""
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z") if value else ""
 
 
 def _init_database(app: Flask) -> None:
@@ -78,8 +73,10 @@ def _init_database(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
     from demo.feed import bp as demo_bp
+    from maps.gis_views import bp as gis_bp
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
+    from planner.api_exports import bp as exports_api
     from planner.api_staffing import bp as staffing_api
     from planner.forms import bp as plan_forms
     from planner.forms import events_bp as event_forms
@@ -87,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
     from threats.api_screening import bp as screening_api
+    from threats.capfeed import bp as cap_feed
     from threats.views import bp as feeds_bp
 
     blueprints = (
@@ -96,10 +94,13 @@ def _register_blueprints(app: Flask) -> None:
         event_forms,
         roster_bp,
         maps_bp,
+        gis_bp,
         planner_api,
         staffing_api,
+        exports_api,
         threats_api,
         screening_api,
+        cap_feed,
         feeds_bp,
         demo_bp,
     )
@@ -126,19 +127,25 @@ def _register_errors(app: Flask) -> None:
     def csrf_failed(exc: CSRFError):
         if auth.wants_json():
             return _error(400, "csrf", exc.description)
-        return f"The form expired or was not sent from this site: {exc.description}", 400
+        reason = exc.description
+        return _("The form expired or was not sent from this site: %(reason)s", reason=reason), 400
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc: RequestEntityTooLarge):
-        limit = f"{app.config['MAX_CONTENT_LENGTH'] / 2**20:g} MiB"
-        message = f"The upload is larger than the {limit} allowed (MAX_UPLOAD_BYTES)."
+        mib = app.config["MAX_CONTENT_LENGTH"] / 2**20
         if request.path.startswith("/api/"):
+            message = f"The upload is larger than the {mib:g} MiB allowed (MAX_UPLOAD_BYTES)."
             return _error(
                 413, "too_large", message, {"limit_bytes": app.config["MAX_CONTENT_LENGTH"]}
             )
+        message = _(
+            "The upload is larger than the %(limit)s MiB allowed (MAX_UPLOAD_BYTES).",
+            limit=i18n.local_number(mib, digits=2),
+        )
         referrer = request.referrer or ""
         back = referrer if referrer.startswith(request.host_url) else request.path
-        page = render_template("error.html", title="File too large", message=message, back=back)
+        title = _("File too large")
+        page = render_template("error.html", title=title, message=message, back=back)
         return page, 413
 
     @app.errorhandler(HTTPException)

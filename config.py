@@ -65,6 +65,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "FEED_USER_AGENT": env.get("FEED_USER_AGENT")
         or f"eventwatch/0.1 ({env.get('DEPLOYMENT_NAME') or socket.gethostname()}"
         + (f"; {env['FEED_CONTACT']})" if env.get("FEED_CONTACT") else ")"),
+        # The <sender> of this deployment's CAP feed, and the start of its identifiers.
+        "CAP_SENDER": env.get("CAP_SENDER") or env.get("DEPLOYMENT_NAME") or socket.gethostname(),
         "FEED_MAX_BYTES": int(env.get("FEED_MAX_BYTES", str(20 * 1024 * 1024))),
         "FEED_TIMEOUT_S": float(env.get("FEED_TIMEOUT_S", "15")),
         # The first retry after a failure; it doubles with every further failure.

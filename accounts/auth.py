@@ -5,18 +5,24 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Flask, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts import services
 from accounts.models import User
 from extensions import csrf, db, login_manager
+from labels import label
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "healthz", "maps.wall"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"accounts.login", "static", "healthz", "maps.wall", "gis.threats", "gis.coverage"}
+)
 # The demo's replayed CAP feed is public data, like the NWS feed it imitates.
 PUBLIC_BLUEPRINTS = frozenset({"demo_feed"})
-# A partner may still end its own session and set its own password; nothing else.
-PARTNER_WRITABLE = frozenset({"accounts.logout", "accounts.change_password"})
+# A partner may still end its own session, set its own password and language; nothing else.
+PARTNER_WRITABLE = frozenset(
+    {"accounts.logout", "accounts.change_password", "accounts.set_language"}
+)
 # A one-time password opens only the page that replaces it.
 PASSWORD_CHANGE_ENDPOINTS = PARTNER_WRITABLE
 
@@ -62,12 +68,21 @@ def roles_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if current_user.role not in roles and current_user.role != "admin":
-                return forbidden(f"This needs the role {' or '.join(roles)}.")
+                return forbidden(_needs(roles))
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def _needs(roles: tuple[str, ...]) -> str:
+    names = [label("role", role) for role in roles]
+    if len(names) == 1:
+        return _("This needs the role %(role)s.", role=names[0])
+    return _(
+        "This needs the role %(first)s or %(last)s.", first=", ".join(names[:-1]), last=names[-1]
+    )
 
 
 def _password_change_first():
@@ -101,7 +116,7 @@ def guard():
     if request.method in SAFE_METHODS:
         return None
     if current_user.is_partner and request.endpoint not in PARTNER_WRITABLE:
-        return forbidden("Partner accounts are read-only.")
+        return forbidden(_("Partner accounts are read-only."))
     if not g.get("via_token"):
         csrf.protect()
     return None

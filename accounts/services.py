@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -72,12 +73,12 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not security.verify_password(user.password_hash, current):
-        raise AccountError("The current password is not right.")
-    problem = security.password_problem(new)
-    if problem:
-        raise AccountError(problem)
+        raise AccountError(_("The current password is not right."))
+    if security.password_problem(new):  # its one rule is the length
+        minimum = security.MIN_PASSWORD_LENGTH
+        raise AccountError(_("Use at least %(count)d characters.", count=minimum))
     if new == current:
-        raise AccountError("Choose a password different from the current one.")
+        raise AccountError(_("Choose a password different from the current one."))
     user.password_hash = security.hash_password(new)
     user.must_change_password = False
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext, refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import services, throttle
 from extensions import db
+from i18n import LANGUAGES
 from storage import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -28,6 +31,9 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method != "POST":
+        if request.args.get("lang") in LANGUAGES:  # chosen before there is a user to save it on
+            session["locale"] = request.args["lang"]
+            refresh()
         return render_template("accounts/login.html", next=request.args.get("next", ""))
     username = request.form.get("username", "").strip()
     g.audit_target = username[:200]
@@ -35,13 +41,18 @@ def login():
     if wait is not None:
         db.session.rollback()
         minutes = math.ceil(wait / 60)
-        flash(f"Too many failed logins: try again in {minutes} minute(s).", "error")
+        message = ngettext(
+            "Too many failed logins: try again in %(num)d minute.",
+            "Too many failed logins: try again in %(num)d minutes.",
+            minutes,
+        )
+        flash(message, "error")
         page = render_template("accounts/login.html", next=request.form.get("next", ""))
         return page, 429, {"Retry-After": str(wait)}
     user = services.authenticate(db.session, username, request.form.get("password", ""))
     if user is None:
         db.session.rollback()
-        flash("Wrong username or password.", "error")
+        flash(_("Wrong username or password."), "error")
         return render_template("accounts/login.html", next=request.form.get("next", "")), 401
     db.session.commit()
     login_user(user)
@@ -64,7 +75,7 @@ def change_password():
     if request.method != "POST":
         return render_template("accounts/password.html")
     if request.form.get("new") != request.form.get("confirm"):
-        flash("The two new passwords differ.", "error")
+        flash(_("The two new passwords differ."), "error")
         return render_template("accounts/password.html"), 400
     try:
         services.change_password(
@@ -75,5 +86,23 @@ def change_password():
         flash(str(exc), "error")
         return render_template("accounts/password.html"), 400
     db.session.commit()
-    flash("Password changed.", "info")
+    flash(_("Password changed."), "info")
     return redirect(url_for("planner.events"))
+
+
+@bp.post("/account/language")
+@login_required
+def set_language():
+    """Save the user's own language; it wins over the browser's from then on."""
+    choice = request.form.get("locale", "")
+    back = _safe_next(request.form.get("next"))
+    if choice not in LANGUAGES:
+        flash(_("Choose one of the languages offered."), "error")
+        return redirect(back)
+    g.audit_target = current_user.username
+    g.audit_before, g.audit_after = {"locale": current_user.locale}, {"locale": choice}
+    current_user.locale = choice
+    session["locale"] = choice
+    db.session.commit()
+    refresh()
+    return redirect(back)

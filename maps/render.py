@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
@@ -21,6 +22,16 @@ ZONE_COLOURS = {
 # Big background zones go below the rest so that the small ones stay clickable.
 DRAW_ORDER = {"airspace": 0, "water": 1, "perimeter": 2}
 CHICAGO = (41.913, -87.625)
+# The words the map shows (tooltip fields, layer names); a page passes its own language's.
+LABELS = {
+    "name": "Zone",
+    "kind": "Kind",
+    "area_m2": "Area (m²)",
+    "capacity": "Capacity",
+    "staffing": "Staffing",
+    "zones": "Zones",
+    "basemap": "Basemap",
+}
 
 
 @dataclass(frozen=True)
@@ -74,9 +85,11 @@ def event_map(
     tiles_url: str | None = None,
     attribution: str = "",
     basemap: dict | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """A map of the event's zones over local tiles, or over an offline vector basemap
     (shoreline, main roads) when a command post has no tile server."""
+    words = {**LABELS, **(labels or {})}
     m = folium.Map(location=CHICAGO, zoom_start=14, tiles=None, prefer_canvas=True)
     m.default_js = [("leaflet", f"{static_url}vendor/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{static_url}vendor/leaflet/leaflet.css")]
@@ -85,7 +98,7 @@ def event_map(
     elif basemap:
         folium.GeoJson(
             basemap,
-            name="Basemap",
+            name=words["basemap"],
             style_function=basemap_style,
             interactive=False,
             control=False,
@@ -94,17 +107,12 @@ def event_map(
         (_escaped(f) for f in zones["features"]),
         key=lambda f: DRAW_ORDER.get(f["properties"].get("kind"), 9),
     )
-    fields = [
-        ("name", "Zone"),
-        ("kind", "Kind"),
-        ("area_m2", "Area (m²)"),
-        ("capacity", "Capacity"),
-    ]
+    fields = [(f, words[f]) for f in ("name", "kind", "area_m2", "capacity")]
     if features and "staffing" in features[0]["properties"]:
-        fields.append(("staffing", "Staffing"))
+        fields.append(("staffing", words["staffing"]))
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name="Zones",
+        name=words["zones"],
         style_function=zone_style,
         tooltip=folium.GeoJsonTooltip(
             fields=[f for f, _ in fields], aliases=[a for _, a in fields], localize=True

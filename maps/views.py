@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from maps import walls
 from maps.models import WallLink
 from maps.redact import zone_for_partner
 from maps.render import event_map, map_parts
+from maps.strings import command_strings, map_labels
 from planner.models import Event, Shift, Zone
 from planner.serialize import zone_feature
 from storage import utcnow
@@ -52,6 +54,7 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
         tiles_url=current_app.config["MAP_TILES_URL"],
         attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
         basemap=basemap(current_app.config["MAP_BASEMAP"]),
+        labels=map_labels(),
     )
     shifts = db.session.scalars(
         select(Shift).where(Shift.event_id == event.id).order_by(Shift.starts_at)
@@ -69,6 +72,7 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
         can_act=can_act,
         shifts=shifts,
         wall_token=wall_token,
+        js_strings=command_strings(),
     )
 
 
@@ -93,7 +97,7 @@ def wall(token: str):
     """A partner centre's screen: the shared view without a login, while the link is valid."""
     link = walls.find(db.session, token, utcnow())
     if link is None:
-        abort(404, description="This wall display link is unknown, expired or revoked.")
+        abort(404, description=_("This wall display link is unknown, expired or revoked."))
     return live_page(db.session.get(Event, link.event_id), audience="partner", wall_token=token)
 
 
@@ -102,7 +106,9 @@ def wall(token: str):
 def wall_links(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
     links = db.session.scalars(
-        select(WallLink).where(WallLink.event_id == event_id).order_by(WallLink.id.desc())
+        select(WallLink)
+        .where(WallLink.event_id == event_id, WallLink.kind == "wall")
+        .order_by(WallLink.id.desc())
     ).all()
     return render_template(
         "maps/walls.html",
@@ -134,9 +140,9 @@ def new_wall_link(event_id: int):
 @roles_required("commander")
 def revoke_wall_link(event_id: int, link_id: int):
     link = db.session.get(WallLink, link_id)
-    if link is None or link.event_id != event_id:
+    if link is None or link.event_id != event_id or link.kind != "wall":
         abort(404)
     link.revoked_at = link.revoked_at or utcnow()
     db.session.commit()
-    flash("The wall display link is revoked; open screens stop at their next reconnect.", "info")
+    flash(_("The wall display link is revoked; open screens stop at their next reconnect."), "info")
     return redirect(url_for("maps.wall_links", event_id=event_id))

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template, request
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
+from i18n import local_datetime
 from maps.live import publish
-from planner import deployment, duty_service, exports, people
+from planner import deployment, duty_service, exports, people, strings
 from planner.api import created, get_event
 from planner.models import Assignment, Person, Requirement
 from planner.roster import RosterError
 from storage import utcnow
 from validation import InputError, aware_datetime
-from web import csv_download
+from web import csv_download, file_download
 
 bp = Blueprint("staffing_api", __name__, url_prefix="/api/v1")
 
@@ -201,18 +202,24 @@ def _instant(value: str | None, tz: str) -> datetime | None:
 
 
 @bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>")
-@bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>.<any(csv, html):fmt>")
+@bp.get("/events/<int:event_id>/exports/<any(ics204, ics215):form>.<any(csv, html, pdf):fmt>")
 @roles_required("planner", "commander")  # names each resource and its contact
 def export(event_id: int, form: str, fmt: str = "html"):
-    """ICS 204 / 215 for one operational period (`?shift=`), as CSV or printable HTML."""
+    """ICS 204 / 215 for one operational period (`?shift=`), as CSV, PDF or printable HTML."""
     event = get_event(event_id)
     shift_id = request.args.get("shift", type=int)
     if shift_id is None:
         raise InputError("choose the operational period with ?shift=<id>", "shift")
+    name = f"{form}-event{event_id}-shift{shift_id}.{fmt}"
+    if fmt == "pdf":  # drawn in Latin-only fonts, with English headings: English throughout
+        with force_locale("en"):
+            data = exports.form_data(db.session, event, shift_id, form)
+            now = local_datetime(utcnow(), event.timezone, "en")
+        return file_download(exports.form_pdf(event, data, form, now), name, "application/pdf")
     data = exports.form_data(db.session, event, shift_id, form)
     if fmt == "csv":
-        return csv_download(data["csv"], f"{form}-event{event_id}-shift{shift_id}.csv")
-    now = utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%d %b %Y %H:%M %Z")
+        return csv_download(strings.csv_text(form, data), name)
+    now = local_datetime(utcnow(), event.timezone, get_locale() or "en")
     return render_template(f"planner/{form}.html", event=event, form_name=form, now=now, **data)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.auth import roles_required
 from extensions import db
+from i18n import local_number
 from maps.live import publish
 from planner import deployment, people, services
 from planner.roster import RosterError
@@ -24,7 +27,7 @@ def _back(event_id: int, anchor: str = ""):
 
 def _refused(exc: Exception, event_id: int, anchor: str):
     db.session.rollback()
-    flash(f"Nothing was saved: {exc}", "error")
+    flash(_("Nothing was saved: %(reason)s", reason=exc), "error")
     return _back(event_id, anchor)
 
 
@@ -46,7 +49,12 @@ def requirements(event_id: int):
     except InputError as exc:
         return _refused(exc, event_id, "requirements")
     db.session.commit()
-    flash(f"Saved {count} required head counts.", "info")
+    flash(
+        ngettext(
+            "Saved %(num)d required head count.", "Saved %(num)d required head counts.", count
+        ),
+        "info",
+    )
     return _back(event_id, "requirements")
 
 
@@ -70,7 +78,7 @@ def assign(event_id: int):
     except InputError as exc:
         return _refused(exc, event_id, "assignments")
     db.session.commit()
-    flash(f"Assigned {len(rows)} {'person' if len(rows) == 1 else 'people'}.", "info")
+    flash(ngettext("Assigned %(num)d person.", "Assigned %(num)d people.", len(rows)), "info")
     return _back(event_id, "assignments")
 
 
@@ -80,7 +88,7 @@ def unassign(event_id: int):
     ids = [int(i) for i in request.form.getlist("assignment_id") if i.isdigit()]
     removed = deployment.unassign(db.session, get_event(event_id), ids)
     db.session.commit()
-    flash(f"Removed {removed} assignments.", "info")
+    flash(ngettext("Removed %(num)d assignment.", "Removed %(num)d assignments.", removed), "info")
     return _back(event_id, "assignments")
 
 
@@ -92,22 +100,36 @@ def auto(event_id: int):
     db.session.commit()
     zones = {z.id: z.name for z in event.zones}
     shifts = {s.id: s.name for s in event.shifts}
-    proof = "proven optimal" if plan.optimal else f"best found, bound {plan.bound}"
+    bound = _("best found, bound %(bound)s", bound=plan.bound)
+    proof = _("proven optimal") if plan.optimal else bound
     flash(
-        f"Auto-assign ({plan.method}, {plan.seconds:.1f} s, {proof}): {len(plan.assignments)} "
-        f"new assignments; {plan.filled} of {plan.required} required places filled.",
+        _(
+            "Auto-assign (%(method)s, %(seconds)s s, %(proof)s): new assignments: %(new)s; "
+            "required places filled: %(filled)s of %(required)s.",
+            method=plan.method,
+            seconds=local_number(plan.seconds, digits=1),
+            proof=proof,
+            new=len(plan.assignments),
+            filled=plan.filled,
+            required=plan.required,
+        ),
         "info",
     )
     for u in plan.unfilled[:20]:
         flash(
-            f"Unfilled: {u.missing} × {u.need.role} in {zones.get(u.need.zone_id)}, "
-            f"{shifts.get(u.need.shift_id)}: {u.reason}",
+            _(
+                "Unfilled: %(missing)s × %(role)s in %(zone)s, %(period)s: %(reason)s",
+                missing=u.missing,
+                role=u.need.role,
+                zone=zones.get(u.need.zone_id),
+                period=shifts.get(u.need.shift_id),
+                reason=u.reason,
+            ),
             "warning",
         )
     if len(plan.unfilled) > 20:
-        flash(
-            f"… and {len(plan.unfilled) - 20} more unfilled needs (see the gaps table).", "warning"
-        )
+        more = len(plan.unfilled) - 20
+        flash(_("… and %(count)s more unfilled needs (see the gaps table).", count=more), "warning")
     return _back(event_id, "gaps")
 
 
@@ -117,7 +139,7 @@ def import_zones(event_id: int):
     event = get_event(event_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash("Choose a file to import.", "error")
+        flash(_("Choose a file to import."), "error")
         return _back(event_id, "zones")
     try:
         result = services.import_zones(db.session, event, upload.read(), upload.filename)
@@ -126,7 +148,14 @@ def import_zones(event_id: int):
     for zone in result.zones:
         publish(db.session, event_id, "zone_changed", zone_feature(zone))
     db.session.commit()
-    flash(f"Imported {len(result.zones)} zones from {result.source_crs}.", "info")
+    count = len(result.zones)
+    imported = ngettext(
+        "Imported %(num)d zone from %(crs)s.",
+        "Imported %(num)d zones from %(crs)s.",
+        count,
+        crs=result.source_crs,
+    )
+    flash(imported, "info")
     for warning in result.warnings:
         flash(warning, "warning")
     return _back(event_id, "zones")
@@ -148,7 +177,7 @@ def rules(event_id: int):
     except InputError as exc:
         return _refused(exc, event_id, "rules")
     db.session.commit()
-    flash("Staffing rules saved.", "info")
+    flash(_("Staffing rules saved."), "info")
     return _back(event_id, "rules")
 
 
@@ -160,13 +189,13 @@ roster_bp = Blueprint("roster_forms", __name__)
 def import_roster():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash("Choose a CSV file to import.", "error")
+        flash(_("Choose a CSV file to import."), "error")
         return redirect(url_for("planner.personnel"))
     try:
         report = people.import_roster(db.session, upload.read())
     except RosterError as exc:
         db.session.rollback()
-        flash(f"Nothing was imported: {exc}", "error")
+        flash(_("Nothing was imported: %(reason)s", reason=exc), "error")
         return redirect(url_for("planner.personnel"))
     db.session.commit()
     return personnel_page(report)
@@ -181,7 +210,7 @@ def add_shift(event_id: int):
     except InputError as exc:
         return _refused(exc, event_id, "rules")
     db.session.commit()
-    flash(f"Added the operational period {shift.name}.", "info")
+    flash(_("Added the operational period %(name)s.", name=shift.name), "info")
     return redirect(url_for("planner.event", event_id=event_id, shift=shift.id) + "#rules")
 
 
@@ -200,8 +229,8 @@ def add_event():
         event = services.create_event(db.session, form)
     except InputError as exc:
         db.session.rollback()
-        flash(f"The event was not created: {exc}", "error")
+        flash(_("The event was not created: %(reason)s", reason=exc), "error")
         return redirect(url_for("planner.events"))
     db.session.commit()
-    flash(f"Created {event.name}. Add its zones and operational periods.", "info")
+    flash(_("Created %(name)s. Add its zones and operational periods.", name=event.name), "info")
     return redirect(url_for("planner.event", event_id=event.id))

@@ -5,11 +5,24 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from planner.gaps import Gap
 
+# The CSV columns; a person's export may put their own language's titles in the header row.
+ICS204_COLUMNS = (
+    "division",
+    "operational_period",
+    "leader",
+    "role",
+    "name",
+    "agency",
+    "unit",
+    "contact",
+    "work_assignment",
+)
+ICS215_COLUMNS = ("work_assignment", "resource", "required", "have", "need")
 # Who leads a division when the plan names no one: the most senior role present.
 LEADER_ROLES = ("commander", "lieutenant", "sergeant", "supervisor", "team_leader")
 
@@ -65,22 +78,10 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def ics204_csv(forms: Iterable[Assignment204]) -> str:
+def ics204_csv(forms: Iterable[Assignment204], headings: Sequence[str] = ICS204_COLUMNS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "division",
-            "operational_period",
-            "leader",
-            "role",
-            "name",
-            "agency",
-            "unit",
-            "contact",
-            "work_assignment",
-        ]
-    )
+    writer.writerow(headings)
     for form in forms:
         leader = form.leader.name if form.leader else ""
         for r in form.resources:
@@ -138,10 +139,10 @@ def totals215(rows: Iterable[Row215]) -> list[Total215]:
     return [Total215(role, *t) for role, t in sorted(summed.items())]
 
 
-def ics215_csv(rows: Iterable[Row215]) -> str:
+def ics215_csv(rows: Iterable[Row215], headings: Sequence[str] = ICS215_COLUMNS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["work_assignment", "resource", "required", "have", "need"])
+    writer.writerow(headings)
     for row in rows:
         writer.writerow([csv_cell(row.work_assignment), row.role, row.required, row.have, row.need])
     return out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -10,6 +11,7 @@ from accounts.auth import roles_required
 from accounts.models import AuditEntry
 from extensions import db
 from maps.render import event_map, map_parts
+from maps.strings import map_labels
 from maps.views import basemap
 from planner import deployment, gaps
 from planner.models import Assignment, Event, Person, Zone
@@ -60,7 +62,40 @@ def event(event_id: int):
         people=db.session.scalars(
             select(Person).where(Person.active.is_(True)).order_by(Person.name)
         ).all(),
+        js_strings=_planner_strings(),
     )
+
+
+def _planner_strings() -> dict[str, str]:
+    """The zone drawing script's words (static/js/planner.js, Leaflet.draw's toolbar)."""
+    return {
+        "name_required": _("Give the zone a name."),
+        "not_saved": _("Not saved: %(message)s"),
+        "not_saved_after": _("Not saved: %(message)s (%(count)s saved before this)"),
+        "draw_polygon": _("Draw a zone as a polygon"),
+        "draw_rectangle": _("Draw a zone as a rectangle"),
+        "cancel_drawing": _("Cancel drawing"),
+        "cancel": _("Cancel"),
+        "finish_drawing": _("Finish drawing"),
+        "finish": _("Finish"),
+        "delete_last_point": _("Delete the last point"),
+        "polygon_start": _("Click to start drawing the zone."),
+        "polygon_cont": _("Click to continue drawing the zone."),
+        "polygon_end": _("Click the first point to close the zone."),
+        "rectangle_start": _("Click and drag to draw a rectangle."),
+        "shape_end": _("Release the mouse to finish drawing."),
+        "edit_zones": _("Edit zones"),
+        "delete_zones": _("Delete zones"),
+        "no_zones": _("No zones yet"),
+        "save_changes": _("Save changes"),
+        "save": _("Save"),
+        "cancel_changes": _("Cancel editing and discard the changes"),
+        "delete_all_zones": _("Delete every zone"),
+        "delete_all": _("Delete all"),
+        "edit_tooltip": _("Drag the handles to reshape a zone."),
+        "edit_subtext": _("Click Cancel to undo the changes."),
+        "remove_tooltip": _("Click a zone to delete it."),
+    }
 
 
 def _selected_shift(event: Event):
@@ -89,7 +124,11 @@ def _plan_map(zones: list[Zone], coverage: dict):
         feature = zone_feature(zone)
         cov = coverage.get(zone.id)
         feature["properties"]["coverage"] = cov.status if cov else "none"
-        feature["properties"]["staffing"] = f"{cov.assigned} of {cov.required}" if cov else "—"
+        feature["properties"]["staffing"] = (
+            _("%(assigned)s of %(required)s", assigned=cov.assigned, required=cov.required)
+            if cov
+            else "—"
+        )
         features.append(feature)
     m = event_map(
         feature_collection(features),
@@ -97,6 +136,7 @@ def _plan_map(zones: list[Zone], coverage: dict):
         tiles_url=current_app.config["MAP_TILES_URL"],
         attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
         basemap=basemap(current_app.config["MAP_BASEMAP"]),
+        labels=map_labels(),
     )
     return map_parts(m)
 

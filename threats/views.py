@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from accounts.auth import roles_required
@@ -56,11 +57,16 @@ def create():
             event_id=form.get("event_id", type=int) or None,
         )
     except InputError as exc:
-        flash(f"The feed was not added: {exc}", "error")
+        flash(_("The feed was not added: %(reason)s", reason=exc), "error")
         return redirect(url_for("feeds.index"))
     db.session.add(feed)
     db.session.commit()
-    flash(f"Added {feed.name}; it is polled within {feed.interval_s} s.", "info")
+    added = _(
+        "Added %(name)s; it is polled within %(seconds)s s.",
+        name=feed.name,
+        seconds=feed.interval_s,
+    )
+    flash(added, "info")
     return redirect(url_for("feeds.index"))
 
 
@@ -72,7 +78,10 @@ def toggle(feed_id: int, action: str):
         fetcher = fetcher_for(current_app._get_current_object())
         services.update_feed(feed, {"enabled": action == "resume"}, fetcher)
         db.session.commit()
-        flash(f"{feed.name}: {'resumed' if feed.enabled else 'paused'}.", "info")
+        if feed.enabled:
+            flash(_("%(name)s: resumed.", name=feed.name), "info")
+        else:
+            flash(_("%(name)s: paused.", name=feed.name), "info")
     return redirect(url_for("feeds.index"))
 
 
@@ -81,13 +90,14 @@ def toggle(feed_id: int, action: str):
 def poll(feed_id: int):
     result = poll_now(current_app._get_current_object(), feed_id, force=True)
     if result is None:
-        flash("No such feed.", "error")
+        flash(_("No such feed."), "error")
     elif result.ok:
-        flash(
-            f"Polled: {result.items} items, {len(result.threats)} new threats"
-            + ("; " + "; ".join(result.errors) if result.errors else "."),
-            "info",
+        polled = _(
+            "Polled: %(items)s items, %(threats)s new threats",
+            items=result.items,
+            threats=len(result.threats),
         )
+        flash(polled + ("; " + "; ".join(result.errors) if result.errors else "."), "info")
     else:
-        flash(f"Poll failed: {'; '.join(result.errors)}", "error")
+        flash(_("Poll failed: %(errors)s", errors="; ".join(result.errors)), "error")
     return redirect(url_for("feeds.index"))

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   const script = document.getElementById("command-js");
+  // The page's words, translated on the server (maps/strings.py); `%(name)s` is filled in here.
+  const T = JSON.parse(document.getElementById("i18n").textContent);
+  const LOCALE = document.documentElement.lang || "en";
+  const TIME_ZONE = script.dataset.timezone || undefined;
   const eventId = Number(script.dataset.eventId);
   const map = window[script.dataset.map];
   const zonesLayer = window[script.dataset.zones];
@@ -29,6 +33,18 @@
   let selected = null;
   let muted = localStorage.getItem("eventwatch.muted") === "1";
 
+  function t(key, values) {
+    return (T[key] || key).replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name] ?? ""));
+  }
+
+  function word(group, code) {
+    return (T[group] && T[group][code]) || code;
+  }
+
+  function clock(iso) {
+    return new Date(iso).toLocaleTimeString(LOCALE, { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit" });
+  }
+
   function el(tag, cls, text) {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -44,29 +60,34 @@
 
   function popup(props) {
     const box = el("div", "threat-popup");
-    box.appendChild(el("strong", null, props.title || props.kind || "Threat"));
-    box.appendChild(el("div", null, [props.kind, props.severity, props.status].filter(Boolean).join(" · ")));
-    if (zoneNames(props)) box.appendChild(el("div", null, `Zones: ${zoneNames(props)}`));
+    box.appendChild(el("strong", null, props.title || props.kind || T.threat));
+    box.appendChild(el("div", null, [props.kind, word("severity", props.severity), word("status", props.status)].filter(Boolean).join(" · ")));
+    if (zoneNames(props)) box.appendChild(el("div", null, t("zones_list", { zones: zoneNames(props) })));
     if (props.instruction) box.appendChild(el("p", null, props.instruction));
     return box;
   }
 
+  // A point threat is its marker alone; only an area needs a group (its outline, then the
+  // marker): a group per threat doubled the layers Leaflet builds for a large snapshot.
   function drawThreat(feature) {
     const props = feature.properties;
     const colour = SEVERITY_COLOURS[props.severity] || SEVERITY_COLOURS.unknown;
-    const group = L.featureGroup();
-    if (feature.geometry && feature.geometry.type !== "Point") {
-      L.geoJSON(feature.geometry, {
-        style: { color: colour, weight: 1, fillOpacity: 0.08, dashArray: "4 3" }, interactive: false,
-      }).addTo(group);
-    }
+    let marker = null;
     if (props.point) {
       const family = (props.category || "").toLowerCase().split(",")[0];
-      L.circleMarker([props.point[1], props.point[0]], {
+      marker = L.circleMarker([props.point[1], props.point[0]], {
         radius: 9, color: KIND_RINGS[family] || "#fff", weight: 3, fillColor: colour, fillOpacity: 0.95,
-      }).bindPopup(() => popup(props)).on("click", () => select(props.id)).addTo(group);
+      }).bindPopup(() => popup(props)).on("click", () => select(props.id));
     }
-    return group;
+    if (!feature.geometry || feature.geometry.type === "Point") return marker || L.featureGroup();
+    const group = L.featureGroup([L.geoJSON(feature.geometry, {
+      style: { color: colour, weight: 1, fillOpacity: 0.08, dashArray: "4 3" }, interactive: false,
+    })]);
+    return marker ? group.addLayer(marker) : group;
+  }
+
+  function boundsOf(layer) {
+    return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
   }
 
   function putThreat(feature) {
@@ -89,13 +110,13 @@
       b.addEventListener("click", (e) => { e.stopPropagation(); change(p.id, body()); });
       box.appendChild(b);
     };
-    if (p.status === "new") act("Acknowledge", () => ({ status: "acknowledged" }));
-    act("Assign", () => {
-      const who = window.prompt("Assign to (person or unit):", p.assignee || "");
+    if (p.status === "new") act(T.acknowledge, () => ({ status: "acknowledged" }));
+    act(T.assign, () => {
+      const who = window.prompt(T.assign_to, p.assignee || "");
       return who ? { status: "assigned", assignee: who } : null;
     });
-    act("Resolve", () => ({ status: "resolved", note: window.prompt("Note (optional):") || "" }));
-    act("Dismiss", () => ({ status: "dismissed", note: window.prompt("Why dismiss? (optional)") || "" }));
+    act(T.resolve, () => ({ status: "resolved", note: window.prompt(T.note_optional) || "" }));
+    act(T.dismiss, () => ({ status: "dismissed", note: window.prompt(T.why_dismiss) || "" }));
     return box;
   }
 
@@ -106,10 +127,10 @@
       const item = el("li", `threat severity-${p.severity}`);
       item.dataset.threatId = p.id;
       if (p.id === selected) item.classList.add("selected");
-      item.appendChild(el("span", "sev", p.severity));
-      item.appendChild(el("span", "title", p.title || p.kind || "Threat"));
-      item.appendChild(el("span", "zones", zoneNames(p)));
-      item.appendChild(el("span", "status", p.status + (p.assignee ? ` → ${p.assignee}` : "")));
+      item.appendChild(el("span", "sev", word("severity", p.severity)));
+      item.appendChild(el("span", "title", p.title || p.kind || T.threat)).dir = "auto";
+      item.appendChild(el("span", "zones", zoneNames(p))).dir = "auto"; // feed text: any script
+      item.appendChild(el("span", "status", word("status", p.status) + (p.assignee ? ` → ${p.assignee}` : "")));
       if (canAct) item.appendChild(actionButtons(p));
       item.addEventListener("click", () => select(p.id));
       return item;
@@ -125,7 +146,7 @@
     if (!response.ok) {
       let message = `HTTP ${response.status}`;
       try { message = (await response.json()).error.message; } catch (e) { /* not JSON */ }
-      window.alert(`Not changed: ${message}`);
+      window.alert(t("not_changed", { message }));
     } // the change itself arrives as a delta, like everyone else's
   }
 
@@ -133,7 +154,7 @@
     selected = id;
     renderThreatList();
     const known = threats.get(id);
-    if (known) map.fitBounds(known.layer.getBounds(), { maxZoom: 16 });
+    if (known) map.fitBounds(boundsOf(known.layer), { maxZoom: 16 });
     const panel = document.getElementById("threat-detail");
     const response = await fetch(`${api}/threats/${id}`, { credentials: "same-origin" });
     if (!response.ok) { panel.hidden = true; return; }
@@ -141,17 +162,17 @@
   }
 
   function showDetail(panel, p) {
-    const parts = [el("h3", null, p.title || p.kind || "Threat"),
-      el("div", null, [p.kind, p.severity, p.status, p.assignee].filter(Boolean).join(" · "))];
+    const parts = [el("h3", null, p.title || p.kind || T.threat),
+      el("div", null, [p.kind, word("severity", p.severity), word("status", p.status), p.assignee].filter(Boolean).join(" · "))];
     for (const z of p.staffing_now || []) {
-      parts.push(el("div", null, `${z.zone}: ${z.assigned} of ${z.required} posted, ${z.short} short`));
+      parts.push(el("div", null, t("zone_staffing", z)));
       const list = el("ul");
       for (const person of z.on_duty) list.appendChild(el("li", null, `${person.name} (${person.role}, ${person.agency}) ${person.phone || ""}`));
       if (z.on_duty.length) parts.push(list);
     }
     if (p.description) parts.push(el("p", null, p.description));
     for (const entry of (p.log || []).slice(-5)) {
-      parts.push(el("div", "hint", `${new Date(entry.at).toLocaleTimeString()} ${entry.actor}: ${entry.action}${entry.note ? " — " + entry.note : ""}`));
+      parts.push(el("div", "hint", `${clock(entry.at)} ${entry.actor}: ${entry.action}${entry.note ? " — " + entry.note : ""}`));
     }
     panel.replaceChildren(...parts);
     panel.hidden = false;
@@ -162,8 +183,8 @@
   function alarm(props) {
     const flash = document.getElementById("flash");
     const zones = (props.zones || []).map((z) => z.name);
-    const where = zones.length > 3 ? `${zones.slice(0, 3).join(", ")} and ${zones.length - 3} more zones` : zones.join(", ");
-    flash.textContent = `${props.severity.toUpperCase()}: ${props.title || props.kind || "new threat"}${where ? " — " + where : ""}`;
+    const where = zones.length > 3 ? t("more_zones", { zones: zones.slice(0, 3).join(", "), count: zones.length - 3 }) : zones.join(", ");
+    flash.textContent = `${word("severity", props.severity).toLocaleUpperCase(LOCALE)}: ${props.title || props.kind || T.new_threat}${where ? " — " + where : ""}`;
     flash.hidden = false;
     window.setTimeout(() => { flash.hidden = true; }, 8000);
     const item = document.querySelector(`li.threat[data-threat-id="${props.id}"]`);
@@ -189,7 +210,7 @@
     localStorage.setItem("eventwatch.muted", value ? "1" : "0");
     const button = document.getElementById("mute");
     if (button) {
-      button.textContent = value ? "Sound off" : "Sound on";
+      button.textContent = value ? T.sound_off : T.sound_on;
       button.setAttribute("aria-pressed", String(value));
     }
   }
@@ -240,16 +261,18 @@
     const box = document.getElementById("next-shift");
     if (!box) return;
     const ids = JSON.parse(script.dataset.shifts || "[]");
-    const starts = JSON.parse(script.dataset.shiftStarts || "[]").map((t) => new Date(t.replace(" ", "T")));
+    const starts = JSON.parse(script.dataset.shiftStarts || "[]").map((s) => new Date(s.replace(" ", "T")));
     const names = JSON.parse(script.dataset.shiftNames || "[]");
-    const next = starts.findIndex((t) => t > new Date());
-    if (next < 0) { box.textContent = "No later operational period."; return; }
+    const labels = JSON.parse(script.dataset.shiftLabels || "[]");
+    const next = starts.findIndex((s) => s > new Date());
+    if (next < 0) { box.textContent = T.no_later_period; return; }
     const response = await fetch(`${api}/gaps?shift=${ids[next]}`, { credentials: "same-origin" });
     if (!response.ok) return;
     const rows = (await response.json()).gaps;
     const sum = (key) => rows.reduce((n, g) => n + g[key], 0);
-    box.textContent = `Next: ${names[next]} (${starts[next].toLocaleString()}): ` +
-      `${sum("assigned")} of ${sum("required")} posted, ${sum("short")} short.`;
+    box.textContent = t("next_period", {
+      name: names[next], start: labels[next], assigned: sum("assigned"), required: sum("required"), short: sum("short"),
+    });
   }
 
   // --- zones changed by planners while the map is open --------------------------------
@@ -269,8 +292,8 @@
     document.getElementById("feed-list").replaceChildren(...[...feeds.values()].map((f) => {
       const item = el("li", f.healthy ? "feed ok" : "feed failing");
       item.appendChild(el("span", "name", f.name || f.kind));
-      const when = f.last_success_at ? new Date(f.last_success_at).toLocaleTimeString() : "never";
-      item.appendChild(el("span", "when", f.healthy ? `ok ${when}` : `${f.state || "failing"}${f.last_error ? ": " + f.last_error : ""}`));
+      const when = f.last_success_at ? clock(f.last_success_at) : T.never;
+      item.appendChild(el("span", "when", f.healthy ? t("feed_ok", { when }) : `${word("feed_state", f.state || "failing")}${f.last_error ? ": " + f.last_error : ""}`));
       return item;
     }));
   }
@@ -373,7 +396,7 @@
       if (!action) return;
       const personId = byLabel.get(document.getElementById("checkin-person").value);
       const message = document.getElementById("checkin-message");
-      if (!personId) { message.textContent = "Pick a person from the list."; return; }
+      if (!personId) { message.textContent = T.pick_person; return; }
       const body = { person_id: personId, action };
       if (zoneSelect.value) body.zone_id = Number(zoneSelect.value);
       if (action === "divert") body.threat_id = selected;
@@ -381,7 +404,7 @@
         method: "POST", headers, body: JSON.stringify(body), credentials: "same-origin",
       });
       const answer = await response.json();
-      message.textContent = response.ok ? `${document.getElementById("checkin-person").value}: ${answer.status.replace("_", " ")}` : answer.error.message;
+      message.textContent = response.ok ? `${document.getElementById("checkin-person").value}: ${word("duty", answer.status)}` : answer.error.message;
     });
   }
 
@@ -393,7 +416,7 @@
   const muteButton = document.getElementById("mute");
   if (muteButton) muteButton.addEventListener("click", () => setMuted(!muted));
   setMuted(muted);
-  const overlays = zonesLayer ? { Zones: zonesLayer, Threats: threatLayer } : { Threats: threatLayer };
+  const overlays = zonesLayer ? { [T.layer_zones]: zonesLayer, [T.layer_threats]: threatLayer } : { [T.layer_threats]: threatLayer };
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
   window.eventwatch = {

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   const script = document.getElementById("planner-js");
+  // The page's words, translated on the server (planner/views.py js_strings).
+  const T = JSON.parse(document.getElementById("i18n").textContent);
+  const t = (key, values) => T[key].replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name]));
   const map = window[script.dataset.map];
   const zones = window[script.dataset.zones];
   const api = script.dataset.api; // .../api/v1/events/<id>/zones
@@ -9,6 +12,23 @@
   const panel = document.getElementById("new-zone");
   const errorBox = document.getElementById("new-zone-error");
   let pending = null;
+
+  const draw = L.drawLocal;
+  Object.assign(draw.draw.toolbar.buttons, { polygon: T.draw_polygon, rectangle: T.draw_rectangle });
+  Object.assign(draw.draw.toolbar.actions, { title: T.cancel_drawing, text: T.cancel });
+  Object.assign(draw.draw.toolbar.finish, { title: T.finish_drawing, text: T.finish });
+  Object.assign(draw.draw.toolbar.undo, { title: T.delete_last_point, text: T.delete_last_point });
+  Object.assign(draw.draw.handlers.polygon.tooltip, { start: T.polygon_start, cont: T.polygon_cont, end: T.polygon_end });
+  draw.draw.handlers.rectangle.tooltip.start = T.rectangle_start;
+  draw.draw.handlers.simpleshape.tooltip.end = T.shape_end;
+  Object.assign(draw.edit.toolbar.buttons, {
+    edit: T.edit_zones, editDisabled: T.no_zones, remove: T.delete_zones, removeDisabled: T.no_zones,
+  });
+  Object.assign(draw.edit.toolbar.actions.save, { title: T.save_changes, text: T.save });
+  Object.assign(draw.edit.toolbar.actions.cancel, { title: T.cancel_changes, text: T.cancel });
+  Object.assign(draw.edit.toolbar.actions.clearAll, { title: T.delete_all_zones, text: T.delete_all });
+  Object.assign(draw.edit.handlers.edit.tooltip, { text: T.edit_tooltip, subtext: T.edit_subtext });
+  draw.edit.handlers.remove.tooltip.text = T.remove_tooltip;
 
   const drawn = L.featureGroup().addTo(map);
   map.addControl(new L.Control.Draw({
@@ -52,7 +72,7 @@
   document.getElementById("new-zone-save").addEventListener("click", async () => {
     if (!pending) return;
     const name = document.getElementById("new-zone-name").value.trim();
-    if (!name) { showError("Give the zone a name."); return; }
+    if (!name) { showError(T.name_required); return; }
     const feature = pending.toGeoJSON();
     feature.properties = { name, kind: document.getElementById("new-zone-kind").value };
     try {
@@ -71,7 +91,8 @@
       }
       window.location.reload();
     } catch (err) {
-      window.alert(`Not saved: ${err.message}` + (done.length ? ` (${done.length} saved before this)` : ""));
+      window.alert(done.length ? t("not_saved_after", { message: err.message, count: done.length })
+        : t("not_saved", { message: err.message }));
       window.location.reload();
     }
   }

@@ -61,11 +61,14 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "static"): PUBLIC,
     ("GET", "healthz"): PUBLIC,
     ("GET", "maps.wall"): PUBLIC,  # the link's own token is the key
+    ("GET", "gis.threats"): PUBLIC,  # a GIS feed link's own token is the key
+    ("GET", "gis.coverage"): PUBLIC,
     ("GET", "demo_feed.index"): PUBLIC,
     ("GET", "demo_feed.alert"): PUBLIC,
     ("GET", "accounts.change_password"): ANYONE,
     ("POST", "accounts.change_password"): ANYONE,
     ("POST", "accounts.logout"): ANYONE,
+    ("POST", "accounts.set_language"): ANYONE,  # each user's own interface language
     # pages
     ("GET", "planner.events"): ANYONE,
     ("GET", "maps.shared"): ANYONE,
@@ -77,6 +80,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "maps.wall_links"): COMMANDERS,
     ("POST", "maps.new_wall_link"): COMMANDERS,
     ("POST", "maps.revoke_wall_link"): COMMANDERS,
+    ("GET", "gis.links"): COMMANDERS,
+    ("POST", "gis.new_link"): COMMANDERS,
+    ("POST", "gis.revoke_link"): COMMANDERS,
     ("POST", "event_forms.add_event"): PLANNERS,
     ("POST", "plan_forms.requirements"): PLANNERS,
     ("POST", "plan_forms.assign"): PLANNERS,
@@ -118,6 +124,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("DELETE", "staffing_api.delete_assignments"): PLANNERS,
     ("POST", "staffing_api.auto_assign"): PLANNERS,
     ("GET", "staffing_api.export"): STAFF,
+    ("GET", "exports_api.zones"): ANYONE,  # partners: zone_for_partner
+    ("GET", "exports_api.threats"): ANYONE,  # partners: threat_for_partner
+    ("GET", "exports_api.assignments"): STAFF,
     ("GET", "staffing_api.list_checkins"): STAFF,
     ("POST", "staffing_api.check_in"): COMMANDERS,
     # /api/v1: threats, feeds, watchlist, screening
@@ -137,6 +146,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "screening_api.list_hits"): STAFF,
     ("POST", "screening_api.run"): STAFF,
     ("POST", "screening_api.sighting"): COMMANDERS,
+    # /api/v1: the CAP 1.2 feed, built from the partner copy only
+    ("GET", "cap_feed.index"): ANYONE,
+    ("GET", "cap_feed.alert"): ANYONE,
 }
 SENT_TO_SHARED = frozenset({"maps.command", "planner.event"})  # a partner's 302, not 403
 LIVE_EVENTS = frozenset({"connect", "join"})  # checked by test_the_live_namespace_*

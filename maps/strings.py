@@ -1,0 +1,57 @@
+"""The command view script's words, translated on the server and handed to the page.
+
+Placeholders keep the catalogues' python-format (`%(name)s`); static/js/command.js fills
+them in. Phrases with a count are written as label and number, so no plural is needed.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from labels import labels
+
+
+def command_strings() -> dict:
+    return {
+        "threat": _("Threat"),
+        "new_threat": _("new threat"),
+        "zones_list": _("Zones: %(zones)s"),
+        "more_zones": _("%(zones)s and %(count)s more"),
+        "acknowledge": _("Acknowledge"),
+        "assign": _("Assign"),
+        "resolve": _("Resolve"),
+        "dismiss": _("Dismiss"),
+        "assign_to": _("Assign to (person or unit):"),
+        "note_optional": _("Note (optional):"),
+        "why_dismiss": _("Why dismiss? (optional)"),
+        "not_changed": _("Not changed: %(message)s"),
+        "zone_staffing": _("%(zone)s: posted %(assigned)s of %(required)s, short %(short)s"),
+        "sound_on": _("Sound on"),
+        "sound_off": _("Sound off"),
+        "no_later_period": _("No later operational period."),
+        "next_period": _(
+            "Next: %(name)s (%(start)s): posted %(assigned)s of %(required)s, short %(short)s."
+        ),
+        "never": _("never"),
+        "feed_ok": _("ok %(when)s"),
+        "pick_person": _("Pick a person from the list."),
+        "layer_zones": _("Zones"),
+        "layer_threats": _("Threats"),
+        "status": labels("threat_status"),
+        "severity": labels("severity"),
+        "feed_state": labels("feed_state"),
+        "duty": labels("duty"),
+    }
+
+
+def map_labels() -> dict[str, str]:
+    """The zone tooltip's field names and the layers' names (see maps.render.LABELS)."""
+    return {
+        "name": _("Zone"),
+        "kind": _("Kind"),
+        "area_m2": _("Area (m²)"),
+        "capacity": _("Capacity"),
+        "staffing": _("Staffing"),
+        "zones": _("Zones"),
+        "basemap": _("Basemap"),
+    }

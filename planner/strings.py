@@ -1,0 +1,38 @@
+"""Words of the planner's exports that depend on the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from planner import ics
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "division": _("Division"),
+        "operational_period": _("Operational period"),
+        "leader": _("Leader"),
+        "role": _("Role"),
+        "name": _("Name"),
+        "agency": _("Agency"),
+        "unit": _("Unit"),
+        "contact": _("Contact"),
+        "work_assignment": _("Work assignment"),
+        "resource": _("Resource"),
+        "required": _("Required"),
+        "have": _("Have"),
+        "need": _("Need"),
+    }
+
+
+def csv_text(form: str, data: dict) -> str:
+    """The export's CSV: English keeps its column keys (the API's contract), other
+    languages get their own column titles in the header row."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return data["csv"]
+    titles = _titles()
+    if form == "ics215":
+        return ics.ics215_csv(data["rows"], [titles[c] for c in ics.ICS215_COLUMNS])
+    return ics.ics204_csv(data["forms"], [titles[c] for c in ics.ICS204_COLUMNS])
