@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
@@ -71,15 +70,10 @@ def coverage(token: str):
 @roles_required("commander")
 def links(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
-    rows = db.session.scalars(
-        select(WallLink)
-        .where(WallLink.event_id == event_id, WallLink.kind == "gis")
-        .order_by(WallLink.id.desc())
-    ).all()
     return render_template(
         "maps/gis.html",
         event=event,
-        links=rows,
+        links=walls.links_of(db.session, event_id, "gis"),
         now=utcnow(),
         days=GIS_DAYS,
         new_urls=session.pop("new_gis_urls", None),

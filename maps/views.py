@@ -105,15 +105,10 @@ def wall(token: str):
 @roles_required("commander")
 def wall_links(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
-    links = db.session.scalars(
-        select(WallLink)
-        .where(WallLink.event_id == event_id, WallLink.kind == "wall")
-        .order_by(WallLink.id.desc())
-    ).all()
     return render_template(
         "maps/walls.html",
         event=event,
-        links=links,
+        links=walls.links_of(db.session, event_id, "wall"),
         now=utcnow(),
         new_url=session.pop("new_wall_url", None),
     )

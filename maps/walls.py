@@ -51,3 +51,14 @@ def find(session: Session, token: str, now: datetime, kind: str = "wall") -> Wal
         select(WallLink).where(WallLink.token_hash == _digest(token), WallLink.kind == kind)
     )
     return link if link is not None and link.valid(now) else None
+
+
+def links_of(session: Session, event_id: int, kind: str = "wall") -> list[WallLink]:
+    """An event's links of one kind, newest first (revoked and expired ones included)."""
+    return list(
+        session.scalars(
+            select(WallLink)
+            .where(WallLink.event_id == event_id, WallLink.kind == kind)
+            .order_by(WallLink.id.desc())
+        )
+    )
