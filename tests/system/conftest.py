@@ -47,6 +47,15 @@ def source():
 
 
 @pytest.fixture
+def started():
+    """Every process a test starts, stopped afterwards even when the test fails midway."""
+    processes = []
+    yield processes
+    for process in processes:
+        process.stop()
+
+
+@pytest.fixture
 def seeded():
     """seed(), with every engine it opened disposed of after the test."""
     worlds = []

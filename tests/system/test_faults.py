@@ -27,6 +27,11 @@ def database(request, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'eventwatch.db'}"
 
 
+def _start(started: list, name: str, env: dict, folder):
+    started.append(app_process(name, env, folder))
+    return started[-1].wait_listening()
+
+
 def _env(world, tmp_path, **extra):
     return base_env(world["url"], tmp_path, SCHEDULER="true", FEED_TIMEOUT_S="1", **extra)
 
@@ -40,11 +45,11 @@ def _stored(world) -> dict[str, int]:
 
 
 def test_kill_9_in_the_middle_of_polls_loses_and_doubles_nothing(
-    database, source, tmp_path, seeded
+    database, source, tmp_path, seeded, started
 ):
     world = seeded(database, [source])
     env = _env(world, tmp_path)
-    server = app_process("app-1", env, tmp_path).wait_listening()
+    server = _start(started, "app-1", env, tmp_path)
     client = LiveClient(server.url, world["token"], world["event_id"])
     identifiers = [source.add(0), source.add(1)]
     wait_for(lambda: len(client.of_kind("threat_created")) == 2, 20, "two threats")
@@ -60,12 +65,12 @@ def test_kill_9_in_the_middle_of_polls_loses_and_doubles_nothing(
     # 2-3: killed at random moments of the polls that follow a restart.
     rng = random.Random(7)
     for round_ in range(2):
-        server = app_process(f"app-{round_ + 2}", env, tmp_path).wait_listening()
+        server = _start(started, f"app-{round_ + 2}", env, tmp_path)
         identifiers.append(source.add(3 + round_))
         time.sleep(rng.uniform(0.5, 4.0))  # the lease of the killed process expires in 3 s
         server.kill()
 
-    server = app_process("app-final", env, tmp_path).wait_listening()
+    server = _start(started, "app-final", env, tmp_path)
     try:
         resynced = LiveClient(server.url, world["token"], world["event_id"], since=last_seen)
         wait_for(lambda: len(_stored(world)) == len(identifiers), 30, "every alert stored")
@@ -86,17 +91,19 @@ def test_kill_9_in_the_middle_of_polls_loses_and_doubles_nothing(
         server.stop()
 
 
-def test_a_hanging_a_garbage_and_a_failing_feed_leave_the_rest_going(database, tmp_path, seeded):
+def test_a_hanging_a_garbage_and_a_failing_feed_leave_the_rest_going(
+    database, tmp_path, seeded, started
+):
     sources = {name: AlertSource() for name in ("good", "hangs", "garbage", "errors")}
     try:
-        _run_faulty_feeds(seeded(database, list(sources.values())), tmp_path, sources)
+        _run_faulty_feeds(seeded(database, list(sources.values())), tmp_path, sources, started)
     finally:
         for source in sources.values():
             source.heal()
             source.stop()
 
 
-def _run_faulty_feeds(world, tmp_path, sources: dict[str, AlertSource]) -> None:
+def _run_faulty_feeds(world, tmp_path, sources: dict[str, AlertSource], started) -> None:
     feed_of = dict(zip(sources, world["feed_ids"], strict=True))
     sources["hangs"].hang()
     sources["garbage"].break_with(
@@ -104,7 +111,7 @@ def _run_faulty_feeds(world, tmp_path, sources: dict[str, AlertSource]) -> None:
     )
     sources["errors"].break_with(500, b"upstream exploded")
     env = _env(world, tmp_path, FEED_BACKOFF_BASE_S="1")
-    server = app_process("app", env, tmp_path).wait_listening()
+    server = _start(started, "app", env, tmp_path)
     auth = {"Authorization": f"Bearer {world['token']}"}
     try:
         client = LiveClient(server.url, world["token"], world["event_id"])
