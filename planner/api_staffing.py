@@ -213,10 +213,10 @@ def export(event_id: int, form: str, fmt: str = "html"):
     name = f"{form}-event{event_id}-shift{shift_id}.{fmt}"
     if fmt == "pdf":  # drawn in Latin-only fonts, with English headings: English throughout
         with force_locale("en"):
-            data = exports.form_data(db.session, event, shift_id, form)
+            data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
             now = local_datetime(utcnow(), event.timezone, "en")
         return file_download(exports.form_pdf(event, data, form, now), name, "application/pdf")
-    data = exports.form_data(db.session, event, shift_id, form)
+    data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
     if fmt == "csv":
         return csv_download(strings.csv_text(form, data), name)
     now = local_datetime(utcnow(), event.timezone, get_locale() or "en")

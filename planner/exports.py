@@ -4,14 +4,12 @@ the zones, threats and assignments of an event as GeoJSON Features."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from i18n import local_datetime
 from planner import deployment, ics, ics_pdf
 from planner.geoformats import Posting, posting_feature
 from planner.models import Assignment, Event, Shift, Zone
@@ -22,20 +20,26 @@ from validation import NotFound
 
 
 def period_label(shift: Shift, tz: str) -> str:
-    """The period's name and times in the event's zone, in the reader's language."""
-    locale = get_locale() or "en"
-    start = local_datetime(shift.starts_at, tz, locale)
-    end = local_datetime(shift.ends_at, tz, locale)
-    return _("%(shift)s: %(start)s to %(end)s", shift=shift.name, start=start, end=end)
+    """The period's name and times in the event's zone, in English (the views pass a
+    label in the reader's language: planner.strings.period_label)."""
+    zone = ZoneInfo(tz)
+    start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
+    return f"{shift.name}: {start:%a %d %b %Y %H:%M %Z} to {end:%a %d %b %Y %H:%M %Z}"
 
 
-def form_data(session: Session, event: Event, shift_id: int, form: str) -> dict:
+def form_data(
+    session: Session,
+    event: Event,
+    shift_id: int,
+    form: str,
+    label: Callable[[Shift, str], str] = period_label,
+) -> dict:
     shift = session.get(Shift, shift_id)
     if shift is None or shift.event_id != event.id:
         raise NotFound(f"no shift {shift_id} in event {event.id}")
     zones = session.scalars(select(Zone).where(Zone.event_id == event.id).order_by(Zone.id)).all()
     gaps = deployment.gap_rows(session, event, shift_id=shift_id)
-    period = period_label(shift, event.timezone)
+    period = label(shift, event.timezone)
     if form == "ics215":
         rows = ics.ics215(gaps, {z.id: z.name for z in zones})
         return {

@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from i18n import local_datetime
 from planner import ics
+from planner.models import Shift
+
+
+def period_label(shift: Shift, tz: str) -> str:
+    """The period's name and times in the event's zone, in the reader's language."""
+    locale = get_locale() or "en"
+    start = local_datetime(shift.starts_at, tz, locale)
+    end = local_datetime(shift.ends_at, tz, locale)
+    return _("%(shift)s: %(start)s to %(end)s", shift=shift.name, start=start, end=end)
 
 
 def _titles() -> dict[str, str]:
