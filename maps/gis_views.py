@@ -23,7 +23,6 @@ from flask_login import current_user
 from accounts.auth import roles_required
 from extensions import db
 from maps import gis, walls
-from maps.models import WallLink
 from maps.snapshot import snapshot
 from planner.geoformats import GEOJSON_MIMETYPE, geojson_bytes
 from planner.models import Event
@@ -106,10 +105,8 @@ def new_link(event_id: int):
 @bp.post("/events/<int:event_id>/gis/<int:link_id>/revoke")
 @roles_required("commander")
 def revoke_link(event_id: int, link_id: int):
-    link = db.session.get(WallLink, link_id)
-    if link is None or link.event_id != event_id or link.kind != "gis":
+    if not walls.revoke(db.session, event_id, link_id, "gis", utcnow()):
         abort(404)
-    link.revoked_at = link.revoked_at or utcnow()
     g.audit_target = f"event:{event_id}:gis_link:{link_id}"
     db.session.commit()
     flash(_("The GIS feed link is revoked; the next poll gets 404."), "info")

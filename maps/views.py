@@ -25,7 +25,6 @@ from sqlalchemy import select
 from accounts.auth import roles_required
 from extensions import db
 from maps import walls
-from maps.models import WallLink
 from maps.redact import zone_for_partner
 from maps.render import event_map, map_parts
 from maps.strings import command_strings, map_labels
@@ -134,10 +133,8 @@ def new_wall_link(event_id: int):
 @bp.post("/events/<int:event_id>/walls/<int:link_id>/revoke")
 @roles_required("commander")
 def revoke_wall_link(event_id: int, link_id: int):
-    link = db.session.get(WallLink, link_id)
-    if link is None or link.event_id != event_id or link.kind != "wall":
+    if not walls.revoke(db.session, event_id, link_id, "wall", utcnow()):
         abort(404)
-    link.revoked_at = link.revoked_at or utcnow()
     db.session.commit()
     flash(_("The wall display link is revoked; open screens stop at their next reconnect."), "info")
     return redirect(url_for("maps.wall_links", event_id=event_id))

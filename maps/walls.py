@@ -62,3 +62,12 @@ def links_of(session: Session, event_id: int, kind: str = "wall") -> list[WallLi
             .order_by(WallLink.id.desc())
         )
     )
+
+
+def revoke(session: Session, event_id: int, link_id: int, kind: str, now: datetime) -> bool:
+    """Revoke one of the event's links of this kind; False when there is no such link."""
+    link = session.get(WallLink, link_id)
+    if link is None or link.event_id != event_id or link.kind != kind:
+        return False
+    link.revoked_at = link.revoked_at or now
+    return True
