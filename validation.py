@@ -74,3 +74,16 @@ def optional_number(data: dict, field: str, *, minimum: float = 0) -> float | No
     ):
         raise InputError(f"{field} must be a number of at least {minimum}", field)
     return value
+
+
+def csv_text(data: bytes) -> str:
+    """An uploaded CSV file as text; ValueError naming what to do when it is not CSV text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+    if "\x00" in text:
+        raise ValueError(
+            "the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8"
+        )
+    return text

@@ -7,6 +7,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from validation import csv_text
+
 MAX_ROWS = 50_000
 MAX_BADGE_CHARS = 64  # Person.badge is String(64)
 NAME_COLUMNS = ("name", "full_name")
@@ -76,13 +78,9 @@ def _roster(reader: csv.DictReader) -> Roster:
 
 def _reader(data: bytes) -> csv.DictReader:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RosterError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
-    if "\x00" in text:
-        raise RosterError(
-            "the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8"
-        )
+        text = csv_text(data)
+    except ValueError as exc:
+        raise RosterError(str(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     if not columns & {*NAME_COLUMNS, "first_name"} or "agency" not in columns:

@@ -9,6 +9,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from validation import csv_text
+
 COLUMNS = ("credential_id", "full_name", "date_of_birth", "organization", "role", "nationality")
 MAX_ROWS = 200_000
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -46,13 +48,9 @@ def read_credentials(data: bytes) -> CredentialFile:
     """Rows of `credential_id, full_name, date_of_birth, organization, role, nationality`;
     extra columns are kept, missing optional ones are empty."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RosterFileError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
-    if "\x00" in text:
-        raise RosterFileError(
-            "the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8"
-        )
+        text = csv_text(data)
+    except ValueError as exc:
+        raise RosterFileError(str(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     out, seen = CredentialFile(), {}
     try:
