@@ -23,7 +23,7 @@ from flask_login import current_user
 from accounts.auth import roles_required
 from extensions import db
 from maps import gis, walls
-from maps.snapshot import snapshot
+from maps.snapshot import picture
 from planner.geoformats import GEOJSON_MIMETYPE, geojson_bytes
 from planner.models import Event
 from storage import utcnow
@@ -54,15 +54,15 @@ def _layer(features: list[dict]) -> Response:
 @bp.get("/gis/<token>/threats.geojson")
 def threats(token: str):
     """The open threats of the link's event, as partners see them."""
-    picture = snapshot(db.session, _event_id(token), audience="partner")
-    return _layer(picture["threats"]["features"])
+    current = picture(db.session, _event_id(token), audience="partner")
+    return _layer(current["threats"]["features"])
 
 
 @bp.get("/gis/<token>/coverage.geojson")
 def coverage(token: str):
     """Each zone's polygon with its staffing now: status, required, on duty, short."""
-    picture = snapshot(db.session, _event_id(token), audience="partner")
-    return _layer(gis.coverage_features(picture["zones"]["features"], picture["staffing"]))
+    current = picture(db.session, _event_id(token), audience="partner")
+    return _layer(gis.coverage_features(current["zones"]["features"], current["staffing"]))
 
 
 @bp.get("/events/<int:event_id>/gis")

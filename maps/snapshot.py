@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from maps.compact import threat_table
 from maps.redact import FEED_FIELDS, staffing_for_partner, threat_for_partner, zone_for_partner
 from planner.duty_service import coverage
 from planner.models import Event, Zone
@@ -16,6 +17,13 @@ from threats.serialize import feature_collection, threat_feature
 
 
 def snapshot(session: Session, event_id: int, audience: str = "full") -> dict:
+    """What a joining viewer is sent: the picture, its open threats as one compact table
+    (maps.compact) rather than a feature each."""
+    current = picture(session, event_id, audience)
+    return current | {"threats": threat_table(current["threats"]["features"])}
+
+
+def picture(session: Session, event_id: int, audience: str = "full") -> dict:
     """Zones, open threats and feed health, stamped with the event's last sequence number."""
     event = session.get(Event, event_id)
     zones = session.scalars(select(Zone).where(Zone.event_id == event_id)).all()

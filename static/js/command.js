@@ -23,7 +23,9 @@
   const OPEN = new Set(["new", "acknowledged", "assigned"]);
   const LOUD = new Set(["severe", "extreme"]);
   const LIST_AT_MOST = 200; // the map shows every threat; the queue the latest 200
-  const threats = new Map(); // id -> {feature, layer}
+  const threats = new Map(); // id -> {threat, layer}; a threat as fromFeature() makes it
+  const zoneNamesById = new Map();
+  const askedWords = new Set(); // ids whose title was fetched once: never ask twice
   const feeds = new Map();
   const threatLayer = L.featureGroup().addTo(map);
   let lastSeq = null;
@@ -52,35 +54,75 @@
     return node;
   }
 
-  function zoneNames(props) {
-    return (props.zones || []).map((z) => z.name).join(", ");
+  function zoneNames(threat) {
+    return threat.zones.map((id) => zoneNamesById.get(id)).filter(Boolean).join(", ");
+  }
+
+  // --- threats: one shape whether they came in the snapshot's table or in a delta -----
+
+  function family(category) {
+    return (category || "").split(",")[0].trim().toLowerCase();
+  }
+
+  function fromFeature(feature) {
+    const p = feature.properties;
+    const area = feature.geometry && feature.geometry.type !== "Point";
+    return {
+      id: p.id, point: p.point, outline: area ? feature.geometry : null,
+      severity: p.severity, status: p.status, family: family(p.category), kind: p.kind,
+      updated: Date.parse(p.updated_at) || 0, zones: (p.zones || []).map((z) => z.id),
+      title: p.title, assignee: p.assignee, instruction: p.instruction,
+    };
+  }
+
+  // The snapshot's compact table (maps/compact.py): rows of `fields`, words as codes.
+  function fromTable(table) {
+    const at = Object.fromEntries(table.fields.map((name, i) => [name, i]));
+    const base = table.base ? Date.parse(table.base) : 0;
+    const decode = (row, name) => (row[at[name]] === null ? null : table.codes[name][row[at[name]]]);
+    return table.rows.map((row) => {
+      const id = row[at.id];
+      return {
+        id, point: row[at.lon] === null ? null : [row[at.lon], row[at.lat]], outline: table.outlines[id] || null,
+        severity: decode(row, "severity"), status: decode(row, "status"), family: decode(row, "family"),
+        kind: decode(row, "kind"), updated: row[at.updated] === null ? 0 : base + row[at.updated] * 1000,
+        zones: row[at.zones] || [], ...(table.words[id] || {}),
+      };
+    });
+  }
+
+  // Words fetched later (a selected threat, the queue's rows) fill in what the table left out.
+  function learn(properties) {
+    const known = threats.get(properties.id);
+    if (!known) return;
+    for (const key of ["title", "assignee", "instruction", "kind"]) {
+      if (properties[key]) known.threat[key] = properties[key];
+    }
   }
 
   // --- threats on the map and in the queue -------------------------------------------
 
-  function popup(props) {
+  function popup(threat) {
     const box = el("div", "threat-popup");
-    box.appendChild(el("strong", null, props.title || props.kind || T.threat));
-    box.appendChild(el("div", null, [props.kind, word("severity", props.severity), word("status", props.status)].filter(Boolean).join(" · ")));
-    if (zoneNames(props)) box.appendChild(el("div", null, t("zones_list", { zones: zoneNames(props) })));
-    if (props.instruction) box.appendChild(el("p", null, props.instruction));
+    box.appendChild(el("strong", null, threat.title || threat.kind || T.threat));
+    box.appendChild(el("div", null, [threat.kind, word("severity", threat.severity), word("status", threat.status)].filter(Boolean).join(" · ")));
+    if (zoneNames(threat)) box.appendChild(el("div", null, t("zones_list", { zones: zoneNames(threat) })));
+    if (threat.instruction) box.appendChild(el("p", null, threat.instruction));
     return box;
   }
 
   // A point threat is its marker alone; only an area needs a group (its outline, then the
   // marker): a group per threat doubled the layers Leaflet builds for a large snapshot.
-  function drawThreat(feature) {
-    const props = feature.properties;
-    const colour = SEVERITY_COLOURS[props.severity] || SEVERITY_COLOURS.unknown;
+  function drawThreat(threat) {
+    const colour = SEVERITY_COLOURS[threat.severity] || SEVERITY_COLOURS.unknown;
     let marker = null;
-    if (props.point) {
-      const family = (props.category || "").toLowerCase().split(",")[0];
-      marker = L.circleMarker([props.point[1], props.point[0]], {
-        radius: 9, color: KIND_RINGS[family] || "#fff", weight: 3, fillColor: colour, fillOpacity: 0.95,
-      }).bindPopup(() => popup(props)).on("click", () => select(props.id));
+    if (threat.point) {
+      marker = L.circleMarker([threat.point[1], threat.point[0]], {
+        radius: 9, color: KIND_RINGS[threat.family] || "#fff", weight: 3, fillColor: colour, fillOpacity: 0.95,
+      }).bindPopup(() => popup(threats.get(threat.id).threat)).on("click", () => select(threat.id));
     }
-    if (!feature.geometry || feature.geometry.type === "Point") return marker || L.featureGroup();
-    const group = L.featureGroup([L.geoJSON(feature.geometry, {
+    if (!threat.outline) return marker || L.featureGroup();
+    const group = L.featureGroup([L.geoJSON(threat.outline, {
       style: { color: colour, weight: 1, fillOpacity: 0.08, dashArray: "4 3" }, interactive: false,
     })]);
     return marker ? group.addLayer(marker) : group;
@@ -90,10 +132,10 @@
     return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
   }
 
-  function putThreat(feature) {
-    removeThreat(feature.properties.id);
-    if (!OPEN.has(feature.properties.status)) return;
-    threats.set(feature.properties.id, { feature, layer: drawThreat(feature).addTo(threatLayer) });
+  function putThreat(threat) {
+    removeThreat(threat.id);
+    if (!OPEN.has(threat.status)) return;
+    threats.set(threat.id, { threat, layer: drawThreat(threat).addTo(threatLayer) });
   }
 
   function removeThreat(id) {
@@ -121,8 +163,8 @@
   }
 
   function renderThreatList() {
-    const rows = [...threats.values()].map((t) => t.feature.properties)
-      .sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || "")).slice(0, LIST_AT_MOST);
+    const rows = [...threats.values()].map((known) => known.threat)
+      .sort((a, b) => b.updated - a.updated).slice(0, LIST_AT_MOST);
     document.getElementById("threat-list").replaceChildren(...rows.map((p) => {
       const item = el("li", `threat severity-${p.severity}`);
       item.dataset.threatId = p.id;
@@ -136,6 +178,20 @@
       return item;
     }));
     document.getElementById("threat-count").textContent = threats.size;
+    fetchMissingWords(rows);
+  }
+
+  // The snapshot has the titles of the newest 300 only; when enough of those close, older
+  // rows move up into the queue and their words are fetched, once, in one request.
+  async function fetchMissingWords(rows) {
+    if (script.dataset.audience !== "full") return; // partners are never sent titles
+    const missing = rows.filter((p) => !p.title && !askedWords.has(p.id)).map((p) => p.id);
+    if (!missing.length) return;
+    missing.forEach((id) => askedWords.add(id));
+    const response = await fetch(`${api}/threats?ids=${missing.join(",")}`, { credentials: "same-origin" });
+    if (!response.ok) return;
+    for (const feature of (await response.json()).features) learn(feature.properties);
+    renderThreatList();
   }
 
   async function change(id, body) {
@@ -158,7 +214,10 @@
     const panel = document.getElementById("threat-detail");
     const response = await fetch(`${api}/threats/${id}`, { credentials: "same-origin" });
     if (!response.ok) { panel.hidden = true; return; }
-    showDetail(panel, (await response.json()).properties);
+    const properties = (await response.json()).properties;
+    learn(properties);
+    renderThreatList();
+    showDetail(panel, properties);
   }
 
   function showDetail(panel, p) {
@@ -182,7 +241,7 @@
 
   function alarm(props) {
     const flash = document.getElementById("flash");
-    const zones = (props.zones || []).map((z) => z.name);
+    const zones = zoneNames(props).split(", ").filter(Boolean);
     const where = zones.length > 3 ? t("more_zones", { zones: zones.slice(0, 3).join(", "), count: zones.length - 3 }) : zones.join(", ");
     flash.textContent = `${word("severity", props.severity).toLocaleUpperCase(LOCALE)}: ${props.title || props.kind || T.new_threat}${where ? " — " + where : ""}`;
     flash.hidden = false;
@@ -278,6 +337,7 @@
   // --- zones changed by planners while the map is open --------------------------------
 
   function replaceZone(feature) {
+    rememberZone(feature);
     if (!zonesLayer) return;
     zonesLayer.eachLayer((layer) => {
       if (layer.feature.properties.id === feature.properties.id) zonesLayer.removeLayer(layer);
@@ -300,10 +360,18 @@
 
   // --- the live protocol ----------------------------------------------------------------
 
+  function rememberZone(feature) {
+    const p = feature.properties;
+    if (p.deleted) zoneNamesById.delete(p.id);
+    else zoneNamesById.set(p.id, p.name);
+  }
+
   function applySnapshot(snap) {
     threatLayer.clearLayers();
     threats.clear();
-    snap.threats.features.forEach(putThreat);
+    zoneNamesById.clear();
+    snap.zones.features.forEach(rememberZone);
+    fromTable(snap.threats).forEach(putThreat);
     feeds.clear();
     snap.feeds.forEach((f) => feeds.set(f.id, f));
     staffing = snap.staffing || { zones: {} };
@@ -318,9 +386,9 @@
     if (delta.seq > lastSeq + 1) { resync(); return; } // a gap: ask for what was missed
     const data = delta.data || {};
     if (delta.kind === "threat_created" || delta.kind === "threat_updated") {
-      putThreat(data);
+      const p = fromFeature(data);
+      putThreat(p);
       renderThreatList();
-      const p = data.properties || {};
       if (delta.kind === "threat_created" && LOUD.has(p.severity) && OPEN.has(p.status)) alarm(p);
       if (p.id === selected) select(p.id);
     } else if (delta.kind === "feed_status") {
@@ -431,7 +499,7 @@
       zonesLayer.eachLayer((l) => { if (l.feature.properties.id === id) fill = l.options.fillColor; });
       return fill;
     },
-    threatStatus: (id) => (threats.get(id) ? threats.get(id).feature.properties.status : null),
+    threatStatus: (id) => (threats.get(id) ? threats.get(id).threat.status : null),
     lastSeq: () => lastSeq,
     applied: () => applied.slice(),
     socket: () => socket,

@@ -180,6 +180,10 @@ def test_threats_of_an_event_as_geojson_with_their_zones(app, api, feed_server):
     assert props["first_seen"] and props["updated_at"] and threat["geometry"]["type"] == "Polygon"
     assert api("GET", f"/events/{api.event_id}/threats?status=resolved").json["features"] == []
     assert api("GET", f"/events/{api.event_id}/threats?status=bogus").status_code == 400
+    by_ids = api("GET", f"/events/{api.event_id}/threats?ids={props['id']},99999").json
+    assert [f["id"] for f in by_ids["features"]] == [props["id"]]
+    bad_ids = api("GET", f"/events/{api.event_id}/threats?ids=1,drop").json
+    assert bad_ids["error"]["details"] == {"field": "ids"}
     one = api("GET", f"/events/{api.event_id}/threats/{props['id']}")
     assert one.json["properties"]["id"] == props["id"]
     assert api("GET", f"/events/999/threats/{props['id']}").status_code == 404

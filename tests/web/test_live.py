@@ -87,7 +87,7 @@ def test_a_joining_commander_gets_a_snapshot_then_live_deltas(app, live_world, f
     event_id, feed_id = live_world
     sio = joined(app, logged_in(app, "commander", "cmdr"), event_id)
     [snap] = received(sio, "snapshot")
-    assert snap["threats"]["features"] == [] and len(snap["zones"]["features"]) == 2
+    assert snap["threats"]["rows"] == [] and len(snap["zones"]["features"]) == 2
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-1"))
     result = poll(app, feed_id)
     assert result["ok"] and len(result["threats"]) == 1
