@@ -14,6 +14,7 @@ from threats import activity
 from threats.duplicates import same_report
 from threats.feeds.cap import Alert
 from threats.feeds.records import Incident
+from threats.languages import other_languages
 from threats.lifecycle import cap_severity
 from threats.matching import ZoneIndex
 from threats.models import OPEN_STATUSES, FeedSource, Threat, ThreatSource
@@ -199,6 +200,7 @@ def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> No
     threat.title = (info.headline or info.event) if info else alert.identifier
     threat.description = info.description if info else ""
     threat.instruction = info.instruction if info else ""
+    threat.texts = other_languages(alert.infos)
     threat.geometry = alert.geometry
     threat.zone_ids, threat.severity = ctx.reach(
         alert.geometry, threat.kind, threat.category, threat.severity

@@ -86,6 +86,9 @@ class Threat(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     instruction: Mapped[str] = mapped_column(Text, default="")
+    # The same words in the alert's other languages (CAP <info> blocks after the first),
+    # by language subtag: {"es": {"title", "description", "instruction"}}.
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
     geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry)
     zone_ids: Mapped[list] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -71,8 +71,18 @@
       id: p.id, point: p.point, outline: area ? feature.geometry : null,
       severity: p.severity, status: p.status, family: family(p.category), kind: p.kind,
       updated: Date.parse(p.updated_at) || 0, zones: (p.zones || []).map((z) => z.id),
-      title: p.title, assignee: p.assignee, instruction: p.instruction,
+      title: p.title, assignee: p.assignee, instruction: p.instruction, texts: p.texts,
     };
+  }
+
+  // A CAP alert in several languages: its words in the reader's language when it has them
+  // (threats/languages.py keeps every block after the first by language), else the first's.
+  const LANGUAGE = LOCALE.split("-")[0].toLowerCase();
+
+  function inLanguage(words) {
+    const own = (words.texts || {})[LANGUAGE] || {};
+    const pick = (key) => own[key] || words[key];
+    return { title: pick("title"), description: pick("description"), instruction: pick("instruction") };
   }
 
   // The snapshot's compact table (maps/compact.py): rows of `fields`, words as codes.
@@ -95,7 +105,7 @@
   function learn(properties) {
     const known = threats.get(properties.id);
     if (!known) return;
-    for (const key of ["title", "assignee", "instruction", "kind"]) {
+    for (const key of ["title", "assignee", "instruction", "kind", "texts"]) {
       if (properties[key]) known.threat[key] = properties[key];
     }
   }
@@ -104,10 +114,11 @@
 
   function popup(threat) {
     const box = el("div", "threat-popup");
-    box.appendChild(el("strong", null, threat.title || threat.kind || T.threat));
+    const words = inLanguage(threat);
+    box.appendChild(el("strong", null, words.title || threat.kind || T.threat)).dir = "auto";
     box.appendChild(el("div", null, [threat.kind, word("severity", threat.severity), word("status", threat.status)].filter(Boolean).join(" · ")));
     if (zoneNames(threat)) box.appendChild(el("div", null, t("zones_list", { zones: zoneNames(threat) })));
-    if (threat.instruction) box.appendChild(el("p", null, threat.instruction));
+    if (words.instruction) box.appendChild(el("p", null, words.instruction)).dir = "auto";
     return box;
   }
 
@@ -170,7 +181,7 @@
       item.dataset.threatId = p.id;
       if (p.id === selected) item.classList.add("selected");
       item.appendChild(el("span", "sev", word("severity", p.severity)));
-      item.appendChild(el("span", "title", p.title || p.kind || T.threat)).dir = "auto";
+      item.appendChild(el("span", "title", inLanguage(p).title || p.kind || T.threat)).dir = "auto";
       item.appendChild(el("span", "zones", zoneNames(p))).dir = "auto"; // feed text: any script
       item.appendChild(el("span", "status", word("status", p.status) + (p.assignee ? ` → ${p.assignee}` : "")));
       if (canAct) item.appendChild(actionButtons(p));
@@ -221,7 +232,10 @@
   }
 
   function showDetail(panel, p) {
-    const parts = [el("h3", null, p.title || p.kind || T.threat),
+    const words = inLanguage(p);
+    const heading = el("h3", null, words.title || p.kind || T.threat);
+    heading.dir = "auto";
+    const parts = [heading,
       el("div", null, [p.kind, word("severity", p.severity), word("status", p.status), p.assignee].filter(Boolean).join(" · "))];
     for (const z of p.staffing_now || []) {
       parts.push(el("div", null, t("zone_staffing", z)));
@@ -229,7 +243,10 @@
       for (const person of z.on_duty) list.appendChild(el("li", null, `${person.name} (${person.role}, ${person.agency}) ${person.phone || ""}`));
       if (z.on_duty.length) parts.push(list);
     }
-    if (p.description) parts.push(el("p", null, p.description));
+    for (const text of [words.description, words.instruction].filter(Boolean)) {
+      parts.push(el("p", null, text));
+      parts.at(-1).dir = "auto";
+    }
     for (const entry of (p.log || []).slice(-5)) {
       parts.push(el("div", "hint", `${clock(entry.at)} ${entry.actor}: ${entry.action}${entry.note ? " — " + entry.note : ""}`));
     }
@@ -243,7 +260,7 @@
     const flash = document.getElementById("flash");
     const zones = zoneNames(props).split(", ").filter(Boolean);
     const where = zones.length > 3 ? t("more_zones", { zones: zones.slice(0, 3).join(", "), count: zones.length - 3 }) : zones.join(", ");
-    flash.textContent = `${word("severity", props.severity).toLocaleUpperCase(LOCALE)}: ${props.title || props.kind || T.new_threat}${where ? " — " + where : ""}`;
+    flash.textContent = `${word("severity", props.severity).toLocaleUpperCase(LOCALE)}: ${inLanguage(props).title || props.kind || T.new_threat}${where ? " — " + where : ""}`;
     flash.hidden = false;
     window.setTimeout(() => { flash.hidden = true; }, 8000);
     const item = document.querySelector(`li.threat[data-threat-id="${props.id}"]`);

@@ -115,3 +115,31 @@ def first_login(page, server: DemoServer) -> None:
     page.fill("input[name=confirm]", NEW_PASSWORD)
     page.click("form.card button[type=submit]")
     page.wait_for_url(server.url + "/")
+
+
+def insert_threats(instance: Path, threats: list[dict]) -> list[int]:
+    """Open threats written straight into a running demo's database (event 1); their ids.
+    Each dict needs a title and a point; the rest has defaults."""
+    from shapely.geometry import Point
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from storage import utcnow
+    from threats.models import Threat
+
+    engine = create_engine(f"sqlite:///{instance / 'eventwatch.db'}")
+    defaults = {"event_id": 1, "kind": "Lost child", "category": "Safety", "status": "new"}
+    defaults |= {"severity": "moderate", "source": "desk", "zone_ids": []}
+    with Session(engine) as session:
+        rows = []
+        for n, fields in enumerate(threats):
+            at = fields.pop("at", utcnow())
+            where = Point(*fields.pop("point"))
+            row = Threat(**(defaults | {"source_id": f"DESK-{n:04d}"} | fields), geometry=where)
+            row.sent_at = row.first_seen = row.updated_at = at
+            rows.append(row)
+        session.add_all(rows)
+        session.commit()
+        ids = [row.id for row in rows]
+    engine.dispose()
+    return ids

@@ -1,14 +1,21 @@
 """The languages in headless Chromium: Arabic laid out right to left with the map left as it
-is, and the command page's script speaking Spanish."""
+is, the command page's script speaking Spanish, and a CAP alert shown in the reader's
+language."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from tests.support.browser import first_login, wait_until
+from storage import utcnow
+from tests.support.browser import ROOT, first_login, insert_threats, wait_until
+from threats.feeds.cap import parse_alert
+from threats.languages import other_languages
 
 pytestmark = pytest.mark.browser
 WIDTH = 1400
+MULTILINGUAL = ROOT / "tests" / "fixtures" / "multilingual"
 
 
 def choose_language(page, code: str) -> None:
@@ -67,3 +74,47 @@ def test_the_command_pages_script_speaks_spanish(chromium, demo_server):
     assert status.split(" → ")[0] in {"nueva", "recibida", "asignada"}
     feeds = page.inner_text("#feed-list")
     assert "correcta" in feeds or "nunca" in feeds or "con fallos" in feeds
+
+
+def test_a_cap_alert_in_several_languages_is_shown_in_the_readers(chromium, demo_server):
+    alert = parse_alert((MULTILINGUAL / "alert.xml").read_bytes())
+    first = alert.infos[0]
+    [threat_id] = insert_threats(
+        demo_server.instance,
+        [
+            {
+                "title": first.headline,
+                "description": first.description,
+                "instruction": first.instruction,
+                "texts": other_languages(alert.infos),
+                "point": (-87.6262, 41.9117),
+                "at": utcnow() + timedelta(minutes=5),  # the newest: first in the queue
+            }
+        ],
+    )
+    page = chromium.new_page(viewport={"width": WIDTH, "height": 900})
+    first_login(page, demo_server)
+    row = page.locator(f'#threat-list li[data-threat-id="{threat_id}"] .title')
+    shown = {}
+    for code in ("es", "fr", "ar", "en"):
+        choose_language(page, code)
+        page.goto(demo_server.url + "/events/1/command")
+        wait_until(page, f"window.eventwatch && window.eventwatch.threatStatus({threat_id})")
+        shown[code] = row.inner_text()
+    assert shown == {
+        "es": "Paquete sospechoso en la casa de playa - aléjese",
+        "fr": "Colis suspect près du pavillon de plage - éloignez-vous",
+        "ar": "طرد مشبوه قرب بيت الشاطئ - ابتعدوا",
+        "en": "Suspicious package at the beach house - keep away",
+    }
+    choose_language(page, "fr")
+    page.goto(demo_server.url + "/events/1/command")
+    wait_until(page, f"window.eventwatch && window.eventwatch.threatStatus({threat_id})")
+    row.click()
+    page.locator("#threat-detail h3").wait_for()
+    detail = page.inner_text("#threat-detail")
+    assert "Un sac abandonné" in detail and "Éloignez-vous du pavillon." in detail
+    # A change arrives as a whole feature in a delta: still in French.
+    page.locator(f'#threat-list li[data-threat-id="{threat_id}"] button').first.click()
+    wait_until(page, f"window.eventwatch.threatStatus({threat_id}) === 'acknowledged'")
+    assert row.inner_text() == "Colis suspect près du pavillon de plage - éloignez-vous"

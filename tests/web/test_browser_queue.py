@@ -8,46 +8,28 @@ from datetime import timedelta
 
 import pytest
 import requests
-from shapely.geometry import Point
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
 from maps.compact import RECENT
 from storage import utcnow
-from tests.support.browser import first_login, wait_until
+from tests.support.browser import first_login, insert_threats, wait_until
 from tests.web.test_browser_command import flask_cli
-from threats.models import Threat
 
 pytestmark = pytest.mark.browser
 SEEDED = RECENT + 60
 
 
 def seed_threats(instance, count: int) -> None:
-    """Open threats written straight into the running demo's database, a minute apart."""
-    engine = create_engine(f"sqlite:///{instance / 'eventwatch.db'}")
+    """Open threats in the running demo, a minute apart, the newest a minute ago."""
     now = utcnow()
-    with Session(engine) as session:
-        for n in range(count):
-            at = now - timedelta(minutes=count - n)
-            session.add(
-                Threat(
-                    event_id=1,
-                    kind="Lost child",
-                    category="Safety",
-                    severity="moderate",
-                    status="new",
-                    title=f"Lost child report {n:03d}",
-                    source="desk",
-                    source_id=f"DESK-{n:03d}",
-                    geometry=Point(-87.6245 + n * 1e-5, 41.9112),
-                    zone_ids=[],
-                    sent_at=at,
-                    first_seen=at,
-                    updated_at=at,
-                )
-            )
-        session.commit()
-    engine.dispose()
+    rows = [
+        {
+            "title": f"Lost child report {n:03d}",
+            "point": (-87.6245 + n * 1e-5, 41.9112),
+            "at": now - timedelta(minutes=count - n),
+        }
+        for n in range(count)
+    ]
+    insert_threats(instance, rows)
 
 
 def queue_mismatches(page, titles: dict[str, str]) -> list:

@@ -52,6 +52,7 @@ PLANTED = {
     "assignee": "ZZ-ASSIGNEE-f96",
     "closed_reason": "by zz-commander-0a7",
     "reported_by": ["ZZ-REPORTED-BY-1b8"],
+    "texts": {"es": {"title": "ZZ-TEXTS-TITLE-2c9", "description": "", "instruction": ""}},
 }
 
 
