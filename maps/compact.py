@@ -78,9 +78,10 @@ def _words(properties: dict) -> dict:
     return {key: properties[key] for key in WORDS if properties.get(key)}
 
 
-def threat_table(features: Sequence[dict], recent: int = RECENT) -> dict:
-    """Rows of FIELDS, coded words in `codes`, `updated` in seconds after `base`; outlines
-    only for threats that are areas, and the words of the `recent` newest."""
+def threat_table(features: Sequence[dict], newest: Sequence[dict] | None = None) -> dict:
+    """Rows of FIELDS, coded words in `codes`, `updated` in seconds after `base`, and
+    outlines only for threats that are areas. Words (titles) come from `newest`, whole
+    features of the most recently changed, else from the RECENT newest of `features`."""
     stamps = [_stamp(f["properties"]) for f in features]
     known = [s for s in stamps if s is not None]
     base = float(int(min(known))) if known else 0.0
@@ -91,9 +92,10 @@ def threat_table(features: Sequence[dict], recent: int = RECENT) -> dict:
         for f in features
         if f.get("geometry") and f["geometry"]["type"] != "Point"
     }
-    order = sorted(range(len(features)), key=lambda i: stamps[i] or 0.0, reverse=True)
-    newest = (features[i]["properties"] for i in order[:recent])
-    words = {str(p["id"]): w for p in newest if (w := _words(p))}
+    if newest is None:
+        order = sorted(range(len(features)), key=lambda i: stamps[i] or 0.0, reverse=True)
+        newest = [features[i] for i in order[:RECENT]]
+    words = {str(f["properties"]["id"]): w for f in newest if (w := _words(f["properties"]))}
     return {
         "fields": list(FIELDS),
         "codes": codes.values,

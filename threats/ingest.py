@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from planner.models import Event, Zone
 from threats import activity
-from threats.duplicates import same_report
+from threats.duplicates import LINK_WITHIN, same_report
 from threats.feeds.cap import Alert
 from threats.feeds.records import Incident
 from threats.languages import other_languages
@@ -296,17 +296,22 @@ def ingest_incident(
 
 
 def _reported_before(session, ctx, feed, kind, geometry, when) -> Threat | None:
-    """An open threat from another source that is this same report."""
-    candidates = session.scalars(
-        select(Threat).where(
-            Threat.event_id == ctx.event.id,
-            Threat.status.in_(OPEN_STATUSES),
-            Threat.feed_id != feed.id,
-        )
+    """The earliest open threat from another source that is this same report.
+
+    Only threats sent within LINK_WITHIN of this one (or with no time) are candidates, and
+    only the columns `same_report` compares are loaded: the open threats of other feeds
+    can run to thousands, and this runs for every new alert."""
+    query = select(Threat.id, Threat.kind, Threat.geometry, Threat.sent_at).where(
+        Threat.event_id == ctx.event.id,
+        Threat.status.in_(OPEN_STATUSES),
+        Threat.feed_id != feed.id,
     )
-    for threat in candidates:
-        if same_report(kind, geometry, when, threat.kind, threat.geometry, threat.sent_at):
-            return threat
+    if when is not None:
+        window = Threat.sent_at.between(when - LINK_WITHIN, when + LINK_WITHIN)
+        query = query.where(window | Threat.sent_at.is_(None))
+    for row in session.execute(query.order_by(Threat.id)):
+        if same_report(kind, geometry, when, row.kind, row.geometry, row.sent_at):
+            return session.get(Threat, row.id)
     return None
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, load_only
 
 from threats.feeds import interpol
@@ -106,7 +106,6 @@ def upsert(
             stored[entry.source_id] = row
             changes.added.append(row)
             continue
-        row.last_seen = now
         if row.content_hash != digest or row.removed_at is not None:
             for key, value in values.items():
                 setattr(row, key, value)
@@ -118,7 +117,21 @@ def upsert(
                 row.removed_at = now
                 changes.removed.append(row)
     session.flush()
+    _mark_seen(session, feed_id, seen, now, complete=complete)
     return changes
+
+
+def _mark_seen(session: Session, feed_id: int, seen: set[str], now: datetime, *, complete: bool):
+    """Set last_seen on every row this read saw, in one statement (or one per thousand
+    of a partial read) rather than one UPDATE per row: a complete list is 20,000 rows."""
+    query = update(WatchlistRecord).where(WatchlistRecord.feed_id == feed_id)
+    if complete:  # what a complete read did not see is marked removed by now
+        session.execute(query.where(WatchlistRecord.removed_at.is_(None)).values(last_seen=now))
+        return
+    ids = sorted(seen)
+    for start in range(0, len(ids), 1000):
+        chunk = WatchlistRecord.source_id.in_(ids[start : start + 1000])
+        session.execute(query.where(chunk).values(last_seen=now))
 
 
 def as_entry(row: WatchlistRecord) -> WatchlistEntry:

@@ -155,6 +155,9 @@ def test_a_failed_page_keeps_every_entry_and_marks_none_removed(session, world, 
     assert result.ok and result.errors and "page 2" in result.errors[0]
     assert feed_state(feed, AT_1625) == "partial"
     assert len(entries(session, feed)) == 25 and entries(session, feed, removed=True) == {}
+    session.expire_all()
+    seen = sorted(r.last_seen for r in entries(session, feed).values())
+    assert seen == [AT_1625] * 5 + [AT_1625 + timedelta(minutes=5)] * 20  # page 1 was read
 
 
 def test_a_next_link_to_another_host_is_refused(session, world, feed_server):
@@ -192,6 +195,9 @@ def test_an_entry_that_vanishes_from_a_complete_list_is_marked_removed(session, 
     assert poll(session, feed, fetch, later).watchlist == {"added": 0, "changed": 0, "removed": 1}
     [gone] = entries(session, feed, removed=True).values()
     assert gone.removed_at == later and gone.name  # kept, with what it said
+    session.expire_all()
+    assert {r.last_seen for r in entries(session, feed).values()} == {later}
+    assert gone.last_seen == AT_1625
     assert len(entries(session, feed)) == 9
 
 

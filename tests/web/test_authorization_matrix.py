@@ -159,7 +159,7 @@ WITHHELD = {
     "threat": frozenset(
         {
             *("title", "description", "instruction", "source", "source_id", "reported_by"),
-            *("assignee", "closed_reason", "staffing_now", "log"),
+            *("assignee", "closed_reason", "staffing_now", "log", "texts"),
         }
     ),
     "zone": frozenset({"event_id", "notes"}),
