@@ -16,9 +16,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import NotFound as werkzeug_not_found
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
+import error_pages
 import i18n
 from accounts import auth, cli
 from accounts.models import User
@@ -121,7 +123,7 @@ def _register_errors(app: Flask) -> None:
     def not_found(exc: NotFound):
         if request.path.startswith("/api/"):
             return _error(404, "not_found", str(exc))
-        return str(exc), 404
+        return error_pages.page_for(werkzeug_not_found(description=str(exc)))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError):
@@ -145,14 +147,16 @@ def _register_errors(app: Flask) -> None:
         referrer = request.referrer or ""
         back = referrer if referrer.startswith(request.host_url) else request.path
         title = _("File too large")
-        page = render_template("error.html", title=title, message=message, back=back)
+        page = render_template(
+            "error.html", title=title, message=message, back=back, nothing_saved=True
+        )
         return page, 413
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             return _error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
-        return exc
+        return error_pages.page_for(exc)
 
 
 def _tiles_origin() -> str:

@@ -202,3 +202,32 @@ def test_ics_exports_carry_the_readers_language(client, event_id):
     form = page(client, f"{url}?shift={shift.group(1)}")
     assert "HOJA DE TRABAJO DE PLANIFICACIÓN OPERACIONAL (ICS 215)" in form
     assert "2. Período operacional" in form and " al " in form
+
+
+ERRORS = {
+    "en": ("Not found", "Not possible here"),
+    "es": ("No encontrado", "No es posible aquí"),
+    "fr": ("Introuvable", "Impossible ici"),
+    "ar": ("غير موجود", "غير ممكن هنا"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
+def test_error_pages_speak_the_readers_language_and_lead_back(client, event_id, lang):
+    log_in(client, "planner", **{"Accept-Language": lang})
+    headers = {"Accept-Language": lang}
+    missing = client.get("/no/such/page", headers=headers)
+    text = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert f"<h1>{ERRORS[lang][0]}</h1>" in text and 'href="/"' in text
+    assert ('dir="rtl"' in html_tag(text)) == (lang == "ar")
+    wrong = client.delete("/login", headers=headers)
+    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+    assert f"<h1>{ERRORS[lang][1]}</h1>" in wrong.get_data(as_text=True)
+    gone = client.get("/events/99999/plan", headers=headers)
+    assert gone.status_code == 404 and f"<h1>{ERRORS[lang][0]}</h1>" in gone.get_data(as_text=True)
+
+
+def test_the_api_keeps_its_json_errors(client):
+    answer = client.get("/api/v1/no/such/thing")
+    assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found"
