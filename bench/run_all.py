@@ -26,9 +26,10 @@ BENCHMARKS = [
     ("screening", ["--candidates", "10000", "--watchlist", "10000"], "badge holders vs watchlists"),
     ("assign", ["--people", "3000", "--slots", "600"], "auto-assign people to slots"),
     ("ingest", ["--alerts", "1000", "--watchlist", "20000"], "feed fetch to stored threats"),
+    ("duplicates", ["--open", "1000", "--alerts", "50"], "the same report from another feed"),
     ("fanout", ["--clients", "50", "200", "--deltas", "30"], "deltas to Socket.IO clients"),
     ("e2e", ["--alerts", "6"], "an alert at its source to the client"),
-    ("command_view", ["--zones", "100", "--threats", "5000"], "the command page in Chromium"),
+    ("command_view", ["--threats", "10000", "--repeats", "1"], "the command page in Chromium"),
     ("load", ["--seconds", "10"], "HTTP and Socket.IO load together"),
 ]
 
