@@ -117,13 +117,14 @@ def _error(status: int, code: str, message: str, details=None):
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(InputError)
     def invalid(exc: InputError):
-        return _error(400, "invalid", str(exc), {"field": exc.field} if exc.field else None)
+        details = {"field": exc.field} if exc.field else None
+        return _error(400, "invalid", i18n.say(exc), details)
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
         if request.path.startswith("/api/"):
-            return _error(404, "not_found", str(exc))
-        return error_pages.page_for(werkzeug_not_found(description=str(exc)))
+            return _error(404, "not_found", i18n.say(exc))
+        return error_pages.page_for(werkzeug_not_found(description=i18n.say(exc)))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError):

@@ -18,10 +18,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from labels import label
+from messages import Joined, Moment, Text, message_of
 
 ROOT = Path(__file__).resolve().parent
 CATALOGUES = ROOT / "translations"
@@ -77,6 +78,25 @@ def local_number(
     return format_decimal(value, format=pattern, locale=locale or get_locale() or DEFAULT)
 
 
+def say(message: object) -> str:
+    """A core message (messages.Text, or an exception raised with one) in the reader's
+    language; any other value as it is. A template missing from a catalogue stays English."""
+    if isinstance(message, BaseException):
+        message = message_of(message)
+    if isinstance(message, Moment):
+        zone, locale = message.value.tzinfo, get_locale()
+        parts = (format_skeleton(k, message.value, zone, locale=locale) for k in message.skeletons)
+        return " ".join(parts)
+    if isinstance(message, Joined):
+        return message.separator.join(say(part) for part in message.parts)
+    if not isinstance(message, Text):
+        return str(message)
+    values = {k: say(v) if isinstance(v, str) else v for k, v in message.values.items()}
+    if message.plural is not None:
+        return ngettext(message.template, message.plural, **values)
+    return gettext(message.template, **values) if values else gettext(message.template)
+
+
 def _localtime_filter(value: datetime | None, tz: str) -> str:
     return local_datetime(value, tz, get_locale() or DEFAULT)
 
@@ -122,5 +142,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.add_template_filter(_localtime_filter, "localtime")
     app.add_template_filter(local_number, "number")
+    app.add_template_filter(say, "say")
     app.add_template_global(label)
     app.context_processor(_template_globals)

@@ -6,11 +6,13 @@ import math
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from messages import N_
+
 
 class InputError(ValueError):
     """Input that cannot be accepted; `field` names where the problem is."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:  # a Text, mostly
         super().__init__(message)
         self.field = field
 
@@ -21,10 +23,10 @@ class NotFound(LookupError):
 
 def require(data: dict, field: str) -> object:
     if not isinstance(data, dict):
-        raise InputError("expected a JSON object")
+        raise InputError(N_("expected a JSON object"))
     value = data.get(field)
     if value is None or value == "":
-        raise InputError(f"{field} is required", field)
+        raise InputError(N_("%(field)s is required", field=field), field)
     return value
 
 
@@ -33,9 +35,12 @@ def text(data: dict, field: str, *, required: bool = True, max_len: int = 200) -
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InputError(f"{field} must be a string", field)
+        raise InputError(N_("%(field)s must be a string", field=field), field)
     if len(value) > max_len:
-        raise InputError(f"{field} is longer than {max_len} characters", field)
+        raise InputError(
+            N_("%(field)s is longer than %(max_len)d characters", field=field, max_len=max_len),
+            field,
+        )
     return value.strip()
 
 
@@ -44,7 +49,9 @@ def timezone(data: dict, field: str = "timezone") -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InputError(f"{field}: unknown time zone {name!r}", field) from exc
+        raise InputError(
+            N_("%(field)s: unknown time zone %(name)r", field=field, name=name), field
+        ) from exc
     return name
 
 
@@ -54,10 +61,15 @@ def aware_datetime(data: dict, field: str, tz: str | None = None) -> datetime:
     try:
         parsed = datetime.fromisoformat(str(value))
     except ValueError as exc:
-        raise InputError(f"{field}: {value!r} is not an ISO 8601 date-time", field) from exc
+        raise InputError(
+            N_("%(field)s: %(value)r is not an ISO 8601 date-time", field=field, value=value), field
+        ) from exc
     if parsed.tzinfo is None:
         if tz is None:
-            raise InputError(f"{field}: give a UTC offset, e.g. 2027-08-14T10:00:00-05:00", field)
+            raise InputError(
+                N_("%(field)s: give a UTC offset, e.g. 2027-08-14T10:00:00-05:00", field=field),
+                field,
+            )
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
     return parsed
 
@@ -72,7 +84,10 @@ def optional_number(data: dict, field: str, *, minimum: float = 0) -> float | No
         or not math.isfinite(value)
         or value < minimum
     ):
-        raise InputError(f"{field} must be a number of at least {minimum}", field)
+        raise InputError(
+            N_("%(field)s must be a number of at least %(minimum)s", field=field, minimum=minimum),
+            field,
+        )
     return value
 
 
@@ -81,9 +96,9 @@ def csv_text(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError("the file is not UTF-8 text; save it as CSV UTF-8") from exc
+        raise ValueError(N_("the file is not UTF-8 text; save it as CSV UTF-8")) from exc
     if "\x00" in text:
         raise ValueError(
-            "the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8"
+            N_("the file holds NUL characters, so it is not CSV text; save it as CSV UTF-8")
         )
     return text

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accounts import security
 from accounts.models import ROLES, ApiToken, AuditEntry, User
+from messages import N_
 from storage import utcnow
 
 
@@ -35,12 +35,14 @@ def create_user(
 ) -> NewUser:
     """Create a user; without a password, a one-time one is made and must be changed."""
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise AccountError(
+            N_("role must be one of %(roles)s, not %(role)r", roles=", ".join(ROLES), role=role)
+        )
     username = username.strip()
     if not username:
-        raise AccountError("a username is required")
+        raise AccountError(N_("a username is required"))
     if session.scalar(select(User).where(User.username == username)):
-        raise AccountError(f"user {username!r} already exists")
+        raise AccountError(N_("user %(name)r already exists", name=username))
     one_time = password is None
     password = password or security.new_password()
     problem = None if one_time else security.password_problem(password)
@@ -73,12 +75,12 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not security.verify_password(user.password_hash, current):
-        raise AccountError(_("The current password is not right."))
+        raise AccountError(N_("The current password is not right."))
     if security.password_problem(new):  # its one rule is the length
         minimum = security.MIN_PASSWORD_LENGTH
-        raise AccountError(_("Use at least %(count)d characters.", count=minimum))
+        raise AccountError(N_("Use at least %(count)d characters.", count=minimum))
     if new == current:
-        raise AccountError(_("Choose a password different from the current one."))
+        raise AccountError(N_("Choose a password different from the current one."))
     user.password_hash = security.hash_password(new)
     user.must_change_password = False
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import services, throttle
 from extensions import db
-from i18n import LANGUAGES
+from i18n import LANGUAGES, say
 from storage import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -83,7 +83,7 @@ def change_password():
         )
     except services.AccountError as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(say(exc), "error")
         return render_template("accounts/password.html"), 400
     db.session.commit()
     flash(_("Password changed."), "info")

@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
+from i18n import say
 from maps.live import publish
 from maps.redact import zone_for_partner
+from messages import N_
 from planner import services
 from planner.models import Event, Shift, Zone
 from planner.serialize import event_json, shift_json, zone_feature
@@ -161,13 +163,13 @@ def import_zones(event_id: int):
     event = get_event(event_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise InputError("send the zones as a multipart file in the field 'file'", "file")
+        raise InputError(N_("send the zones as a multipart file in the field 'file'"), "file")
     report = services.import_zones(db.session, event, upload.read(), upload.filename)
     for zone in report.zones:
         publish(db.session, event_id, "zone_changed", zone_feature(zone))
     body = {
         "zones": feature_collection(zone_feature(z) for z in report.zones),
-        "warnings": report.warnings,
+        "warnings": [say(w) for w in report.warnings],
         "source_crs": report.source_crs,
     }
     return created(body, f"event:{event_id}:zones:import")

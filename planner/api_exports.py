@@ -8,6 +8,7 @@ from flask_login import current_user
 from accounts.auth import roles_required
 from extensions import db
 from maps.redact import threat_for_partner, zone_for_partner
+from messages import N_
 from planner import exports, geoformats
 from planner.api import get_event
 from planner.models import Shift
@@ -45,7 +46,9 @@ def threats(event_id: int, fmt: str):
     status = request.args.get("status")
     wanted = status.split(",") if status else None
     if wanted and not set(wanted) <= set(THREAT_STATUSES):
-        raise InputError(f"status must be among {', '.join(THREAT_STATUSES)}", "status")
+        raise InputError(
+            N_("status must be among %(statuses)s", statuses=", ".join(THREAT_STATUSES)), "status"
+        )
     features = exports.threat_features(db.session, event_id, wanted)
     if current_user.is_partner:
         features = [threat_for_partner(f) for f in features]

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
-from i18n import local_datetime
+from i18n import local_datetime, say
 from maps.live import publish
+from messages import N_, message_of
 from planner import deployment, duty_service, exports, people, strings
 from planner.api import created, get_event
 from planner.models import Assignment, Person, Requirement
@@ -92,12 +93,14 @@ def create_person():
 def import_personnel():
     upload = request.files.get("file")
     if upload is None:
-        raise InputError("send the roster as a multipart file in the field 'file'", "file")
+        raise InputError(N_("send the roster as a multipart file in the field 'file'"), "file")
     try:
         report = people.import_roster(db.session, upload.read())
     except RosterError as exc:
-        raise InputError(str(exc), "file") from exc
-    return _saved(report.as_json(), "personnel:import")
+        raise InputError(message_of(exc), "file") from exc
+    body = report.as_json()
+    body["refused"] = [r | {"reason": say(r["reason"])} for r in body["refused"]]
+    return _saved(body, "personnel:import")
 
 
 @bp.get("/events/<int:event_id>/assignments")
@@ -161,7 +164,7 @@ def auto_assign(event_id: int):
         "seconds": round(plan.seconds, 3),
         "assignments": [vars(a) for a in plan.assignments],
         "unfilled": [
-            {**vars(u.need), "missing": u.missing, "reason": u.reason} for u in plan.unfilled
+            {**vars(u.need), "missing": u.missing, "reason": say(u.reason)} for u in plan.unfilled
         ],
     }
     if not apply:
@@ -209,7 +212,7 @@ def export(event_id: int, form: str, fmt: str = "html"):
     event = get_event(event_id)
     shift_id = request.args.get("shift", type=int)
     if shift_id is None:
-        raise InputError("choose the operational period with ?shift=<id>", "shift")
+        raise InputError(N_("choose the operational period with ?shift=<id>"), "shift")
     name = f"{form}-event{event_id}-shift{shift_id}.{fmt}"
     if fmt == "pdf":  # drawn in Latin-only fonts, with English headings: English throughout
         with force_locale("en"):

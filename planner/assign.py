@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from messages import N_
 from planner.crews import SolverFailed, milp
 from planner.staffing import (
     Assignment,
@@ -126,11 +127,11 @@ def _place(ledger: Ledger, chosen, open_needs, existing) -> list[Assignment]:
 def _reason(ledger: Ledger, shift_id: int, role: str) -> str:
     qualified = [pid for pid, p in ledger.people.items() if role in p.roles]
     if not qualified:
-        return f"no one holds the role {role}"
+        return N_("no one holds the role %(role)s", role=role)
     busy = ledger.overlaps[shift_id]
     if all(not busy.isdisjoint(ledger.shifts_of.get(pid, ())) for pid in qualified):
-        return "everyone qualified is already working at that time"
-    return "rest or hours rules leave no one free"
+        return N_("everyone qualified is already working at that time")
+    return N_("rest or hours rules leave no one free")
 
 
 def _finish(ledger, open_needs, chosen, existing, method: str, bound: int | None, t0) -> Plan:

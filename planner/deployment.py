@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from messages import N_
 from planner import assign, gaps, staffing
 from planner.models import Assignment, Event, Person, Requirement, Shift, Zone
 from planner.roster import normalise_role
@@ -22,8 +23,14 @@ def rules(event: Event) -> staffing.Rules:
 
 
 def periods(session: Session, event_id: int) -> dict[int, staffing.Period]:
+    """The event's shifts in its own time zone, so that a message naming one
+    (staffing.describe) gives the times the planners there read on their clocks."""
+    tz = ZoneInfo(session.scalar(select(Event.timezone).where(Event.id == event_id)))
     shifts = session.scalars(select(Shift).where(Shift.event_id == event_id))
-    return {s.id: staffing.Period(s.id, s.starts_at, s.ends_at) for s in shifts}
+    return {
+        s.id: staffing.Period(s.id, s.starts_at.astimezone(tz), s.ends_at.astimezone(tz))
+        for s in shifts
+    }
 
 
 def needs(session: Session, event_id: int) -> list[staffing.Need]:
@@ -53,11 +60,11 @@ def _ids(session: Session, model, event_id: int) -> set[int]:
 def set_requirements(session: Session, event: Event, items: list, *, replace: bool) -> int:
     """Store required head counts; `replace` first clears the event's others. All or nothing."""
     if not isinstance(items, list):
-        raise InputError("send a list of {zone_id, shift_id, role, required}")
+        raise InputError(N_("send a list of {zone_id, shift_id, role, required}"))
     zones, shifts = _ids(session, Zone, event.id), _ids(session, Shift, event.id)
     checked = [_requirement(item, i, zones, shifts) for i, item in enumerate(items)]
     if len({c[:3] for c in checked}) != len(checked):
-        raise InputError("the same zone, shift and role is listed twice")
+        raise InputError(N_("the same zone, shift and role is listed twice"))
     if replace:
         session.execute(delete(Requirement).where(Requirement.event_id == event.id))
     existing = {
@@ -83,19 +90,31 @@ def set_requirements(session: Session, event: Event, items: list, *, replace: bo
 
 
 def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
-    where = f"item {index + 1}"
+    where = N_("item %(number)d", number=index + 1)
     if not isinstance(item, dict):
-        raise InputError(f"{where}: expected an object")
+        raise InputError(N_("%(where)s: expected an object", where=where))
     zone_id, shift_id, required = item.get("zone_id"), item.get("shift_id"), item.get("required")
     role = normalise_role(str(item.get("role") or ""))
     if zone_id not in zones:
-        raise InputError(f"{where}: zone {zone_id!r} is not a zone of this event", "zone_id")
+        raise InputError(
+            N_("%(where)s: zone %(zone)r is not a zone of this event", where=where, zone=zone_id),
+            "zone_id",
+        )
     if shift_id not in shifts:
-        raise InputError(f"{where}: shift {shift_id!r} is not a shift of this event", "shift_id")
+        raise InputError(
+            N_(
+                "%(where)s: shift %(shift)r is not a shift of this event",
+                where=where,
+                shift=shift_id,
+            ),
+            "shift_id",
+        )
     if not role:
-        raise InputError(f"{where}: a role is required", "role")
+        raise InputError(N_("%(where)s: a role is required", where=where), "role")
     if isinstance(required, bool) or not isinstance(required, int) or not 0 <= required <= 100_000:
-        raise InputError(f"{where}: required must be a whole number from 0", "required")
+        raise InputError(
+            N_("%(where)s: required must be a whole number from 0", where=where), "required"
+        )
     return zone_id, shift_id, role, required
 
 
@@ -149,7 +168,7 @@ def context(session: Session, event: Event) -> Context:
 def assign_people(session: Session, event: Event, items: list) -> list[Assignment]:
     """Assign by hand or in bulk; every hard rule is checked, and one refusal writes nothing."""
     if not isinstance(items, list) or not items:
-        raise InputError("send a list of {person_id, zone_id, shift_id, role}")
+        raise InputError(N_("send a list of {person_id, zone_id, shift_id, role}"))
     ctx = context(session, event)
     wanted = [_assignment(item, i, ctx) for i, item in enumerate(items)]
     persons = people(session, {a.person_id for a in wanted})
@@ -157,11 +176,20 @@ def assign_people(session: Session, event: Event, items: list) -> list[Assignmen
     for i, new in enumerate(wanted):
         person = persons.get(new.person_id)
         if person is None:
-            raise InputError(f"item {i + 1}: no active person {new.person_id}", "person_id")
+            raise InputError(
+                N_(
+                    "item %(number)d: no active person %(person)d",
+                    number=i + 1,
+                    person=new.person_id,
+                ),
+                "person_id",
+            )
         try:
             staffing.check(new, person, placed, ctx.periods, ctx.rules, ctx.tz)
         except staffing.RuleBroken as exc:
-            raise InputError(f"item {i + 1}: {exc.reason}", "rules") from exc
+            raise InputError(
+                N_("item %(number)d: %(reason)s", number=i + 1, reason=exc.reason), "rules"
+            ) from exc
         placed.append(new)
     rows = [Assignment(event_id=event.id, **vars(a)) for a in wanted]
     session.add_all(rows)
@@ -170,27 +198,39 @@ def assign_people(session: Session, event: Event, items: list) -> list[Assignmen
 
 
 def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
-    where = f"item {index + 1}"
+    where = N_("item %(number)d", number=index + 1)
     if not isinstance(item, dict):
-        raise InputError(f"{where}: expected an object")
+        raise InputError(N_("%(where)s: expected an object", where=where))
     if item.get("zone_id") not in ctx.zones:
-        raise InputError(f"{where}: zone {item.get('zone_id')!r} is not in this event", "zone_id")
+        raise InputError(
+            N_(
+                "%(where)s: zone %(zone)r is not in this event",
+                where=where,
+                zone=item.get("zone_id"),
+            ),
+            "zone_id",
+        )
     if item.get("shift_id") not in ctx.periods:
         raise InputError(
-            f"{where}: shift {item.get('shift_id')!r} is not in this event", "shift_id"
+            N_(
+                "%(where)s: shift %(shift)r is not in this event",
+                where=where,
+                shift=item.get("shift_id"),
+            ),
+            "shift_id",
         )
     person_id = item.get("person_id")
     if isinstance(person_id, bool) or not isinstance(person_id, int):
-        raise InputError(f"{where}: person_id must be a number", "person_id")
+        raise InputError(N_("%(where)s: person_id must be a number", where=where), "person_id")
     role = normalise_role(str(item.get("role") or ""))
     if not role:
-        raise InputError(f"{where}: a role is required", "role")
+        raise InputError(N_("%(where)s: a role is required", where=where), "role")
     return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
 
 
 def unassign(session: Session, event: Event, ids: list) -> int:
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-        raise InputError('send {"ids": [assignment ids]}', "ids")
+        raise InputError(N_('send {"ids": [assignment ids]}'), "ids")
     result = session.execute(
         delete(Assignment).where(Assignment.event_id == event.id, Assignment.id.in_(ids))
     )

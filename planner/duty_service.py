@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from messages import N_
 from planner import deployment, duty, gaps
 from planner.models import Assignment, CheckIn, Event, Person, Zone
 from threats.models import Threat
@@ -27,7 +28,7 @@ def states(session: Session, event_id: int) -> dict[int, duty.DutyState]:
 def check(session: Session, event: Event, data, actor: str, now: datetime) -> CheckIn:
     """{person_id, action: in|out|divert, zone_id?, role?, threat_id?} as one check-in row."""
     if not isinstance(data, dict) or data.get("action") not in ACTIONS:
-        raise InputError("send {person_id, action: in, out or divert}", "action")
+        raise InputError(N_("send {person_id, action: in, out or divert}"), "action")
     person = session.get(
         Person, data.get("person_id") if isinstance(data.get("person_id"), int) else -1
     )
@@ -56,7 +57,7 @@ def _post(session, event: Event, person: Person, data: dict, now) -> tuple[int, 
     zone_id = data.get("zone_id") or planned_zone
     zone = session.get(Zone, zone_id) if isinstance(zone_id, int) else None
     if zone is None or zone.event_id != event.id:
-        raise InputError("say in which zone (no assignment for this person now)", "zone_id")
+        raise InputError(N_("say in which zone (no assignment for this person now)"), "zone_id")
     role = data.get("role") or planned_role or (person.roles[0] if person.roles else "")
     return zone.id, str(role)[:64]
 
@@ -76,7 +77,7 @@ def _assignment_now(session, event: Event, person_id: int, now) -> tuple[int | N
 def _threat(session, event: Event, threat_id) -> int:
     threat = session.get(Threat, threat_id) if isinstance(threat_id, int) else None
     if threat is None or threat.event_id != event.id:
-        raise InputError("divert to a threat of this event (threat_id)", "threat_id")
+        raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
     return threat.id
 
 

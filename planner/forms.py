@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from accounts.auth import roles_required
 from extensions import db
-from i18n import local_number
+from i18n import local_number, say
 from maps.live import publish
 from planner import deployment, people, services
 from planner.roster import RosterError
@@ -27,7 +27,7 @@ def _back(event_id: int, anchor: str = ""):
 
 def _refused(exc: Exception, event_id: int, anchor: str):
     db.session.rollback()
-    flash(_("Nothing was saved: %(reason)s", reason=exc), "error")
+    flash(_("Nothing was saved: %(reason)s", reason=say(exc)), "error")
     return _back(event_id, anchor)
 
 
@@ -123,7 +123,7 @@ def auto(event_id: int):
                 role=u.need.role,
                 zone=zones.get(u.need.zone_id),
                 period=shifts.get(u.need.shift_id),
-                reason=u.reason,
+                reason=say(u.reason),
             ),
             "warning",
         )
@@ -157,7 +157,7 @@ def import_zones(event_id: int):
     )
     flash(imported, "info")
     for warning in result.warnings:
-        flash(warning, "warning")
+        flash(say(warning), "warning")
     return _back(event_id, "zones")
 
 
@@ -195,7 +195,7 @@ def import_roster():
         report = people.import_roster(db.session, upload.read())
     except RosterError as exc:
         db.session.rollback()
-        flash(_("Nothing was imported: %(reason)s", reason=exc), "error")
+        flash(_("Nothing was imported: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("planner.personnel"))
     db.session.commit()
     return personnel_page(report)
@@ -229,7 +229,7 @@ def add_event():
         event = services.create_event(db.session, form)
     except InputError as exc:
         db.session.rollback()
-        flash(_("The event was not created: %(reason)s", reason=exc), "error")
+        flash(_("The event was not created: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("planner.events"))
     db.session.commit()
     flash(_("Created %(name)s. Add its zones and operational periods.", name=event.name), "info")

@@ -27,6 +27,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
+from messages import N_, Joined, Np_, message_of
 from planner.zones import (
     MAX_DENSITY,
     MAX_ZONE_AREA_M2,
@@ -92,14 +93,20 @@ class ImportReport:
 def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> ImportReport:
     """Every zone in an uploaded file, or a ZoneError naming the file's problem or every refusal."""
     if default_kind not in ZONE_KINDS:
-        raise ZoneError(f"default kind '{default_kind}' is not one of {', '.join(ZONE_KINDS)}")
+        raise ZoneError(
+            N_(
+                "default kind '%(kind)s' is not one of %(kinds)s",
+                kind=default_kind,
+                kinds=", ".join(ZONE_KINDS),
+            )
+        )
     fmt = _format(data, filename)
     layers: list[tuple[gpd.GeoDataFrame, str]] = []
     with tempfile.TemporaryDirectory(prefix="eventwatch-import-") as tmp:
         for path in _staged(data, fmt, Path(tmp)):
             layers.extend(_layers(path, fmt, Path(tmp)))
             if sum(len(frame) for frame, _ in layers) > MAX_FEATURES:
-                raise ZoneError(f"the file has more than {MAX_FEATURES} features")
+                raise ZoneError(N_("the file has more than %(max)d features", max=MAX_FEATURES))
     zones, warnings = _zones([frame for frame, _ in layers], default_kind)
     source_crs = ", ".join(dict.fromkeys(crs for _, crs in layers))
     return ImportReport(zones=zones, warnings=warnings, source_crs=source_crs)
@@ -108,22 +115,25 @@ def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> Im
 def _format(data: bytes, filename: str) -> str:
     """The format the extension claims, once the first bytes agree."""
     if not data:
-        raise ZoneError("file is empty")
+        raise ZoneError(N_("file is empty"))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ZoneError(f"over the {MAX_UPLOAD_BYTES // 2**20} MB upload limit")
+        raise ZoneError(N_("over the %(mb)d MB upload limit", mb=MAX_UPLOAD_BYTES // 2**20))
     name = PurePosixPath(filename.replace("\\", "/")).name
     suffix = PurePosixPath(name).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
         raise ZoneError(
-            f"unsupported file type '{suffix or name}'; "
-            "send GeoJSON, KML, a zipped Shapefile or GeoPackage"
+            N_(
+                "unsupported file type '%(type)s'; send GeoJSON, KML, a zipped Shapefile or "
+                "GeoPackage",
+                type=suffix or name,
+            )
         )
     head = data[:4096]
     if fmt in (GEOJSON, KML):
         head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if not head.startswith(MAGIC[fmt]):
-        raise ZoneError(f"'{name}' is not {WHAT_IT_IS_NOT[fmt]}")
+        raise ZoneError(N_("'%(name)s' is not %(what)s", name=name, what=WHAT_IT_IS_NOT[fmt]))
     return fmt
 
 
@@ -143,11 +153,11 @@ def _refuse_unsafe_kml(data: bytes) -> None:
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
-        raise ZoneError("KML: DTDs and entities are not allowed") from exc
+        raise ZoneError(N_("KML: DTDs and entities are not allowed")) from exc
     except ParseError as exc:
-        raise ZoneError(f"KML: not well-formed XML ({exc})") from exc
+        raise ZoneError(N_("KML: not well-formed XML (%(error)s)", error=str(exc))) from exc
     if any(str(element.tag).endswith("NetworkLink") for element in root.iter()):
-        raise ZoneError("KML: network links are not followed; export the zones themselves")
+        raise ZoneError(N_("KML: network links are not followed; export the zones themselves"))
 
 
 def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
@@ -155,7 +165,7 @@ def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ZoneError(f"not a readable zip archive ({exc})") from exc
+        raise ZoneError(N_("not a readable zip archive (%(error)s)", error=str(exc))) from exc
     with archive:
         for member in _checked_members(archive):
             _extracted(archive, member, folder)
@@ -166,12 +176,15 @@ def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
         if shp.suffix.lower() == ".shp" and not shp.name.startswith("._")
     ]
     if not shapefiles:
-        raise ZoneError("the archive holds no Shapefile (.shp)")
+        raise ZoneError(N_("the archive holds no Shapefile (.shp)"))
     for shp in shapefiles:
         if not any(p.stem == shp.stem and p.suffix.lower() == ".prj" for p in shp.parent.iterdir()):
             where = shp.relative_to(folder)
             raise ZoneError(
-                f"the Shapefile '{where}' has no .prj: its coordinate system is unknown"
+                N_(
+                    "the Shapefile '%(name)s' has no .prj: its coordinate system is unknown",
+                    name=str(where),
+                )
             )
     return shapefiles
 
@@ -181,10 +194,16 @@ def _extracted(archive: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path) 
     try:
         archive.extract(member, folder)
     except UNPACKING_ERRORS as exc:
-        raise ZoneError(f"the archive could not be unpacked ({exc})") from exc
+        raise ZoneError(
+            N_("the archive could not be unpacked (%(error)s)", error=str(exc))
+        ) from exc
     except OSError as exc:  # a name too long, or a file where a folder must go; no server path
         raise ZoneError(
-            f"zip member '{member.filename}' cannot be unpacked ({exc.strerror})"
+            N_(
+                "zip member '%(name)s' cannot be unpacked (%(error)s)",
+                name=member.filename,
+                error=exc.strerror,
+            )
         ) from exc
 
 
@@ -192,18 +211,23 @@ def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The archive's files, after refusing escapes and zip bombs from the directory alone."""
     members = archive.infolist()
     if len(members) > MAX_ZIP_MEMBERS:
-        raise ZoneError(f"the archive has more than {MAX_ZIP_MEMBERS} members")
+        raise ZoneError(N_("the archive has more than %(max)d members", max=MAX_ZIP_MEMBERS))
     for member in members:
         path = PurePosixPath(member.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or re.match(r"[A-Za-z]:", member.filename):
-            raise ZoneError(f"zip member '{member.filename}' escapes the archive")
+            raise ZoneError(N_("zip member '%(name)s' escapes the archive", name=member.filename))
     if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-        raise ZoneError(f"the archive unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB")
+        raise ZoneError(
+            N_("the archive unpacks to more than %(mb)d MB", mb=MAX_UNZIPPED_BYTES // 2**20)
+        )
     for member in members:
         if member.file_size > 2**20 and member.file_size > MAX_ZIP_RATIO * member.compress_size:
             raise ZoneError(
-                f"zip member '{member.filename}' is compressed more than {MAX_ZIP_RATIO}:1 "
-                "(a zip bomb?)"
+                N_(
+                    "zip member '%(name)s' is compressed more than %(ratio)d:1 (a zip bomb?)",
+                    name=member.filename,
+                    ratio=MAX_ZIP_RATIO,
+                )
             )
     return [member for member in members if not member.is_dir()]
 
@@ -213,16 +237,28 @@ def _layers(path: Path, fmt: str, tmp: Path) -> Iterator[tuple[gpd.GeoDataFrame,
     try:
         names = [str(n) for n, geometry_type in pyogrio.list_layers(path) if geometry_type]
         for name in names:
-            where = f"layer '{name}': " if fmt == SHAPEFILE or len(names) > 1 else ""
+            where = (
+                N_("layer '%(name)s': ", name=name) if fmt == SHAPEFILE or len(names) > 1 else ""
+            )
             if pyogrio.read_info(path, layer=name)["features"] > MAX_FEATURES:
-                raise ZoneError(f"{where}more than {MAX_FEATURES} features")
+                raise ZoneError(
+                    N_("%(where)smore than %(max)d features", where=where, max=MAX_FEATURES)
+                )
             frame = gpd.read_file(path, layer=name, engine="pyogrio")
             yield _lonlat(frame, fmt, where)
     except (DataSourceError, DataLayerError, shapely.errors.ShapelyError) as exc:
         reason = str(exc).replace(f"{tmp}/", "")
-        raise ZoneError(f"{fmt}: the file could not be read ({reason})") from exc
+        raise ZoneError(
+            N_("%(format)s: the file could not be read (%(error)s)", format=fmt, error=reason)
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ZoneError(f"{fmt}: text in the file is not valid UTF-8 ({exc})") from exc
+        raise ZoneError(
+            N_(
+                "%(format)s: text in the file is not valid UTF-8 (%(error)s)",
+                format=fmt,
+                error=str(exc),
+            )
+        ) from exc
 
 
 def _lonlat(frame: gpd.GeoDataFrame, fmt: str, where: str) -> tuple[gpd.GeoDataFrame, str]:
@@ -233,15 +269,31 @@ def _lonlat(frame: gpd.GeoDataFrame, fmt: str, where: str) -> tuple[gpd.GeoDataF
     try:
         lonlat = frame.set_crs("EPSG:4326") if crs is None else frame.to_crs("EPSG:4326")
     except (pyproj.exceptions.CRSError, pyproj.exceptions.ProjError) as exc:
-        raise ZoneError(f"{where}cannot convert {crs.name} to longitude/latitude ({exc})") from exc
+        raise ZoneError(
+            N_(
+                "%(where)scannot convert %(crs)s to longitude/latitude (%(error)s)",
+                where=where,
+                crs=crs.name,
+                error=str(exc),
+            )
+        ) from exc
     minx, miny, maxx, maxy = lonlat.total_bounds
     nothing_placed = all(math.isnan(v) for v in (minx, miny, maxx, maxy))
     if not (nothing_placed or (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)):
         if states_crs:
-            raise ZoneError(f"{where}coordinates do not fit the stated {_crs_label(crs)}")
+            raise ZoneError(
+                N_(
+                    "%(where)scoordinates do not fit the stated %(crs)s",
+                    where=where,
+                    crs=_crs_label(crs),
+                )
+            )
         raise ZoneError(
-            f"{where}coordinates are not longitude/latitude "
-            "and the file states no coordinate system"
+            N_(
+                "%(where)scoordinates are not longitude/latitude and the file states no "
+                "coordinate system",
+                where=where,
+            )
         )
     return lonlat, "EPSG:4326 (assumed: the file states none)" if crs is None else _crs_label(crs)
 
@@ -263,13 +315,20 @@ def _zones(
         try:
             drafts.append(_draft(number, properties, geometry, default_kind, warnings))
         except ZoneError as exc:
-            refused.append((number, str(exc)))
+            refused.append((number, message_of(exc)))
     zones = _measured(drafts, refused)
     if refused:
-        count = f"{len(refused)} feature{'s' if len(refused) > 1 else ''}"
-        raise ZoneError(f"{count} refused: " + "; ".join(message for _, message in sorted(refused)))
+        reasons = Joined(message for _, message in sorted(refused))
+        raise ZoneError(
+            Np_(
+                "%(num)d feature refused: %(reasons)s",
+                "%(num)d features refused: %(reasons)s",
+                len(refused),
+                reasons=reasons,
+            )
+        )
     if not zones:
-        raise ZoneError("no zones in the file")
+        raise ZoneError(N_("no zones in the file"))
     return zones, warnings
 
 
@@ -284,10 +343,12 @@ def _draft(
     """A zone before its area is measured, with the label that names it in messages."""
     fields = _fields(properties)
     name = (_first(fields, NAME_KEYS) or f"Zone {number}")[:MAX_NAME_CHARS]
-    label = f"feature {number} '{name}'"
+    label = N_("feature %(number)d '%(name)s'", number=number, name=name)
     polygon, repair = _polygon(geometry, label)
     if repair:
-        warnings.append(f"{label}: {repair} repaired (make_valid)")
+        warnings.append(
+            N_("%(label)s: %(repair)s repaired (make_valid)", label=label, repair=repair)
+        )
     kind = _kind(_first(fields, KIND_KEYS), default_kind, label, warnings)
     density = _density(fields.get("density", ""), kind, label, warnings)
     notes = _first(fields, NOTES_KEYS)[:MAX_NOTES_CHARS]
@@ -314,13 +375,13 @@ def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str:
 def _polygon(geometry: BaseGeometry | None, label: str) -> tuple[BaseGeometry, str]:
     """A valid 2D (Multi)Polygon, and what was repaired ("" when nothing was)."""
     if geometry is None or geometry.is_empty:
-        raise ZoneError(f"{label}: the geometry is empty")
+        raise ZoneError(N_("%(label)s: the geometry is empty", label=label))
     flat = shapely.force_2d(geometry)
     polygon = checked_polygon(flat, label)
     if flat.is_valid:
         return polygon, ""
     reason = shapely.is_valid_reason(flat)
-    return polygon, "self-intersecting polygon" if "Self-intersection" in reason else reason
+    return polygon, N_("self-intersecting polygon") if "Self-intersection" in reason else reason
 
 
 def _kind(given: str, default_kind: str, label: str, warnings: list[str]) -> str:
@@ -330,7 +391,14 @@ def _kind(given: str, default_kind: str, label: str, warnings: list[str]) -> str
     kind = KIND_ALIASES.get(key, key)
     if kind in ZONE_KINDS:
         return kind
-    warnings.append(f"{label}: kind '{given}' not understood; imported as {default_kind}")
+    warnings.append(
+        N_(
+            "%(label)s: kind '%(given)s' not understood; imported as %(kind)s",
+            label=label,
+            given=given,
+            kind=default_kind,
+        )
+    )
     return default_kind
 
 
@@ -344,8 +412,13 @@ def _density(given: str, kind: str, label: str, warnings: list[str]) -> float | 
         if 0 < density <= MAX_DENSITY:
             return density
         warnings.append(
-            f"{label}: density '{given}' is not a number of persons per m² "
-            f"from 0 to {MAX_DENSITY:g}; default used"
+            N_(
+                "%(label)s: density '%(given)s' is not a number of persons per m² from 0 to "
+                "%(max)s; default used",
+                label=label,
+                given=given,
+                max=f"{MAX_DENSITY:g}",
+            )
         )
     return STANDING_DENSITY if kind == "crowd" else None
 
@@ -361,7 +434,7 @@ def _measured(
             try:
                 area = checked_area(zone.geometry, label)
             except ZoneError as exc:
-                refused.append((number, str(exc)))
+                refused.append((number, message_of(exc)))
                 continue
         zones.append(replace(zone, area_m2=area))
     return zones

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from messages import N_
 from planner.models import Agency, Person
 from planner.roster import ROLE_PATTERN, Refused, RosterRow, normalise_role, read_roster
 from validation import InputError, text
@@ -78,10 +79,10 @@ def _upsert(session: Session, row: RosterRow, owner: Agency) -> tuple[Person, bo
 def create_person(session: Session, data: dict) -> Person:
     roles = data.get("roles")
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
-        raise InputError("roles must be a non-empty list of role names", "roles")
+        raise InputError(N_("roles must be a non-empty list of role names"), "roles")
     roles = list(dict.fromkeys(normalise_role(r) for r in roles))
     if not all(ROLE_PATTERN.match(r) for r in roles):
-        raise InputError("a role is letters, digits and underscores", "roles")
+        raise InputError(N_("a role is letters, digits and underscores"), "roles")
     person = Person(
         agency=agency(session, text(data, "agency")),
         name=text(data, "name"),

@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from messages import N_, message_of
 from validation import csv_text
 
 MAX_ROWS = 50_000
@@ -53,14 +54,14 @@ def read_roster(data: bytes) -> Roster:
     try:
         return _roster(_reader(data))
     except csv.Error as exc:
-        raise RosterError(f"not readable as CSV: {exc}") from exc
+        raise RosterError(N_("not readable as CSV: %(error)s", error=str(exc))) from exc
 
 
 def _roster(reader: csv.DictReader) -> Roster:
     roster, seen = Roster(), {}
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            raise RosterError(f"more than {MAX_ROWS} rows; split the file")
+            raise RosterError(N_("more than %(max)d rows; split the file", max=MAX_ROWS))
         row_or_reason = _row(
             number, {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}
         )
@@ -69,7 +70,8 @@ def _roster(reader: csv.DictReader) -> Roster:
             continue
         key = (row_or_reason.agency.lower(), (row_or_reason.badge or row_or_reason.name).lower())
         if key in seen:
-            roster.refused.append(Refused(number, f"the same person as line {seen[key]}"))
+            same = N_("the same person as line %(line)d", line=seen[key])
+            roster.refused.append(Refused(number, same))
             continue
         seen[key] = number
         roster.rows.append(row_or_reason)
@@ -80,12 +82,12 @@ def _reader(data: bytes) -> csv.DictReader:
     try:
         text = csv_text(data)
     except ValueError as exc:
-        raise RosterError(str(exc)) from exc
+        raise RosterError(message_of(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     if not columns & {*NAME_COLUMNS, "first_name"} or "agency" not in columns:
         raise RosterError(
-            "the header must name the columns name (or first_name, last_name) and agency"
+            N_("the header must name the columns name (or first_name, last_name) and agency")
         )
     return reader
 
@@ -95,9 +97,9 @@ def _row(line: int, record: dict[str, str]) -> RosterRow | str:
     if not name:
         name = " ".join(p for p in (record.get("first_name"), record.get("last_name")) if p)
     if not name:
-        return "no name"
+        return N_("no name")
     if not record.get("agency"):
-        return "no agency"
+        return N_("no agency")
     roles = tuple(
         dict.fromkeys(
             normalise_role(r) for r in ROLE_SPLIT.split(record.get("roles", "")) if r.strip()
@@ -105,14 +107,14 @@ def _row(line: int, record: dict[str, str]) -> RosterRow | str:
     )
     bad = [r for r in roles if not ROLE_PATTERN.match(r)]
     if bad:
-        return f"unreadable role {bad[0]!r}"
+        return N_("unreadable role %(role)r", role=bad[0])
     if not roles:
-        return "no roles (list them in the roles column, separated by ;)"
+        return N_("no roles (list them in the roles column, separated by ;)")
     if len(name) > 200 or len(record["agency"]) > 200:
-        return "name or agency longer than 200 characters"
+        return N_("name or agency longer than 200 characters")
     badge = record.get("badge") or record.get("badge_number") or None
     if badge is not None and len(badge) > MAX_BADGE_CHARS:
-        return f"badge longer than {MAX_BADGE_CHARS} characters"
+        return N_("badge longer than %(max)d characters", max=MAX_BADGE_CHARS)
     return RosterRow(
         line=line,
         name=name,

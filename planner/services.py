@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from messages import N_, message_of
 from planner.importing import read_zones
 from planner.models import Event, Shift, Zone
 from planner.zones import (
@@ -27,7 +28,7 @@ def create_event(session: Session, data: dict) -> Event:
     starts = aware_datetime(data, "starts_at", tz)
     ends = aware_datetime(data, "ends_at", tz)
     if ends <= starts:
-        raise InputError("ends_at must be after starts_at", "ends_at")
+        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
     attendance = optional_number(data, "expected_attendance")
     event = Event(
         reach_rules=_reach_rules(data) if "reach_rules" in data else None,
@@ -57,15 +58,15 @@ EVENT_FIELDS = (
 def update_event(session: Session, event: Event, changes: dict) -> Event:
     """Change an event's fields; the result is checked as a whole before it is kept."""
     if not isinstance(changes, dict) or not changes:
-        raise InputError("send the fields to change")
+        raise InputError(N_("send the fields to change"))
     unknown = set(changes) - set(EVENT_FIELDS)
     if unknown:
-        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+        raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
     tz = timezone(changes) if "timezone" in changes else event.timezone
     starts = aware_datetime(changes, "starts_at", tz) if "starts_at" in changes else event.starts_at
     ends = aware_datetime(changes, "ends_at", tz) if "ends_at" in changes else event.ends_at
     if ends <= starts:
-        raise InputError("ends_at must be after starts_at", "ends_at")
+        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
     rest = _hours(changes, "min_rest_hours", event.min_rest_hours, 0, 48)
     day = _hours(changes, "max_hours_per_day", event.max_hours_per_day, 1, 24)
     event.timezone, event.starts_at, event.ends_at = tz, starts, ends
@@ -89,7 +90,7 @@ def _reach_rules(data: dict) -> list | None:
     try:
         return rules_to_json(rules_from_json(data["reach_rules"]))
     except ValueError as exc:
-        raise InputError(str(exc), "reach_rules") from exc
+        raise InputError(message_of(exc), "reach_rules") from exc
 
 
 def _hours(changes: dict, field: str, current: float, low: float, high: float) -> float:
@@ -97,14 +98,22 @@ def _hours(changes: dict, field: str, current: float, low: float, high: float) -
         return current
     value = optional_number(changes, field, minimum=low)
     if value is None or value > high:
-        raise InputError(f"{field} must be between {low:g} and {high:g} hours", field)
+        raise InputError(
+            N_(
+                "%(field)s must be between %(low)s and %(high)s hours",
+                field=field,
+                low=f"{low:g}",
+                high=f"{high:g}",
+            ),
+            field,
+        )
     return float(value)
 
 
 def create_zone(session: Session, event: Event, feature: dict) -> Zone:
     """A zone from a GeoJSON Feature whose properties hold name, kind and density."""
     if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-        raise InputError("a zone is a GeoJSON Feature with properties")
+        raise InputError(N_("a zone is a GeoJSON Feature with properties"))
     props = feature["properties"]
     name = text(props, "name")
     kind = _kind(props)
@@ -127,7 +136,7 @@ def create_shift(session: Session, event: Event, data: dict) -> Shift:
     starts = aware_datetime(data, "starts_at", event.timezone)
     ends = aware_datetime(data, "ends_at", event.timezone)
     if ends <= starts:
-        raise InputError("ends_at must be after starts_at", "ends_at")
+        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
     shift = Shift(event=event, name=text(data, "name"), starts_at=starts, ends_at=ends)
     session.add(shift)
     session.flush()
@@ -137,10 +146,10 @@ def create_shift(session: Session, event: Event, data: dict) -> Shift:
 def update_zone(session: Session, zone: Zone, changes: dict) -> Zone:
     """Change a zone's name, kind, density, notes or geometry; the area follows the shape."""
     if not isinstance(changes, dict) or not changes:
-        raise InputError("send the fields to change")
+        raise InputError(N_("send the fields to change"))
     unknown = set(changes) - {"name", "kind", "density", "notes", "geometry", "properties"}
     if unknown:
-        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+        raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
     fields = {**changes.get("properties", {}), **changes}
     if "name" in fields:
         zone.name = text(fields, "name")
@@ -166,23 +175,33 @@ def _density(props: dict, kind: str) -> float | None:
 def _planned_density(fields: dict) -> float | None:
     density = optional_number(fields, "density")
     if density is not None and density > MAX_DENSITY:
-        raise InputError(f"density must be at most {MAX_DENSITY:g} persons per m²", "density")
+        raise InputError(
+            N_("density must be at most %(max)s persons per m²", max=f"{MAX_DENSITY:g}"), "density"
+        )
     return density
 
 
 def _kind(fields: dict) -> str:
     kind = text(fields, "kind", max_len=32)
     if kind not in ZONE_KINDS:
-        raise InputError(f"kind must be one of {', '.join(ZONE_KINDS)}, not {kind!r}", "kind")
+        raise InputError(
+            N_(
+                "kind must be one of %(kinds)s, not %(kind)r",
+                kinds=", ".join(ZONE_KINDS),
+                kind=kind,
+            ),
+            "kind",
+        )
     return kind
 
 
 def _shape(geometry, name: str):
     try:
-        shape = polygon_from_geojson(geometry, f"zone {name!r}")
-        return shape, checked_area(shape, f"zone {name!r}")
+        label = N_("zone %(name)r", name=name)
+        shape = polygon_from_geojson(geometry, label)
+        return shape, checked_area(shape, label)
     except ZoneError as exc:
-        raise InputError(str(exc), "geometry") from exc
+        raise InputError(message_of(exc), "geometry") from exc
 
 
 @dataclass(frozen=True)
@@ -197,7 +216,7 @@ def import_zones(session: Session, event: Event, data: bytes, filename: str) -> 
     try:
         report = read_zones(data, filename)
     except ZoneError as exc:
-        raise InputError(str(exc), "file") from exc
+        raise InputError(message_of(exc), "file") from exc
     zones = [
         Zone(
             event=event,

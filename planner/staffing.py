@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from messages import N_, Moment
+
 EPSILON_H = 1e-6  # float slack when comparing hours, so 12.0 h fits a 12 h maximum
 
 
@@ -86,12 +88,18 @@ def _utc(moment: datetime) -> datetime:
 def describe(period: Period) -> str:
     """'shift 3 (Sat 15 Aug 19:00–Sun 03:00)', in the period's own time zone."""
     start, end = period.starts_at, period.ends_at.astimezone(period.starts_at.tzinfo)
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %H:%M}"
-    return f"shift {period.id} ({start:%a} {start.day} {start:%b} {start:%H:%M}–{until})"
+    same_day = end.date() == start.date()
+    until = (
+        Moment(end, ("Hm",), f"{end:%H:%M}")
+        if same_day
+        else Moment(end, ("E", "Hm"), f"{end:%a %H:%M}")
+    )
+    begins = Moment(start, ("MMMEd", "Hm"), f"{start:%a} {start.day} {start:%b} {start:%H:%M}")
+    return N_("shift %(id)d (%(start)s–%(until)s)", id=period.id, start=begins, until=until)
 
 
 def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return Moment(day, ("MMMEd",), f"{day:%a} {day.day} {day:%b}")
 
 
 def hours_by_day(period: Period, tz: ZoneInfo) -> dict[date, float]:
@@ -117,13 +125,16 @@ def overlap(a: Period, b: Period) -> bool:
 def conflicts(a: Period, b: Period, rules: Rules) -> str | None:
     """None if one person may work both shifts; otherwise why not."""
     if overlap(a, b):
-        return f"overlaps {describe(b)}"
+        return N_("overlaps %(shift)s", shift=describe(b))
     rest = max(_utc(b.starts_at) - _utc(a.ends_at), _utc(a.starts_at) - _utc(b.ends_at))
     if rest < rules.min_rest:
         first, second = sorted((a.id, b.id))
-        return (
-            f"only {rest.total_seconds() / 3600:.1f} h rest between shifts {first} and {second} "
-            f"(minimum {rules.min_rest.total_seconds() / 3600:g} h)"
+        return N_(
+            "only %(rest)s h rest between shifts %(first)d and %(second)d (minimum %(min)s h)",
+            rest=f"{rest.total_seconds() / 3600:.1f}",
+            first=first,
+            second=second,
+            min=f"{rules.min_rest.total_seconds() / 3600:g}",
         )
     return None
 
@@ -137,9 +148,12 @@ def _day_totals(shift_ids: Iterable[int], day_hours: Mapping[int, dict[date, flo
 
 
 def _too_long(person_id: int, day: date, hours: float, rules: Rules) -> str:
-    return (
-        f"person {person_id} would work {hours:.1f} h on {_day(day)}, "
-        f"maximum {rules.max_hours_per_day:g} h"
+    return N_(
+        "person %(person)d would work %(hours)s h on %(day)s, maximum %(max)s h",
+        person=person_id,
+        hours=f"{hours:.1f}",
+        day=_day(day),
+        max=f"{rules.max_hours_per_day:g}",
     )
 
 
@@ -155,17 +169,40 @@ def check(
     mine = [a for a in existing if a.person_id == person.id]
     if new in mine:
         raise RuleBroken(
-            f"person {person.id} is already assigned to zone {new.zone_id}, "
-            f"shift {new.shift_id} as {new.role}"
+            N_(
+                "person %(person)d is already assigned to zone %(zone)d, shift %(shift)d as "
+                "%(role)s",
+                person=person.id,
+                zone=new.zone_id,
+                shift=new.shift_id,
+                role=new.role,
+            )
         )
     if new.role not in person.roles:
-        raise RuleBroken(f"person {person.id} ({person.agency}) does not hold the role {new.role}")
+        raise RuleBroken(
+            N_(
+                "person %(person)d (%(agency)s) does not hold the role %(role)s",
+                person=person.id,
+                agency=person.agency,
+                role=new.role,
+            )
+        )
     shift = periods[new.shift_id]
     for other in sorted({a.shift_id for a in mine}):
         if why := conflicts(shift, periods[other], rules):
             if overlap(shift, periods[other]):
-                why = f"already assigned to {describe(periods[other])}, which overlaps it"
-            raise RuleBroken(f"person {person.id} cannot work shift {shift.id}: {why}")
+                why = N_(
+                    "already assigned to %(shift)s, which overlaps it",
+                    shift=describe(periods[other]),
+                )
+            raise RuleBroken(
+                N_(
+                    "person %(person)d cannot work shift %(shift)d: %(why)s",
+                    person=person.id,
+                    shift=shift.id,
+                    why=why,
+                )
+            )
     shift_ids = {a.shift_id for a in mine} | {shift.id}
     totals = _day_totals(shift_ids, {s: hours_by_day(periods[s], tz) for s in shift_ids})
     for day, hours in sorted(totals.items()):

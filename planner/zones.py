@@ -10,6 +10,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
+from messages import N_
+
 ZONE_KINDS = (
     "crowd",
     "vip",
@@ -31,39 +33,54 @@ class ZoneError(ValueError):
     """A zone that cannot be stored as given, with a message that names why."""
 
 
-def polygon_from_geojson(geometry: dict, label: str = "zone") -> BaseGeometry:
+def polygon_from_geojson(geometry: dict, label: str = N_("zone")) -> BaseGeometry:
     """A valid (Multi)Polygon in EPSG:4326 from a GeoJSON geometry, repaired if it must be."""
     try:
         geom = shape(geometry)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
-        raise ZoneError(f"{label}: not a GeoJSON geometry ({exc})") from exc
+        raise ZoneError(
+            N_("%(label)s: not a GeoJSON geometry (%(error)s)", label=label, error=str(exc))
+        ) from exc
     return checked_polygon(geom, label)
 
 
-def checked_polygon(geom: BaseGeometry, label: str = "zone") -> BaseGeometry:
+def checked_polygon(geom: BaseGeometry, label: str = N_("zone")) -> BaseGeometry:
     """The geometry as a valid (Multi)Polygon in EPSG:4326, repaired if it must be."""
     if not isinstance(geom, Polygon | MultiPolygon):
-        raise ZoneError(f"{label}: a zone must be a Polygon or MultiPolygon, not {geom.geom_type}")
+        raise ZoneError(
+            N_(
+                "%(label)s: a zone must be a Polygon or MultiPolygon, not %(type)s",
+                label=label,
+                type=geom.geom_type,
+            )
+        )
     if geom.is_empty:
-        raise ZoneError(f"{label}: the polygon is empty")
+        raise ZoneError(N_("%(label)s: the polygon is empty", label=label))
     vertices = shapely.get_num_coordinates(geom)
     if vertices > MAX_ZONE_VERTICES:
         raise ZoneError(
-            f"{label}: {vertices:,} vertices, more than the {MAX_ZONE_VERTICES:,} a zone may have; "
-            "simplify the outline"
+            N_(
+                "%(label)s: %(vertices)s vertices, more than the %(max)s a zone may have; "
+                "simplify the outline",
+                label=label,
+                vertices=f"{vertices:,}",
+                max=f"{MAX_ZONE_VERTICES:,}",
+            )
         )
     if not geom.is_valid:
         geom = _polygonal(shapely.make_valid(geom), label)
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ZoneError(f"{label}: coordinates are not longitude/latitude (EPSG:4326)")
+        raise ZoneError(
+            N_("%(label)s: coordinates are not longitude/latitude (EPSG:4326)", label=label)
+        )
     return geom
 
 
 def _polygonal(geom: BaseGeometry, label: str) -> BaseGeometry:
     parts = [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon | MultiPolygon)]
     if not parts:
-        raise ZoneError(f"{label}: the polygon has no area, even when repaired")
+        raise ZoneError(N_("%(label)s: the polygon has no area, even when repaired", label=label))
     return shapely.union_all(parts)
 
 
@@ -87,10 +104,16 @@ def _in_metres(series: gpd.GeoSeries) -> gpd.GeoSeries:
         return series.to_crs(f"+proj=laea {centre} +datum=WGS84 +units=m +no_defs")
 
 
-def checked_area(geometry: BaseGeometry, label: str = "zone") -> float:
+def checked_area(geometry: BaseGeometry, label: str = N_("zone")) -> float:
     area = areas_m2([geometry])[0]
     if area <= 0 or area > MAX_ZONE_AREA_M2:
-        raise ZoneError(f"{label}: an area of {area:,.0f} m² is not a plausible zone")
+        raise ZoneError(
+            N_(
+                "%(label)s: an area of %(area)s m² is not a plausible zone",
+                label=label,
+                area=f"{area:,.0f}",
+            )
+        )
     return area
 
 

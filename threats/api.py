@@ -10,6 +10,7 @@ from accounts.auth import roles_required
 from extensions import db
 from maps.live import publish
 from maps.redact import feed_for_partner, threat_for_partner
+from messages import N_, message_of
 from planner.api import created, get_event
 from planner.models import Zone
 from storage import utcnow
@@ -39,7 +40,10 @@ def list_threats(event_id: int):
     if status:
         wanted = status.split(",")
         if not set(wanted) <= set(THREAT_STATUSES):
-            raise InputError(f"status must be among {', '.join(THREAT_STATUSES)}", "status")
+            raise InputError(
+                N_("status must be among %(statuses)s", statuses=", ".join(THREAT_STATUSES)),
+                "status",
+            )
         query = query.where(Threat.status.in_(wanted))
     ids = request.args.get("ids")
     if ids:
@@ -58,7 +62,9 @@ def _id_list(text: str) -> list[int]:
     """`?ids=3,5,8`: how the live page fetches the words of threats its snapshot left out."""
     parts = text.split(",")
     if len(parts) > MAX_IDS or not all(p.strip().isdigit() for p in parts):
-        raise InputError(f"ids must be at most {MAX_IDS} threat ids, separated by commas", "ids")
+        raise InputError(
+            N_("ids must be at most %(max)d threat ids, separated by commas", max=MAX_IDS), "ids"
+        )
     return [int(p) for p in parts]
 
 
@@ -98,7 +104,7 @@ def update_threat(event_id: int, threat_id: int):
             db.session, threat, current_user.username, request.get_json(silent=True), utcnow()
         )
     except LifecycleError as exc:
-        raise InputError(str(exc), "status") from exc
+        raise InputError(message_of(exc), "status") from exc
     screening_service.threat_decided(db.session, threat, current_user.username, utcnow())
     feature = threat_feature(threat, names)
     publish(db.session, event_id, "threat_updated", feature)
@@ -144,7 +150,7 @@ def create_feed():
     data = request.get_json(silent=True) or {}
     kind = text(data, "kind", max_len=32)
     if kind not in FEED_KINDS:
-        raise InputError(f"kind must be one of {', '.join(FEED_KINDS)}", "kind")
+        raise InputError(N_("kind must be one of %(kinds)s", kinds=", ".join(FEED_KINDS)), "kind")
     url = services.checked_url(data, fetcher_for(current_app._get_current_object()))
     interval = optional_number(data, "interval_s", minimum=10) or 300
     event_id = data.get("event_id")

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from accounts.auth import roles_required
 from extensions import db
+from i18n import say
 from maps.live import publish
+from messages import N_, message_of
 from planner.api import created, get_event
 from storage import utcnow
 from threats import screening_service as service
@@ -44,7 +46,7 @@ def add_credentials(event_id: int):
     """Badge holders as a JSON list of rows (the CSV's columns); screened at once."""
     body = request.get_json(silent=True)
     if not isinstance(body, list):
-        raise InputError("send a list of badge holders")
+        raise InputError(N_("send a list of badge holders"))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -57,7 +59,7 @@ def add_credentials(event_id: int):
 def import_credentials(event_id: int):
     upload = request.files.get("file")
     if upload is None:
-        raise InputError("send the roster as a multipart file in the field 'file'", "file")
+        raise InputError(N_("send the roster as a multipart file in the field 'file'"), "file")
     return _import(get_event(event_id), upload.read())
 
 
@@ -66,9 +68,10 @@ def _import(event, data: bytes):
     try:
         report = service.import_credentials(db.session, event, data, now)
     except RosterFileError as exc:
-        raise InputError(str(exc), "file") from exc
+        raise InputError(message_of(exc), "file") from exc
     result = service.screen_event(db.session, event, now=now, publish=publish)
-    body = {**vars(report), "screening": vars(result)}
+    refused = [r | {"reason": say(r["reason"])} for r in report.refused]
+    body = {**vars(report), "refused": refused, "screening": vars(result)}
     return created(body, f"event:{event.id}:credentials")
 
 

@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from messages import N_, message_of
 from validation import csv_text
 
 COLUMNS = ("credential_id", "full_name", "date_of_birth", "organization", "role", "nationality")
@@ -50,20 +51,20 @@ def read_credentials(data: bytes) -> CredentialFile:
     try:
         text = csv_text(data)
     except ValueError as exc:
-        raise RosterFileError(str(exc)) from exc
+        raise RosterFileError(message_of(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     out, seen = CredentialFile(), {}
     try:
         header = [h.strip().lower() for h in reader.fieldnames or []]
         if "credential_id" not in header or "full_name" not in header:
-            raise RosterFileError("the header must name at least credential_id and full_name")
+            raise RosterFileError(N_("the header must name at least credential_id and full_name"))
         for line, record in enumerate(reader, start=2):
             if line - 1 > MAX_ROWS:
-                raise RosterFileError(f"more than {MAX_ROWS} rows; split the file")
+                raise RosterFileError(N_("more than %(max)d rows; split the file", max=MAX_ROWS))
             _take(out, seen, line, {(k or "").strip().lower(): (v or "").strip()
                                     for k, v in record.items() if k})  # fmt: skip
     except csv.Error as exc:
-        raise RosterFileError(f"not readable as CSV: {exc}") from exc
+        raise RosterFileError(N_("not readable as CSV: %(error)s", error=str(exc))) from exc
     return out
 
 
@@ -73,7 +74,14 @@ def _take(out: CredentialFile, seen: dict, line: int, record: dict) -> None:
         out.refused.append((line, row))
     elif row.credential_id in seen:
         out.refused.append(
-            (line, f"credential {row.credential_id} is already on line {seen[row.credential_id]}")
+            (
+                line,
+                N_(
+                    "credential %(id)s is already on line %(line)d",
+                    id=row.credential_id,
+                    line=seen[row.credential_id],
+                ),
+            )
         )
     else:
         seen[row.credential_id] = line
@@ -83,17 +91,17 @@ def _take(out: CredentialFile, seen: dict, line: int, record: dict) -> None:
 def _row(line: int, record: dict[str, str]) -> CredentialRow | str:
     credential_id, name = record.get("credential_id", ""), record.get("full_name", "")
     if not credential_id:
-        return "no credential_id"
+        return N_("no credential_id")
     if not name:
-        return "no full_name"
+        return N_("no full_name")
     born = record.get("date_of_birth", "")
     if born and not DATE.match(born):
-        return f"date_of_birth {born!r} is not YYYY-MM-DD"
+        return N_("date_of_birth %(value)r is not YYYY-MM-DD", value=born)
     nationality = record.get("nationality", "").upper()
     if nationality and not re.fullmatch(r"[A-Z]{2}", nationality):
-        return f"nationality {nationality!r} is not a two-letter ISO code"
+        return N_("nationality %(value)r is not a two-letter ISO code", value=nationality)
     if len(credential_id) > 100 or len(name) > 300:
-        return "credential_id or full_name is too long"
+        return N_("credential_id or full_name is too long")
     extra = {k: v for k, v in record.items() if k not in COLUMNS}
     return CredentialRow(line, credential_id, name, born, record.get("organization", "")[:300],
                          record.get("role", "")[:100], nationality, extra)  # fmt: skip

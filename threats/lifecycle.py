@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from messages import N_
+
 STATUSES = ("new", "acknowledged", "assigned", "resolved", "dismissed")
 OPEN = ("new", "acknowledged", "assigned")
 ALLOWED = {
@@ -34,18 +36,20 @@ def change(current: str, current_assignee: str, request: dict) -> Change:
     assignee = request.get("assignee")
     note = request.get("note") or ""
     if not isinstance(status, str) or status not in STATUSES:
-        raise LifecycleError(f"status must be one of {', '.join(STATUSES)}")
+        raise LifecycleError(N_("status must be one of %(statuses)s", statuses=", ".join(STATUSES)))
     if not isinstance(note, str) or len(note) > 4000:
-        raise LifecycleError("note must be text of at most 4,000 characters")
+        raise LifecycleError(N_("note must be text of at most 4,000 characters"))
     if assignee is not None and (not isinstance(assignee, str) or len(assignee) > 200):
-        raise LifecycleError("assignee must be a name of at most 200 characters")
+        raise LifecycleError(N_("assignee must be a name of at most 200 characters"))
     if status != current and status not in ALLOWED[current]:
-        raise LifecycleError(f"a {current} threat cannot become {status}")
+        raise LifecycleError(
+            N_("a %(current)s threat cannot become %(status)s", current=current, status=status)
+        )
     assignee = (assignee if assignee is not None else current_assignee).strip()
     if status == "assigned" and not assignee:
-        raise LifecycleError("say to whom (a person or unit) the threat is assigned")
+        raise LifecycleError(N_("say to whom (a person or unit) the threat is assigned"))
     if status == current and assignee == current_assignee and not note:
-        raise LifecycleError("nothing to change: give a new status, an assignee or a note")
+        raise LifecycleError(N_("nothing to change: give a new status, an assignee or a note"))
     return Change(status, assignee, note.strip())
 
 

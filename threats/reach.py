@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from messages import N_
+
 FOOT_M = 0.3048
 MILE_M = 1609.344
 LIGHTNING_M = 12_875.0  # 8 miles: everyone sheltered before strikes come this close
@@ -74,7 +76,9 @@ def rules_to_json(rules: Iterable[ReachRule]) -> list[dict[str, Any]]:
 def rules_from_json(data: Any) -> tuple[ReachRule, ...]:
     """Rules from rules_to_json's shape; a ValueError names the bad item and field."""
     if not isinstance(data, list):
-        raise ValueError(f"reach rules must be a list of objects, not {type(data).__name__}")
+        raise ValueError(
+            N_("reach rules must be a list of objects, not %(type)s", type=type(data).__name__)
+        )
     return tuple(_rule(i, item) for i, item in enumerate(data))
 
 
@@ -82,20 +86,22 @@ _FIELDS = tuple(f.name for f in fields(ReachRule))
 
 
 def _rule(index: int, item: Any) -> ReachRule:
-    label = f"reach rule {index}"
+    label = N_("reach rule %(number)d", number=index)
     if not isinstance(item, dict):
-        raise ValueError(f"{label}: must be an object, not {type(item).__name__}")
+        raise ValueError(
+            N_("%(label)s: must be an object, not %(type)s", label=label, type=type(item).__name__)
+        )
     category = item.get("category")
     if not isinstance(category, str) or not category.strip():
-        raise ValueError(f"{label}: field 'category' must be a non-empty string")
-    label = f"{label} ({category!r})"
+        raise ValueError(N_("%(label)s: field 'category' must be a non-empty string", label=label))
+    label = N_("%(label)s (%(category)r)", label=label, category=category)
     unknown = sorted(set(item) - set(_FIELDS))
     if unknown:
-        raise ValueError(f"{label}: unknown field {unknown[0]!r}")
+        raise ValueError(N_("%(label)s: unknown field %(field)r", label=label, field=unknown[0]))
     within = item.get("within_m")
     all_zones = item.get("all_zones", False)
     if not isinstance(all_zones, bool):
-        raise ValueError(f"{label}: field 'all_zones' must be true or false")
+        raise ValueError(N_("%(label)s: field 'all_zones' must be true or false", label=label))
     return ReachRule(
         category=category.strip(),
         reach_m=_metres(label, "reach_m", item.get("reach_m", 0.0)),
@@ -110,14 +116,21 @@ def _metres(label: str, name: str, value: Any) -> float:
     ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok or not math.isfinite(value) or value < 0:
         raise ValueError(
-            f"{label}: field {name!r} must be a distance in metres >= 0, not {value!r}"
+            N_(
+                "%(label)s: field %(field)r must be a distance in metres >= 0, not %(value)r",
+                label=label,
+                field=name,
+                value=value,
+            )
         )
     return float(value)
 
 
 def _kinds(label: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(k, str) and k for k in value):
-        raise ValueError(f"{label}: field 'zone_kinds' must be a list of zone kinds")
+        raise ValueError(
+            N_("%(label)s: field 'zone_kinds' must be a list of zone kinds", label=label)
+        )
     return tuple(value)
 
 
@@ -125,5 +138,11 @@ def _severity(label: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or value.lower() not in CAP_SEVERITIES:
-        raise ValueError(f"{label}: field 'severity' must be one of {', '.join(CAP_SEVERITIES)}")
+        raise ValueError(
+            N_(
+                "%(label)s: field 'severity' must be one of %(severities)s",
+                label=label,
+                severities=", ".join(CAP_SEVERITIES),
+            )
+        )
     return value.lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from messages import N_, message_of
 from planner import deployment
 from planner import gaps as gap_module
 from planner.models import Assignment, Zone
@@ -16,14 +17,16 @@ from validation import InputError, optional_number, text
 def update_feed(feed: FeedSource, changes, fetcher: Fetcher) -> FeedSource:
     """Pausing clears nothing; resuming closes the circuit breaker and polls at the next tick."""
     if not isinstance(changes, dict) or not changes:
-        raise InputError("send the fields to change")
+        raise InputError(N_("send the fields to change"))
     unknown = set(changes) - {"name", "url", "interval_s", "enabled", "kind"}
     if unknown:
-        raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+        raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
     if "kind" in changes:
         kind = text(changes, "kind", max_len=32)
         if kind not in FEED_KINDS:
-            raise InputError(f"kind must be one of {', '.join(FEED_KINDS)}", "kind")
+            raise InputError(
+                N_("kind must be one of %(kinds)s", kinds=", ".join(FEED_KINDS)), "kind"
+            )
         feed.kind = kind
     if "url" in changes:
         feed.url = checked_url(changes, fetcher)
@@ -33,7 +36,7 @@ def update_feed(feed: FeedSource, changes, fetcher: Fetcher) -> FeedSource:
         feed.name = text(changes, "name")
     if "enabled" in changes:
         if not isinstance(changes["enabled"], bool):
-            raise InputError("enabled must be true or false", "enabled")
+            raise InputError(N_("enabled must be true or false"), "enabled")
         if changes["enabled"] and not feed.enabled:
             feed.next_attempt_at = feed.circuit_open_until = None
             feed.consecutive_blocks = 0
@@ -46,7 +49,7 @@ def checked_url(data: dict, fetcher: Fetcher) -> str:
     try:
         fetcher.check_url(url)
     except FetchError as exc:
-        raise InputError(str(exc), "url") from exc
+        raise InputError(message_of(exc), "url") from exc
     return url
 
 

@@ -10,6 +10,7 @@ from shapely.geometry import Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from messages import N_
 from planner.models import Event
 from threats import activity
 from threats.feeds.lookout import normalise_plate
@@ -33,16 +34,16 @@ class SightingResult:
 
 def read_sighting(data: dict, tz: str) -> tuple[str, str, Point, datetime | None, str]:
     if not isinstance(data, dict):
-        raise InputError("send a sighting: {name and/or plate, latitude, longitude, at}")
+        raise InputError(N_("send a sighting: {name and/or plate, latitude, longitude, at}"))
     name = text(data, "name", required=False, max_len=300)
     plate = normalise_plate(text(data, "plate", required=False, max_len=32))
     if not name and not plate:
-        raise InputError("a sighting needs a name or a plate", "name")
+        raise InputError(N_("a sighting needs a name or a plate"), "name")
     lat, lon = data.get("latitude"), data.get("longitude")
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
-        raise InputError("latitude and longitude are required numbers", "latitude")
+        raise InputError(N_("latitude and longitude are required numbers"), "latitude")
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InputError("latitude/longitude are out of range", "latitude")
+        raise InputError(N_("latitude/longitude are out of range"), "latitude")
     seen = aware_datetime(data, "at", tz) if data.get("at") else None
     return name, plate, Point(lon, lat), seen, text(data, "note", required=False, max_len=2000)
 

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from accounts.auth import roles_required
 from extensions import db
+from i18n import say
+from messages import N_
 from planner.models import Event
 from storage import utcnow
 from threats import services
@@ -46,7 +48,9 @@ def create():
     try:
         kind = text(form, "kind", max_len=32)
         if kind not in FEED_KINDS:
-            raise InputError(f"kind must be one of {', '.join(FEED_KINDS)}", "kind")
+            raise InputError(
+                N_("kind must be one of %(kinds)s", kinds=", ".join(FEED_KINDS)), "kind"
+            )
         feed = FeedSource(
             name=text(form, "name", required=False) or kind,
             kind=kind,
@@ -57,7 +61,7 @@ def create():
             event_id=form.get("event_id", type=int) or None,
         )
     except InputError as exc:
-        flash(_("The feed was not added: %(reason)s", reason=exc), "error")
+        flash(_("The feed was not added: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("feeds.index"))
     db.session.add(feed)
     db.session.commit()

@@ -29,11 +29,11 @@ def plan(app, client):
         event_id = make_event(session).id
         session.commit()
         token = make_token(session, "planner")
-    headers = {"Authorization": f"Bearer {token}"}
+    auth = {"Authorization": f"Bearer {token}"}
 
-    def call(method, path, **kwargs):
-        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-        return response
+    def call(method, path, headers=(), **kwargs):
+        sent = {**auth, **dict(headers)}
+        return client.open(f"/api/v1{path}", method=method, headers=sent, **kwargs)
 
     zones = [
         call(
@@ -310,3 +310,40 @@ def test_a_planner_creates_an_event_and_a_shift_from_the_pages(app):
     )
     follow = client.get(bad.headers["Location"]).get_data(as_text=True)
     assert "Nothing was saved: ends_at must be after starts_at" in follow
+
+
+def test_refusals_are_in_the_readers_language_and_the_codes_stay(plan):
+    _, people = import_roster(plan)
+    beach, promenade = plan.zones
+    day, late = plan.shifts
+    ben = people["Ben Cole"]["id"]
+    path = f"/events/{plan.event_id}/assignments"
+    plan(
+        "POST",
+        path,
+        json={"person_id": ben, "zone_id": beach, "shift_id": day, "role": "patrol_officer"},
+    )
+    late_too = {"person_id": ben, "zone_id": promenade, "shift_id": late, "role": "patrol_officer"}
+    said = {}
+    for lang in ("en", "es", "fr", "ar"):
+        answer = plan("POST", path, json=late_too, headers={"Accept-Language": lang})
+        assert answer.status_code == 400 and answer.json["error"]["code"] == "invalid"
+        assert answer.json["error"]["details"] == {"field": "rules"}
+        said[lang] = answer.json["error"]["message"]
+    assert said["en"].startswith(f"item 1: person {ben} cannot work shift {late}: already")
+    assert said["en"].endswith("(Sat, Jul 18 08:00–16:00), which overlaps it")
+    assert said["es"].startswith(f"elemento 1: la persona {ben} no puede trabajar el turno {late}")
+    assert "(sáb, 18 jul 8:00–16:00)" in said["es"]  # Babel's own words and clock
+    assert said["fr"].startswith(f"élément 1 : la personne {ben} ne peut pas travailler")
+    assert "sam. 18 juil." in said["fr"]
+    assert said["ar"].startswith("العنصر 1:") and "تتداخل" in said["ar"]
+    roster = plan(
+        "POST",
+        "/personnel/import",
+        data={"file": (io.BytesIO(ROSTER.encode()), "roster.csv")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "fr"},
+    )
+    reasons = [r["reason"] for r in roster.json["refused"]]
+    assert reasons[:2] == ["pas de nom", "pas d’organisme"]
+    assert reasons[3] == "la même personne qu’à la ligne 2"
