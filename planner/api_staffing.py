@@ -214,11 +214,12 @@ def export(event_id: int, form: str, fmt: str = "html"):
     if shift_id is None:
         raise InputError(N_("choose the operational period with ?shift=<id>"), "shift")
     name = f"{form}-event{event_id}-shift{shift_id}.{fmt}"
-    if fmt == "pdf":  # drawn in Latin-only fonts, with English headings: English throughout
-        with force_locale("en"):
+    if fmt == "pdf":  # Latin-only fonts: a language they cannot draw gets English throughout
+        with force_locale(strings.pdf_language()):
             data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
-            now = local_datetime(utcnow(), event.timezone, "en")
-        return file_download(exports.form_pdf(event, data, form, now), name, "application/pdf")
+            now = local_datetime(utcnow(), event.timezone, get_locale())
+            pdf = exports.form_pdf(event, data, form, now, strings.say_in_pdf)
+        return file_download(pdf, name, "application/pdf")
     data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
     if fmt == "csv":
         return csv_download(strings.csv_text(form, data), name)

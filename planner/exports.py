@@ -58,13 +58,15 @@ def form_data(
     return {"shift": shift, "period": period, "forms": forms, "csv": ics.ics204_csv(forms)}
 
 
-def form_pdf(event: Event, data: dict, form: str, prepared: str) -> bytes:
-    """The form that `form_data` computed, drawn as a PDF."""
+def form_pdf(
+    event: Event, data: dict, form: str, prepared: str, say: ics_pdf.Say = ics_pdf.english
+) -> bytes:
+    """The form that `form_data` computed, drawn as a PDF, its words said by `say`."""
     if form == "ics215":
         return ics_pdf.ics215_pdf(
-            event.name, data["period"], data["rows"], data["totals"], prepared
+            event.name, data["period"], data["rows"], data["totals"], prepared, say
         )
-    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared)
+    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared, say)
 
 
 def _resources(session: Session, event_id: int, shift_id: int) -> dict[int, list[ics.Resource]]:

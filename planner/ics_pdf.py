@@ -4,7 +4,7 @@ the CSV and HTML forms (planner/ics.py), so the three always agree."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 from anyascii import anyascii
@@ -23,7 +23,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from messages import N_
 from planner.ics import Assignment204, Row215, Total215
+
+Say = Callable[..., str]  # a msgid and its values -> the words in the reader's language
+PAGE = N_("Page %(page)d")  # the other words are the HTML forms' own msgids
+
+
+def english(text: str, **values: object) -> str:
+    return text % values if values else text
+
 
 _STYLES = getSampleStyleSheet()
 TITLE = ParagraphStyle("ics-title", parent=_STYLES["Title"], fontSize=15, spaceAfter=6)
@@ -92,11 +101,12 @@ def _blank(height: float = 0.6 * inch) -> Table:
     return box
 
 
-def _render(flowables: list[Flowable], title: str, prepared: str) -> bytes:
+def _render(flowables: list[Flowable], title: str, prepared: str, say: Say) -> bytes:
     def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        text = f"{title} · Prepared by eventwatch · {prepared} · Page {doc.page}"
+        by = say("Prepared by eventwatch · %(when)s", when=prepared)
+        text = f"{title} · {by} · {say(PAGE.template, page=doc.page)}"
         canvas.drawString(0.6 * inch, 0.4 * inch, latin(text))
         canvas.restoreState()
 
@@ -115,54 +125,66 @@ def _render(flowables: list[Flowable], title: str, prepared: str) -> bytes:
     return out.getvalue()
 
 
-def ics204_pdf(incident: str, period: str, forms: Sequence[Assignment204], prepared: str) -> bytes:
+def ics204_pdf(
+    incident: str,
+    period: str,
+    forms: Sequence[Assignment204],
+    prepared: str,
+    say: Say = english,
+) -> bytes:
     """One ICS 204 per division (zone), each starting on a new page."""
     story: list[Flowable] = []
     for number, form in enumerate(forms):
         if number:
             story.append(PageBreak())
-        story += _form204(incident, period, form)
+        story += _form204(incident, period, form, say)
     if not forms:
-        story.append(Paragraph("ASSIGNMENT LIST (ICS 204)", TITLE))
-        story.append(_cell("No zone has people or requirements in this operational period."))
-    return _render(story, f"ICS 204 - {incident}", prepared)
+        story.append(_title(say("ASSIGNMENT LIST (ICS 204)")))
+        story.append(_cell(say("No zone has people or requirements in this operational period.")))
+    return _render(story, f"ICS 204 - {incident}", prepared, say)
 
 
-def _form204(incident: str, period: str, form: Assignment204) -> list[Flowable]:
+def _title(text: str) -> Paragraph:
+    return Paragraph(printable(text), TITLE)
+
+
+def _heading(text: str) -> Paragraph:
+    return Paragraph(printable(text), HEADING)
+
+
+def _form204(incident: str, period: str, form: Assignment204, say: Say) -> list[Flowable]:
     leader = form.leader
-    led_by = f"{leader.name} ({leader.role}, {leader.agency})" if leader else "none named"
+    led_by = f"{leader.name} ({leader.role}, {leader.agency})" if leader else say("none named")
     rows = [
         [_cell(r.role), _cell(r.name), _cell(r.agency), _cell(r.unit), _cell(r.contact)]
         for r in form.resources
-    ] or [[_cell("No one assigned."), "", "", "", ""]]
+    ] or [[_cell(say("No one assigned.")), "", "", "", ""]]
     resources = _list(
-        ("Role", "Name", "Agency", "Unit", "Contact"),
+        [say(h) for h in ("Role", "Name", "Agency", "Unit", "Contact")],
         rows,
         [WIDTH * w for w in (0.17, 0.25, 0.22, 0.18, 0.18)],
     )
+    count = {"assigned": len(form.resources), "required": form.required}
     return [
-        Paragraph("ASSIGNMENT LIST (ICS 204)", TITLE),
+        _title(say("ASSIGNMENT LIST (ICS 204)")),
         _head(
             [
-                ("1. Incident name", incident),
-                ("2. Operational period", period),
-                ("3. Division / group", f"{form.division} ({form.kind})"),
-                ("4. Leader", led_by),
+                (say("1. Incident name"), incident),
+                (say("2. Operational period"), period),
+                (say("3. Division / group"), f"{form.division} ({form.kind})"),
+                (say("4. Leader"), led_by),
             ]
         ),
-        Paragraph(
-            printable(f"5. Resources assigned ({len(form.resources)} of {form.required} required)"),
-            HEADING,
-        ),
+        _heading(say("5. Resources assigned (%(assigned)s of %(required)s required)", **count)),
         resources,
         KeepTogether(
             [
-                Paragraph("6. Work assignments", HEADING),
-                _cell(form.instructions or f"Staff the {form.division} zone."),
+                _heading(say("6. Work assignments")),
+                _cell(form.instructions or say("Staff the %(zone)s zone.", zone=form.division)),
             ]
         ),
-        KeepTogether([Paragraph("7. Special instructions", HEADING), _blank()]),
-        KeepTogether([Paragraph("8. Communications", HEADING), _blank()]),
+        KeepTogether([_heading(say("7. Special instructions")), _blank()]),
+        KeepTogether([_heading(say("8. Communications")), _blank()]),
     ]
 
 
@@ -172,18 +194,20 @@ def ics215_pdf(
     rows: Sequence[Row215],
     totals: Sequence[Total215],
     prepared: str,
+    say: Say = english,
 ) -> bytes:
     """Required / Have / Need per work assignment and resource, then the totals."""
     body = [
         [_cell(r.work_assignment), _cell(r.role), *(_cell(n, NUMBER) for n in _counts(r))]
         for r in rows
-    ] or [[_cell("No requirements in this operational period."), "", "", "", ""]]
+    ] or [[_cell(say("No requirements in this operational period.")), "", "", "", ""]]
     foot = [
-        [_cell("Total", BOLD), _cell(t.role, BOLD), *(_cell(n, NUMBER) for n in _counts(t))]
+        [_cell(say("Total"), BOLD), _cell(t.role, BOLD), *(_cell(n, NUMBER) for n in _counts(t))]
         for t in totals
     ]
+    heads = ("Work assignment (zone)", "Resource", "Required", "Have", "Need")
     table = _list(
-        ("Work assignment (zone)", "Resource", "Required", "Have", "Need"),
+        [say(h) for h in heads],
         body + foot,
         [WIDTH * w for w in (0.4, 0.27, 0.11, 0.11, 0.11)],
     )
@@ -192,12 +216,12 @@ def ics215_pdf(
         shading.append(("LINEABOVE", (0, len(body) + 1), (-1, len(body) + 1), 1.5, colors.black))
     table.setStyle(TableStyle(shading))
     story: list[Flowable] = [
-        Paragraph("OPERATIONAL PLANNING WORKSHEET (ICS 215)", TITLE),
-        _head([("1. Incident name", incident), ("2. Operational period", period)]),
+        _title(say("OPERATIONAL PLANNING WORKSHEET (ICS 215)")),
+        _head([(say("1. Incident name"), incident), (say("2. Operational period"), period)]),
         Spacer(1, 8),
         table,
     ]
-    return _render(story, f"ICS 215 - {incident}", prepared)
+    return _render(story, f"ICS 215 - {incident}", prepared, say)
 
 
 def _counts(row: Row215 | Total215) -> tuple[int, int, int]:

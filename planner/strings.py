@@ -9,6 +9,19 @@ from i18n import local_datetime
 from planner import ics
 from planner.models import Shift
 
+PDF_LANGUAGES = ("en", "es", "fr")  # what the PDFs' Latin fonts draw (ics_pdf.latin)
+
+
+def pdf_language() -> str:
+    """The reader's language if the PDF fonts can draw it, else English: Arabic would need
+    an Arabic font and shaping, and spelled in Latin letters it would help no one."""
+    locale = str(get_locale() or "en")
+    return locale if locale in PDF_LANGUAGES else "en"
+
+
+def say_in_pdf(text: str, **values: object) -> str:
+    return _(text, **values)
+
 
 def period_label(shift: Shift, tz: str) -> str:
     """The period's name and times in the event's zone, in the reader's language."""

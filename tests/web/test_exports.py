@@ -286,3 +286,18 @@ def test_a_gis_link_opens_only_its_own_kind_and_stops_when_revoked_or_expired(ap
     assert anonymous.get(link["coverage"]).status_code == 404
     planner = logged_in(app, "planner", "gis-planner")
     assert planner.get(f"/events/{e}/gis").status_code == 403
+
+
+def test_the_pdfs_speak_the_readers_language_where_their_fonts_can(client, plan):
+    e, shift = plan["event"], plan["shift"]
+    url = f"/api/v1/events/{e}/exports/ics204.pdf?shift={shift}"
+    auth = {"Authorization": f"Bearer {plan['token']}"}
+    said = {}
+    for lang in ("es", "fr", "ar"):
+        answer = client.get(url, headers={**auth, "Accept-Language": lang})
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        said[lang] = pdf_text(answer.get_data())
+    assert "LISTA DE ASIGNACIONES (ICS 204)" in said["es"]
+    assert "Page 1" not in said["es"] and "Ana Ruiz" in said["es"]
+    assert "LISTE DES AFFECTATIONS (ICS 204)" in said["fr"]
+    assert "ASSIGNMENT LIST (ICS 204)" in said["ar"] and "Page 1" in said["ar"]  # English
