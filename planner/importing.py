@@ -9,16 +9,10 @@ from __future__ import annotations
 import math
 import re
 import tempfile
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from io import BytesIO
-from pathlib import Path, PurePosixPath
-from xml.etree.ElementTree import ParseError
+from pathlib import Path
 
-import defusedxml
-import defusedxml.ElementTree
 import geopandas as gpd
 import pandas as pd
 import pyogrio
@@ -28,6 +22,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from messages import N_, Joined, Np_, message_of
+from planner.uploads import GEOJSON, SHAPEFILE, format_of, staged
 from planner.zones import (
     MAX_DENSITY,
     MAX_ZONE_AREA_M2,
@@ -39,28 +34,9 @@ from planner.zones import (
     checked_polygon,
 )
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_MEMBERS = 200
 MAX_FEATURES = 5000
-MAX_ZIP_RATIO = 100  # uncompressed : compressed, checked for members over 1 MB
 MAX_NAME_CHARS = 200  # Zone.name is String(200)
 MAX_NOTES_CHARS = 2000
-# A corrupt or truncated archive, an unknown compression or encryption, a header pointing
-# before the start of the file (ValueError), corrupt deflate data.
-UNPACKING_ERRORS = (
-    zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError, zlib.error
-)  # fmt: skip
-
-GEOJSON, KML, SHAPEFILE, GPKG = "GeoJSON", "KML", "zipped Shapefile", "GeoPackage"
-FORMATS = {".geojson": GEOJSON, ".json": GEOJSON, ".kml": KML, ".zip": SHAPEFILE, ".gpkg": GPKG}
-MAGIC = {
-    GEOJSON: (b"{",),
-    KML: (b"<",),
-    SHAPEFILE: (b"PK\x03\x04", b"PK\x05\x06"),  # an archive with members, or an empty one
-    GPKG: (b"SQLite format 3\x00",),
-}
-WHAT_IT_IS_NOT = {GEOJSON: "GeoJSON", KML: "KML", SHAPEFILE: "a zip archive", GPKG: "a GeoPackage"}
 
 NAME_KEYS = ("name", "title", "label")
 KIND_KEYS = ("kind", "type", "zone_kind")
@@ -100,136 +76,16 @@ def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> Im
                 kinds=", ".join(ZONE_KINDS),
             )
         )
-    fmt = _format(data, filename)
+    fmt = format_of(data, filename)
     layers: list[tuple[gpd.GeoDataFrame, str]] = []
     with tempfile.TemporaryDirectory(prefix="eventwatch-import-") as tmp:
-        for path in _staged(data, fmt, Path(tmp)):
+        for path in staged(data, fmt, Path(tmp)):
             layers.extend(_layers(path, fmt, Path(tmp)))
             if sum(len(frame) for frame, _ in layers) > MAX_FEATURES:
                 raise ZoneError(N_("the file has more than %(max)d features", max=MAX_FEATURES))
     zones, warnings = _zones([frame for frame, _ in layers], default_kind)
     source_crs = ", ".join(dict.fromkeys(crs for _, crs in layers))
     return ImportReport(zones=zones, warnings=warnings, source_crs=source_crs)
-
-
-def _format(data: bytes, filename: str) -> str:
-    """The format the extension claims, once the first bytes agree."""
-    if not data:
-        raise ZoneError(N_("file is empty"))
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ZoneError(N_("over the %(mb)d MB upload limit", mb=MAX_UPLOAD_BYTES // 2**20))
-    name = PurePosixPath(filename.replace("\\", "/")).name
-    suffix = PurePosixPath(name).suffix.lower()
-    fmt = FORMATS.get(suffix)
-    if fmt is None:
-        raise ZoneError(
-            N_(
-                "unsupported file type '%(type)s'; send GeoJSON, KML, a zipped Shapefile or "
-                "GeoPackage",
-                type=suffix or name,
-            )
-        )
-    head = data[:4096]
-    if fmt in (GEOJSON, KML):
-        head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not head.startswith(MAGIC[fmt]):
-        raise ZoneError(N_("'%(name)s' is not %(what)s", name=name, what=WHAT_IT_IS_NOT[fmt]))
-    return fmt
-
-
-def _staged(data: bytes, fmt: str, tmp: Path) -> list[Path]:
-    """The files GDAL should read, written under tmp."""
-    if fmt == SHAPEFILE:
-        return _unzipped_shapefiles(data, tmp / "unzipped")
-    if fmt == KML:
-        _refuse_unsafe_kml(data)
-    path = tmp / {GEOJSON: "upload.geojson", KML: "upload.kml", GPKG: "upload.gpkg"}[fmt]
-    path.write_bytes(data)
-    return [path]
-
-
-def _refuse_unsafe_kml(data: bytes) -> None:
-    """Refuse DTDs and entities (billion laughs, local files) and network links before GDAL."""
-    try:
-        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise ZoneError(N_("KML: DTDs and entities are not allowed")) from exc
-    except ParseError as exc:
-        raise ZoneError(N_("KML: not well-formed XML (%(error)s)", error=str(exc))) from exc
-    if any(str(element.tag).endswith("NetworkLink") for element in root.iter()):
-        raise ZoneError(N_("KML: network links are not followed; export the zones themselves"))
-
-
-def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
-    """The .shp files of a checked archive, each with the .prj that says where it is."""
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ZoneError(N_("not a readable zip archive (%(error)s)", error=str(exc))) from exc
-    with archive:
-        for member in _checked_members(archive):
-            _extracted(archive, member, folder)
-    # macOS zips carry "__MACOSX/._name.shp" resource forks that are not Shapefiles.
-    shapefiles = [
-        shp
-        for shp in sorted(folder.rglob("*"))
-        if shp.suffix.lower() == ".shp" and not shp.name.startswith("._")
-    ]
-    if not shapefiles:
-        raise ZoneError(N_("the archive holds no Shapefile (.shp)"))
-    for shp in shapefiles:
-        if not any(p.stem == shp.stem and p.suffix.lower() == ".prj" for p in shp.parent.iterdir()):
-            where = shp.relative_to(folder)
-            raise ZoneError(
-                N_(
-                    "the Shapefile '%(name)s' has no .prj: its coordinate system is unknown",
-                    name=str(where),
-                )
-            )
-    return shapefiles
-
-
-def _extracted(archive: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path) -> None:
-    """One checked member written under folder; zipfile stops at its declared, bounded size."""
-    try:
-        archive.extract(member, folder)
-    except UNPACKING_ERRORS as exc:
-        raise ZoneError(
-            N_("the archive could not be unpacked (%(error)s)", error=str(exc))
-        ) from exc
-    except OSError as exc:  # a name too long, or a file where a folder must go; no server path
-        raise ZoneError(
-            N_(
-                "zip member '%(name)s' cannot be unpacked (%(error)s)",
-                name=member.filename,
-                error=exc.strerror,
-            )
-        ) from exc
-
-
-def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The archive's files, after refusing escapes and zip bombs from the directory alone."""
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise ZoneError(N_("the archive has more than %(max)d members", max=MAX_ZIP_MEMBERS))
-    for member in members:
-        path = PurePosixPath(member.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or re.match(r"[A-Za-z]:", member.filename):
-            raise ZoneError(N_("zip member '%(name)s' escapes the archive", name=member.filename))
-    if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-        raise ZoneError(
-            N_("the archive unpacks to more than %(mb)d MB", mb=MAX_UNZIPPED_BYTES // 2**20)
-        )
-    for member in members:
-        if member.file_size > 2**20 and member.file_size > MAX_ZIP_RATIO * member.compress_size:
-            raise ZoneError(
-                N_(
-                    "zip member '%(name)s' is compressed more than %(ratio)d:1 (a zip bomb?)",
-                    name=member.filename,
-                    ratio=MAX_ZIP_RATIO,
-                )
-            )
-    return [member for member in members if not member.is_dir()]
 
 
 def _layers(path: Path, fmt: str, tmp: Path) -> Iterator[tuple[gpd.GeoDataFrame, str]]:

@@ -13,7 +13,8 @@ import pytest
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
 
 import planner.importing as importing
-from planner.importing import MAX_UPLOAD_BYTES, read_zones
+from planner.importing import read_zones
+from planner.uploads import MAX_UPLOAD_BYTES, MAX_ZIP_MEMBERS
 from planner.zones import STANDING_DENSITY, ZoneError, areas_m2, overlaps
 
 # Three zones by North Avenue Beach, Chicago (about 41.91 N, 87.626 W), a few hectares each.
@@ -269,7 +270,7 @@ def test_a_zip_member_escaping_the_archive_is_refused():
 
 
 def test_a_zip_of_too_many_members_is_refused():
-    data = zip_bytes({f"part{i}.txt": b"" for i in range(importing.MAX_ZIP_MEMBERS + 1)})
+    data = zip_bytes({f"part{i}.txt": b"" for i in range(MAX_ZIP_MEMBERS + 1)})
     with pytest.raises(ZoneError, match="more than 200 members"):
         read_zones(data, "zones.zip")
 
