@@ -85,3 +85,23 @@ def test_every_queue_row_shows_its_title_beyond_the_snapshots_words(chromium, de
     detail.wait_for()
     assert detail.inner_text() == titles[str(oldest_listed)]
     context.close()
+
+
+def test_a_partner_sees_every_marker_and_no_withheld_words(chromium, demo_server):
+    seed_threats(demo_server.instance, 40)
+    password = "partner-liaison-2027"
+    flask_cli(demo_server, "users", "create", "isp", "--role", "partner", "--password", password)
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(demo_server.url + "/login")
+    page.fill("input[name=username]", "isp")
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(demo_server.url + "/")
+    page.goto(demo_server.url + "/events/1")  # the plan: a partner is sent to the shared view
+    page.wait_for_url("**/events/1/shared")
+    wait_until(page, "window.eventwatch && window.eventwatch.threatCount() >= 40", 30)
+    queue = page.inner_text("#threat-list")
+    assert "Lost child" in queue  # the kind, which partners may see
+    assert "Lost child report" not in page.content()  # the titles, which they may not
+    context.close()
