@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 FIELDS = ("id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones")
 CODED = ("severity", "status", "family", "kind")
-WORDS = ("title", "assignee", "texts")  # texts: the title in other languages
+WORDS = ("title", "assignee", "texts")  # texts: the words of a CAP alert's other languages
 RECENT = 300  # the queue lists the newest 200; the rest is slack for threats that close
 PLACES = 5  # decimal places of a marker's point: about a metre
 

@@ -386,6 +386,7 @@
   function applySnapshot(snap) {
     threatLayer.clearLayers();
     threats.clear();
+    askedWords.clear(); // a new picture: what it left out may be asked for again
     zoneNamesById.clear();
     snap.zones.features.forEach(rememberZone);
     fromTable(snap.threats).forEach(putThreat);
