@@ -22,11 +22,11 @@ def rules(event: Event) -> staffing.Rules:
     )
 
 
-def periods(session: Session, event_id: int) -> dict[int, staffing.Period]:
+def periods(session: Session, event: Event) -> dict[int, staffing.Period]:
     """The event's shifts in its own time zone, so that a message naming one
     (staffing.describe) gives the times the planners there read on their clocks."""
-    tz = ZoneInfo(session.scalar(select(Event.timezone).where(Event.id == event_id)))
-    shifts = session.scalars(select(Shift).where(Shift.event_id == event_id))
+    tz = ZoneInfo(event.timezone)
+    shifts = session.scalars(select(Shift).where(Shift.event_id == event.id))
     return {
         s.id: staffing.Period(s.id, s.starts_at.astimezone(tz), s.ends_at.astimezone(tz))
         for s in shifts
@@ -124,7 +124,7 @@ def suggest(session: Session, event: Event, shift_ids: list[int] | None = None) 
     occupancy = gaps.occupancies(
         {z.id: z.capacity for z in zones}, {z.id: z.kind for z in zones}, event.expected_attendance
     )
-    shifts = sorted(periods(session, event.id)) if shift_ids is None else shift_ids
+    shifts = sorted(periods(session, event)) if shift_ids is None else shift_ids
     return [
         {
             "zone_id": z,
@@ -159,7 +159,7 @@ class Context:
 def context(session: Session, event: Event) -> Context:
     return Context(
         event,
-        periods(session, event.id),
+        periods(session, event),
         _ids(session, Zone, event.id),
         assignments(session, event.id),
     )
@@ -265,5 +265,5 @@ def gap_rows(
     if shift_id is not None:
         return [r for r in rows if r.shift_id == shift_id]
     if at is not None:
-        return gaps.at_instant(rows, gaps.active_shift_ids(periods(session, event.id).values(), at))
+        return gaps.at_instant(rows, gaps.active_shift_ids(periods(session, event).values(), at))
     return rows

@@ -63,7 +63,7 @@ def _post(session, event: Event, person: Person, data: dict, now) -> tuple[int, 
 
 
 def _assignment_now(session, event: Event, person_id: int, now) -> tuple[int | None, str | None]:
-    active = gaps.active_shift_ids(deployment.periods(session, event.id).values(), now)
+    active = gaps.active_shift_ids(deployment.periods(session, event).values(), now)
     row = session.scalar(
         select(Assignment).where(
             Assignment.event_id == event.id,
