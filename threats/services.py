@@ -76,7 +76,7 @@ def staffing_now(session: Session, event, zone_ids: list[int], now) -> list[dict
     """Per zone the threat touches: who is posted there in the shifts in force now, and the
     gap (required vs assigned) there now."""
     gaps = [g for g in deployment.gap_rows(session, event, at=now) if g.zone_id in zone_ids]
-    active = gap_module.active_shift_ids(deployment.periods(session, event.id).values(), now)
+    active = gap_module.active_shift_ids(deployment.periods(session, event).values(), now)
     posted = session.scalars(
         select(Assignment).where(
             Assignment.event_id == event.id,
