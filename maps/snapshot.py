@@ -14,7 +14,7 @@ from planner.serialize import zone_feature
 from storage import utcnow
 from threats.models import OPEN_STATUSES, FeedSource, Threat
 from threats.polling import feed_status
-from threats.serialize import anchor, feature_collection, iso, threat_feature
+from threats.serialize import feature_collection, iso, marker_point, threat_feature
 
 # What a marker needs; loaded as plain columns, not as whole threats with their text.
 MARKER_COLUMNS = (Threat.id, Threat.kind, Threat.category, Threat.severity, Threat.status)
@@ -24,12 +24,11 @@ MARKER_COLUMNS += (Threat.zone_ids, Threat.updated_at, Threat.geometry)
 def snapshot(session: Session, event_id: int, audience: str = "full") -> dict:
     """What a joining viewer is sent: the picture, with its open threats as one compact
     table (maps.compact) rather than a feature each."""
-    current = picture(session, event_id, audience, threats=False)
     markers, newest = _markers(session, event_id), _newest(session, event_id, RECENT)
     if audience == "partner":
         markers = [threat_for_partner(f) for f in markers]
         newest = [threat_for_partner(f) for f in newest]
-    return current | {"threats": threat_table(markers, newest)}
+    return _frame(session, event_id, audience) | {"threats": threat_table(markers, newest)}
 
 
 def _open(event_id: int):
@@ -43,9 +42,8 @@ def _markers(session: Session, event_id: int) -> list[dict]:
 
 
 def _marker(row) -> dict:
-    geometry = row.geometry
-    point = anchor(geometry) if geometry is not None and not geometry.is_empty else None
-    area = point is not None and geometry.geom_type != "Point"
+    point = marker_point(row.geometry)
+    area = point is not None and row.geometry.geom_type != "Point"
     properties = {
         "id": row.id,
         "kind": row.kind,
@@ -53,12 +51,12 @@ def _marker(row) -> dict:
         "severity": row.severity,
         "status": row.status,
         "zones": [{"id": zone_id} for zone_id in row.zone_ids or []],
-        "point": [point.x, point.y] if point is not None else None,
+        "point": point,
         "updated_at": iso(row.updated_at),
     }
     return {
         "type": "Feature",
-        "geometry": mapping(geometry) if area else None,
+        "geometry": mapping(row.geometry) if area else None,
         "properties": properties,
     }
 
@@ -69,34 +67,36 @@ def _newest(session: Session, event_id: int, count: int) -> list[dict]:
     return [threat_feature(t, {}) for t in session.scalars(query)]
 
 
-def picture(session: Session, event_id: int, audience: str = "full", threats: bool = True) -> dict:
-    """Zones, open threats (unless threats=False) and feed health, stamped with the event's
-    last sequence number."""
+def picture(session: Session, event_id: int, audience: str = "full") -> dict:
+    """Zones, open threats as GeoJSON features and feed health, stamped with the event's
+    last sequence number (what the GIS feed serves)."""
+    query = select(Threat).where(_open(event_id)).order_by(Threat.id)
+    names = dict(session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event_id)).all())
+    features = [threat_feature(t, names) for t in session.scalars(query)]
+    if audience == "partner":
+        features = [threat_for_partner(f) for f in features]
+    return _frame(session, event_id, audience) | {"threats": feature_collection(features)}
+
+
+def _frame(session: Session, event_id: int, audience: str) -> dict:
+    """Everything but the threats: zones, staffing now, feed health and the sequence number."""
     event = session.get(Event, event_id)
     zones = session.scalars(select(Zone).where(Zone.event_id == event_id)).all()
-    names = {z.id: z.name for z in zones}
-    found = (
-        session.scalars(select(Threat).where(_open(event_id)).order_by(Threat.id))
-        if threats
-        else []
-    )
-    feeds = session.scalars(select(FeedSource).where(FeedSource.event_id == event_id)).all()
     zone_features = [zone_feature(z) for z in zones]
-    threat_features = [threat_feature(t, names) for t in found]
     now = utcnow()
-    feed_states = [feed_status(f, now) for f in feeds]
-    if audience == "partner":
-        zone_features = [zone_for_partner(f) for f in zone_features]
-        threat_features = [threat_for_partner(f) for f in threat_features]
-        feed_states = [{k: v for k, v in f.items() if k in FEED_FIELDS} for f in feed_states]
+    feed_states = [
+        feed_status(f, now)
+        for f in session.scalars(select(FeedSource).where(FeedSource.event_id == event_id))
+    ]
     staffing = coverage(session, event, now)
     if audience == "partner":
+        zone_features = [zone_for_partner(f) for f in zone_features]
+        feed_states = [{k: v for k, v in f.items() if k in FEED_FIELDS} for f in feed_states]
         staffing = staffing_for_partner(staffing)
     return {
         "staffing": staffing,
         "seq": event.live_seq,
         "event_id": event_id,
         "zones": feature_collection(zone_features),
-        "threats": feature_collection(threat_features),
         "feeds": feed_states,
     }

@@ -23,15 +23,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from messages import N_
+from messages import N_, Text
 from planner.ics import Assignment204, Row215, Total215
 
 Say = Callable[..., str]  # a msgid and its values -> the words in the reader's language
+english: Say = Text  # the msgid itself, filled in
 PAGE = N_("Page %(page)d")  # the other words are the HTML forms' own msgids
-
-
-def english(text: str, **values: object) -> str:
-    return text % values if values else text
 
 
 _STYLES = getSampleStyleSheet()

@@ -25,9 +25,16 @@ def anchor(geometry: BaseGeometry) -> Point:
     )
 
 
+def marker_point(geometry: BaseGeometry | None) -> list[float] | None:
+    """[lon, lat] of the shape's marker (its anchor), or None for no shape."""
+    if geometry is None or geometry.is_empty:
+        return None
+    point = anchor(geometry)
+    return [round(point.x, 6), round(point.y, 6)]
+
+
 def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
     geometry = threat.geometry
-    point = anchor(geometry) if geometry is not None and not geometry.is_empty else None
     return {
         "type": "Feature",
         "id": threat.id,
@@ -53,7 +60,7 @@ def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
             "source_id": threat.source_id,
             "reported_by": list(threat.reported_by or []),
             "assignee": threat.assignee,
-            "point": [round(point.x, 6), round(point.y, 6)] if point is not None else None,
+            "point": marker_point(geometry),
             "sent_at": iso(threat.sent_at),
             "expires_at": iso(threat.expires_at),
             "first_seen": iso(threat.first_seen),
