@@ -1,35 +1,31 @@
-"""eventwatch: create_app(config=None); `python app.py` serves the embedded default."""
+"""eventwatch: create_app(config=None) builds the app; `eventwatch run` (or `python app.py`)
+serves the embedded default: SQLite, one process, the scheduler inside, the demo seeded."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import sys
-import threading
 from pathlib import Path
 
-import click
-from flask import Flask, current_app, jsonify, render_template, request
-from flask.cli import AppGroup
-from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask import Flask
+from flask.cli import FlaskGroup
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.exceptions import NotFound as werkzeug_not_found
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import config as settings
-import error_pages
-import i18n
-from accounts import auth, cli
+from accounts import auth
+from accounts import cli as accounts_cli
 from accounts.models import User
 from accounts.services import create_user
-from extensions import db, new_scheduler, socketio
+from common.times import utcnow
+from common.writes import Write
 from maps import sockets
-from migrate import upgrade_database
-from storage import tune_sqlite, utcnow
-from validation import InputError, NotFound
+from maps.live_service import publish
+from threats.polling import jobs
+from web import config as settings
+from web import errors, headers, i18n
+from web.database import init_database, upgrade_database
+from web.extensions import db, fetcher_for, new_scheduler, socketio
 
 log = logging.getLogger("eventwatch")
 
@@ -43,10 +39,11 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    _init_database(app)
+    init_database(app)
     i18n.init_app(app)
     auth.init_app(app)
-    cli.init_app(app)
+    accounts_cli.init_app(app)
+    jobs.init_app(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -56,25 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
     )
     sockets.init_app(app)
     _register_blueprints(app)
-    _register_errors(app)
-    app.after_request(_security_headers)
-    app.cli.add_command(scheduler_command)
-    app.cli.add_command(db_command)
+    errors.init_app(app)
+    headers.init_app(app)
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 
 
-def _init_database(app: Flask) -> None:
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
-    db.init_app(app)
-    with app.app_context():
-        tune_sqlite(db.engine)
-
-
 def _register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
-    from demo.feed import bp as demo_bp
     from maps.gis_views import bp as gis_bp
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
@@ -85,11 +71,12 @@ def _register_blueprints(app: Flask) -> None:
     from planner.forms import roster_bp
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
-    from threats.api_screening import bp as screening_api
-    from threats.capfeed import bp as cap_feed
-    from threats.views import bp as feeds_bp
+    from threats.capout.api import bp as cap_feed
+    from threats.polling.api import bp as feeds_api
+    from threats.polling.views import bp as feeds_bp
+    from threats.screening.api import bp as screening_api
 
-    blueprints = (
+    blueprints = [
         accounts_bp,
         planner_bp,
         plan_forms,
@@ -101,132 +88,34 @@ def _register_blueprints(app: Flask) -> None:
         staffing_api,
         exports_api,
         threats_api,
+        feeds_api,
         screening_api,
         cap_feed,
         feeds_bp,
-        demo_bp,
-    )
+    ]
+    if app.config["DEMO"]:  # the replayed demo feed exists only while the demo is on
+        from demo.views import bp as demo_bp
+
+        blueprints.append(demo_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 
 
-def _error(status: int, code: str, message: str, details=None):
-    return jsonify({"error": {"code": code, "message": message, "details": details}}), status
-
-
-def _register_errors(app: Flask) -> None:
-    @app.errorhandler(InputError)
-    def invalid(exc: InputError):
-        details = {"field": exc.field} if exc.field else None
-        return _error(400, "invalid", i18n.say(exc), details)
-
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound):
-        if request.path.startswith("/api/"):
-            return _error(404, "not_found", i18n.say(exc))
-        return error_pages.page_for(werkzeug_not_found(description=i18n.say(exc)))
-
-    @app.errorhandler(CSRFError)
-    def csrf_failed(exc: CSRFError):
-        if auth.wants_json():
-            return _error(400, "csrf", exc.description)
-        reason = exc.description
-        return _("The form expired or was not sent from this site: %(reason)s", reason=reason), 400
-
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(exc: RequestEntityTooLarge):
-        mib = app.config["MAX_CONTENT_LENGTH"] / 2**20
-        if request.path.startswith("/api/"):
-            message = f"The upload is larger than the {mib:g} MiB allowed (MAX_UPLOAD_BYTES)."
-            return _error(
-                413, "too_large", message, {"limit_bytes": app.config["MAX_CONTENT_LENGTH"]}
-            )
-        message = _(
-            "The upload is larger than the %(limit)s MiB allowed (MAX_UPLOAD_BYTES).",
-            limit=i18n.local_number(mib, digits=2),
-        )
-        referrer = request.referrer or ""
-        back = referrer if referrer.startswith(request.host_url) else request.path
-        title = _("File too large")
-        page = render_template(
-            "error.html", title=title, message=message, back=back, nothing_saved=True
-        )
-        return page, 413
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        if request.path.startswith("/api/"):
-            return _error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
-        return error_pages.page_for(exc)
-
-
-def _tiles_origin() -> str:
-    from urllib.parse import urlsplit
-
-    url = current_app.config["MAP_TILES_URL"]
-    if not url:
-        return ""
-    parts = urlsplit(url.replace("{", "").replace("}", ""))
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _security_headers(response):
-    tiles = _tiles_origin()
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
-        f"'unsafe-inline'; img-src 'self' data: {tiles}; connect-src 'self'; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), payment=()")
-    if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: keep it that way
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    return response
-
-
-db_command = AppGroup("db", help="Database schema.")
-
-
-@db_command.command("upgrade")
-def db_upgrade() -> None:
-    """Apply every pending migration (python app.py does this on start)."""
-    upgrade_database(db.engine)
-    click.echo("database is at the latest schema")
-
-
-@click.command("scheduler")
-def scheduler_command() -> None:
-    """Run the feed scheduler alone (the one scheduler process of a scaled-out deployment)."""
-    from flask import current_app
-
-    from threats import jobs
-
-    app = current_app._get_current_object()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    runner = jobs.start(app, new_scheduler())
-    click.echo("scheduler started: it runs the jobs while it holds the lease; Ctrl-C to stop")
-    with contextlib.suppress(KeyboardInterrupt):
-        stop.wait()
-    runner.shutdown()
-
-
 def prepare(app: Flask) -> None:
     """Migrate, seed the demo on an empty database, and create the first admin."""
-    from demo.seed import ensure_demo
+    from demo.seed_service import ensure_demo
 
     with app.app_context():
         upgrade_database(db.engine)
+        w = Write(db.session, "eventwatch", utcnow(), publish)
         if app.config["DEMO"]:
             host = app.config["HOST"]
             host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
             feed_url = f"http://{host}:{app.config['PORT']}/demo/feed/cap.atom"
-            ensure_demo(db.session, utcnow().date(), feed_url, app.config["DEMO_POLL_S"])
+            fetcher = fetcher_for(app)
+            ensure_demo(w, w.now.date(), feed_url, app.config["DEMO_POLL_S"], fetcher)
         if db.session.scalar(select(User.id).limit(1)) is None:
-            admin = create_user(db.session, "admin", "admin", display_name="Administrator")
+            admin = create_user(w, "admin", "admin", display_name="Administrator").result
             _announce_admin(admin.password, app)
         db.session.commit()
 
@@ -243,6 +132,7 @@ def _announce_admin(password: str, app: Flask) -> None:
 
 
 def main() -> None:
+    """Serve the embedded default: migrate, seed, schedule, and serve until stopped."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -251,11 +141,7 @@ def main() -> None:
     prepare(app)
     # A SIGTERM ends the server like Ctrl-C, so the scheduler hands its lease over at once.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    runner = None
-    if app.config["SCHEDULER"]:
-        from threats import jobs
-
-        runner = jobs.start(app, new_scheduler())
+    runner = jobs.start(app, new_scheduler()) if app.config["SCHEDULER"] else None
     log.info("serving on http://%s:%s", app.config["HOST"], app.config["PORT"])
     try:
         socketio.run(
@@ -268,6 +154,22 @@ def main() -> None:
     finally:
         if runner is not None:
             runner.shutdown()  # hands the lease over at once instead of at its expiry
+
+
+cli = FlaskGroup(
+    name="eventwatch",
+    create_app=create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    help="eventwatch: `run` serves it; `users`, `tokens`, `db` and `scheduler` manage it.",
+)
+
+
+@cli.command("run")
+def run_command() -> None:
+    """Serve the app (HOST, PORT and the rest from the environment), as `python app.py`."""
+    main()
 
 
 if __name__ == "__main__":

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts import services
 from accounts.models import User
-from extensions import csrf, db, login_manager
-from labels import label
+from web.access import forbidden
+from web.errors import api_error, wants_json
+from web.extensions import csrf, db, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset(
@@ -25,15 +24,6 @@ PARTNER_WRITABLE = frozenset(
 )
 # A one-time password opens only the page that replaces it.
 PASSWORD_CHANGE_ENDPOINTS = PARTNER_WRITABLE
-
-
-def api_error(status: int, code: str, message: str, details=None):
-    body = {"error": {"code": code, "message": message, "details": details}}
-    return jsonify(body), status
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.authorization is not None
 
 
 @login_manager.user_loader
@@ -61,40 +51,10 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def roles_required(*roles: str):
-    """Refuse the view unless the user holds one of the roles (admins always pass)."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles and current_user.role != "admin":
-                return forbidden(_needs(roles))
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-def _needs(roles: tuple[str, ...]) -> str:
-    names = [label("role", role) for role in roles]
-    if len(names) == 1:
-        return _("This needs the role %(role)s.", role=names[0])
-    return _(
-        "This needs the role %(first)s or %(last)s.", first=", ".join(names[:-1]), last=names[-1]
-    )
-
-
 def _password_change_first():
     if wants_json():
         return api_error(403, "password_change_required", "Choose a new password first.")
     return redirect(url_for("accounts.change_password"))
-
-
-def forbidden(message: str):
-    if wants_json():
-        return api_error(403, "forbidden", message)
-    return message, 403
 
 
 def guard():

@@ -1,4 +1,4 @@
-"""`flask --app app users create` and `flask --app app tokens create`."""
+"""`eventwatch users create` and `eventwatch tokens create` (also `flask --app app ...`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,23 @@ from flask.cli import AppGroup
 
 from accounts import services
 from accounts.models import ROLES, User
-from extensions import db
+from common.times import utcnow
+from common.writes import Change, Write
+from maps.live_service import publish
+from web.extensions import db
 
 users = AppGroup("users", help="Manage user accounts.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
+ACTOR = "cli"  # who the audit log names for a write made at the server's console
+
+
+def _write() -> Write:
+    return Write(db.session, ACTOR, utcnow(), publish)
+
+
+def _commit(change: Change, command: str) -> None:
+    services.record_change(db.session, None, change, method="CLI", path=command, status=0)
+    db.session.commit()
 
 
 @users.command("create")
@@ -28,8 +41,8 @@ tokens = AppGroup("tokens", help="Manage API tokens.")
 def create_user(username: str, role: str, agency: str, display_name: str, password: str | None):
     """Create a user and print its password when one was generated."""
     try:
-        new = services.create_user(
-            db.session,
+        change = services.create_user(
+            _write(),
             username,
             role,
             agency=agency,
@@ -38,10 +51,10 @@ def create_user(username: str, role: str, agency: str, display_name: str, passwo
         )
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
+    _commit(change, "users create")
     click.echo(f"created {role} {username!r}")
     if password is None:
-        click.echo(f"one-time password (change it at first login): {new.password}")
+        click.echo(f"one-time password (change it at first login): {change.result.password}")
 
 
 @tokens.command("create")
@@ -52,10 +65,10 @@ def create_token(username: str, name: str):
     user = db.session.scalar(db.select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user {username!r}")
-    token = services.create_token(db.session, user, name)
-    db.session.commit()
+    change = services.create_token(_write(), user, name)
+    _commit(change, "tokens create")
     click.echo(f"token for {username!r} (shown once, keep it safe):")
-    click.echo(token)
+    click.echo(change.result)
 
 
 def init_app(app: Flask) -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage import Base, UTCDateTime, utcnow
+from common.storage import Base, UTCDateTime
+from common.times import utcnow
 
 ROLES = ("admin", "commander", "planner", "partner")
 
 
-class User(UserMixin, Base):
+class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +29,13 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    # What Flask-Login asks of a user object (its UserMixin, without importing Flask here).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
     @property
     def is_active(self) -> bool:

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from accounts import security
 from accounts.models import ROLES, ApiToken, AuditEntry, User
-from messages import N_
-from storage import utcnow
+from common.messages import N_
+from common.times import utcnow
+from common.writes import Change, Write
 
 
 class AccountError(ValueError):
@@ -25,7 +26,7 @@ class NewUser:
 
 
 def create_user(
-    session: Session,
+    w: Write,
     username: str,
     role: str,
     *,
@@ -34,6 +35,7 @@ def create_user(
     password: str | None = None,
 ) -> NewUser:
     """Create a user; without a password, a one-time one is made and must be changed."""
+    session = w.session
     if role not in ROLES:
         raise AccountError(
             N_("role must be one of %(roles)s, not %(role)r", roles=", ".join(ROLES), role=role)
@@ -58,7 +60,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    return NewUser(user, password)
+    after = {"username": user.username, "role": role, "agency": agency, "one_time": one_time}
+    return Change("user.create", f"user:{user.username}", after, None, NewUser(user, password))
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -73,7 +76,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(w: Write, user: User, current: str, new: str) -> Change[User]:
+    """A user's own new password, checked against the current one; never in the audit log."""
     if not security.verify_password(user.password_hash, current):
         raise AccountError(N_("The current password is not right."))
     if security.password_problem(new):  # its one rule is the length
@@ -83,13 +87,23 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(N_("Choose a password different from the current one."))
     user.password_hash = security.hash_password(new)
     user.must_change_password = False
+    return Change("account.password", f"user:{user.username}", result=user)
 
 
-def create_token(session: Session, user: User, name: str = "") -> str:
+def set_locale(w: Write, user: User, locale: str, languages) -> Change[User]:
+    """The user's own interface language; it wins over the browser's from then on."""
+    if locale not in languages:
+        raise AccountError(N_("Choose one of the languages offered."))
+    before, user.locale = {"locale": user.locale}, locale
+    return Change("account.language", f"user:{user.username}", {"locale": locale}, before, user)
+
+
+def create_token(w: Write, user: User, name: str = "") -> Change[str]:
+    """A new API token for the user; the result is the token itself, shown once."""
     token, digest = security.new_token()
-    session.add(ApiToken(user=user, name=name, token_hash=digest))
-    session.flush()
-    return token
+    w.session.add(ApiToken(user=user, name=name, token_hash=digest))
+    w.session.flush()
+    return Change("token.create", f"user:{user.username}", {"name": name}, None, token)
 
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
@@ -105,6 +119,19 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
         row.last_used_at = now
     return row.user
+
+
+def record_change(session: Session, user: User | None, change: Change, **fields) -> AuditEntry:
+    """Append what a service's change says (action, target, before, after) to the log."""
+    return record(
+        session,
+        user,
+        action=change.action,
+        target=change.target,
+        before=change.before,
+        after=change.after,
+        **fields,
+    )
 
 
 def record(session: Session, user: User | None, **fields) -> AuditEntry:

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import services, throttle
-from extensions import db
-from i18n import LANGUAGES, say
-from storage import utcnow
+from accounts import services
+from accounts import throttle_service as throttle
+from common.times import utcnow
+from web.doors import commit, write
+from web.extensions import db
+from web.i18n import LANGUAGES, say
 
 bp = Blueprint("accounts", __name__)
 
@@ -77,15 +79,14 @@ def change_password():
     if request.form.get("new") != request.form.get("confirm"):
         flash(_("The two new passwords differ."), "error")
         return render_template("accounts/password.html"), 400
+    current, new = request.form.get("current", ""), request.form.get("new", "")
     try:
-        services.change_password(
-            current_user, request.form.get("current", ""), request.form.get("new", "")
-        )
+        change = services.change_password(write(), current_user, current, new)
     except services.AccountError as exc:
         db.session.rollback()
         flash(say(exc), "error")
         return render_template("accounts/password.html"), 400
-    db.session.commit()
+    commit(change)
     flash(_("Password changed."), "info")
     return redirect(url_for("planner.events"))
 
@@ -96,13 +97,12 @@ def set_language():
     """Save the user's own language; it wins over the browser's from then on."""
     choice = request.form.get("locale", "")
     back = _safe_next(request.form.get("next"))
-    if choice not in LANGUAGES:
-        flash(_("Choose one of the languages offered."), "error")
+    try:
+        commit(services.set_locale(write(), current_user, choice, LANGUAGES))
+    except services.AccountError as exc:
+        db.session.rollback()
+        flash(say(exc), "error")
         return redirect(back)
-    g.audit_target = current_user.username
-    g.audit_before, g.audit_after = {"locale": current_user.locale}, {"locale": choice}
-    current_user.locale = choice
     session["locale"] = choice
-    db.session.commit()
     refresh()
     return redirect(back)

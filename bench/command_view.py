@@ -48,13 +48,16 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from accounts.services import create_user
+from common.times import utcnow
+from common.writes import Write
+from maps.live_service import publish
 from maps.render import ZONE_COLOURS
-from migrate import upgrade_database
-from planner.services import create_event, create_zone
-from storage import utcnow
+from planner.event_service import create_event
+from planner.zone_service import create_zone
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from threats.matching import ZoneIndex
 from threats.models import Threat
+from web.database import upgrade_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORE = ((41.86, -87.611), (41.912, -87.624), (41.95, -87.632))  # lat, lon along the lake
@@ -175,8 +178,9 @@ def seed(folder: Path, zones: list[dict], threats: list[dict]) -> int:
     event = {"name": "Lakefront bench", "timezone": "America/Chicago"}
     event |= {"starts_at": str(now - timedelta(hours=2)), "ends_at": str(now + timedelta(hours=9))}
     with Session(engine) as session:
-        event = create_event(session, event)
-        stored = [create_zone(session, event, z) for z in zones]
+        w = Write(session, "bench", utcnow(), publish)
+        event = create_event(w, event).result
+        stored = [create_zone(w, event, z).result for z in zones]
         index = ZoneIndex.of([(z.id, z.geometry) for z in stored])
         points = [t["geometry"] for t in threats]
         at, zone_ids = index.match_points([p.x for p in points], [p.y for p in points])
@@ -185,7 +189,7 @@ def seed(folder: Path, zones: list[dict], threats: list[dict]) -> int:
             inside[i].append(zone_id)
         rows = zip(threats, inside, strict=True)
         session.add_all(Threat(event_id=event.id, zone_ids=z, **t) for t, z in rows)
-        create_user(session, USER, "commander", agency="CPD", password=PASSWORD)
+        create_user(w, USER, "commander", agency="CPD", password=PASSWORD)
         session.commit()
         event_id = event.id
     engine.dispose()

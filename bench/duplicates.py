@@ -29,12 +29,14 @@ from shapely.geometry import Point
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from migrate import upgrade_database
-from planner.services import create_event
-from storage import utcnow
+from common.times import utcnow
+from common.writes import Write
+from maps.live_service import publish
+from planner.event_service import create_event
 from threats.duplicates import same_report
-from threats.ingest import _reported_before
+from threats.ingest_service import _reported_before
 from threats.models import OPEN_STATUSES, FeedSource, Threat
+from web.database import upgrade_database
 
 KINDS = ("Suspicious Package", "Lost child", "Medical call", "Fight", "Drone sighting")
 
@@ -62,7 +64,7 @@ def seed(session, args, rng) -> tuple[int, FeedSource, list]:
     now = utcnow()
     event = {"name": "Duplicates bench", "timezone": "America/Chicago"}
     event |= {"starts_at": str(now - timedelta(hours=9)), "ends_at": str(now + timedelta(hours=9))}
-    event = create_event(session, event)
+    event = create_event(Write(session, "bench", utcnow(), publish), event).result
     first, second = (
         FeedSource(name=n, kind="cap", url=f"https://{n}.example/", event_id=event.id)
         for n in ("a", "b")

@@ -7,7 +7,7 @@ Each run gets a fresh instance folder with SQLite, an admin with an API token, o
 and one web process: `python app.py` (threading, the embedded default) or gunicorn with
 wsgi:app (gevent). N clients join the event over websocket from --procs load processes
 and wait for their snapshot. A publisher process then stores `feed_status` deltas with
-maps.live.publish and commits, as the scheduler does; the emits reach the web process
+maps.live_service.publish and commits, as the scheduler does; the emits reach the web process
 through Redis (REDIS_URL), the scale-out path of DESIGN.md. Latency: a client's receive
 time minus the moment of the commit. Lost: not received 5 s after the last commit.
 Dropped: connections the server closed. CPU: % of one core over the delivery window.
@@ -246,12 +246,12 @@ def publish_main(event_id: int, deltas: int, rate: float, run: str) -> None:
     from sqlalchemy.orm import Session
 
     from app import create_app
-    from extensions import db
-    from maps.live import publish
+    from maps.live_service import publish
+    from web.extensions import db
 
     app, pending, costs = create_app(), [], []
 
-    @event.listens_for(Session, "after_commit", insert=True)  # before maps.live emits
+    @event.listens_for(Session, "after_commit", insert=True)  # before maps.live_service emits
     def stamp(_session) -> None:
         for delta in pending:
             delta["data"]["committed_ns"] = time.time_ns()

@@ -7,7 +7,7 @@ A real HTTP server on 127.0.0.1 serves (1) a CAP ATOM index of N distinct alerts
 six scenarios, each moved to its own place, size and time; one CAP document per entry) and
 (2) an OpenSanctions FollowTheMoney persons export of M synthetic entries (JSON lines: the
 format of a list that size). Each is polled with the real `poll_feed`, `Fetcher` and
-`maps.live.publish` into a fresh database (SQLite in a temporary folder, or --database-url,
+`maps.live_service.publish` into a fresh database (SQLite in a temporary folder, or --database-url,
 created if missing and emptied) holding one event with 100 zones along the Chicago
 lakefront under the default reach rules. CAP: all new, then unchanged (304 on the ETag),
 then the index sent again with every entry known. Watchlist: all new, then 1% changed.
@@ -40,18 +40,18 @@ from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from common.storage import Base
 from demo import replay
-from maps import live
-from migrate import upgrade_database
-from planner import services as planner
+from maps import live_service as live
+from planner import zone_service
 from planner.models import Event
-from storage import Base, tune_sqlite
-from tests.factories import make_event
+from tests.factories import make_event, write
 from tests.support.feedserver import FeedServer, _not_modified
-from threats import readers
-from threats.feeds.fetch import Fetcher
 from threats.models import FeedItem, FeedSource, Threat, WatchlistRecord
-from threats.polling import PollResult, poll_feed
+from threats.polling import readers
+from threats.polling.fetch import Fetcher
+from threats.polling.poll_service import PollResult, poll_feed
+from web.database import tune_sqlite, upgrade_database
 
 NOW = datetime(2026, 7, 18, 21, 0, tzinfo=UTC)  # the first poll: 16:00 CDT on the festival day
 INTERVAL = timedelta(minutes=5)  # between one poll of a feed and the next
@@ -183,7 +183,7 @@ def seed(engine: Engine, zones: list[dict], urls: dict[str, str]) -> dict[str, i
     with Session(engine) as session:
         owner = make_event(session)
         for feature in zones:
-            planner.create_zone(session, owner, feature)
+            zone_service.create_zone(write(session, "bench"), owner, feature)
         feeds = {k: FeedSource(name=k, kind=k, url=u, event_id=owner.id) for k, u in urls.items()}
         session.add_all(feeds.values())
         session.commit()

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from threats.feeds.ftm import parse_entities
 from threats.feeds.records import WatchlistEntry
-from threats.screening import Candidate, Screener
+from threats.screening.screener import Candidate, Screener
 
 DEV = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "screening"
 BASELINE_CUTOFF = 80

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import random
 
-from sqlalchemy.orm import Session
-
-from planner import deployment, people
-from planner.models import Event, Person
-
 # (agency, unit, roles, how many): the partners of the Air and Water Show, in small numbers.
 UNITS = (
     ("Chicago Police Department", "18th District", ("patrol_officer",), 70),
@@ -104,18 +99,3 @@ def roster_csv(seed: int = 2027) -> bytes:
             phone = f"312-555-{rng.randint(1000, 9999)}"
             lines.append(f'{name},"{agency}","{unit}",{";".join(roles)},D{number},{phone}')
     return ("\n".join(lines) + "\n").encode()
-
-
-def seed_staffing(session: Session, event: Event) -> None:
-    """The demo's roster, head counts for the show periods, and an auto-assigned plan."""
-    if session.query(Person).count() == 0:
-        people.import_roster(session, roster_csv())
-    items = [
-        {"zone_id": zone.id, "shift_id": shift.id, "role": role, "required": count}
-        for shift in event.shifts
-        if shift.name in SHOW_PERIODS
-        for zone in event.zones
-        for role, count in NEEDS.get(zone.kind, {}).items()
-    ]
-    deployment.set_requirements(session, event, items, replace=False)
-    deployment.auto_assign(session, event, apply=True, time_limit_s=5.0)

@@ -3,14 +3,11 @@ QGIS) and cannot send a header, so the key is a token in the URL. Always the par
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     Response,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -18,25 +15,23 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from accounts.auth import roles_required
-from extensions import db
-from maps import gis, walls
-from maps.snapshot import picture
+from common.times import utcnow
+from maps import gis, link_service
+from maps.snapshot_service import picture
 from planner.geoformats import GEOJSON_MIMETYPE, geojson_bytes
-from planner.models import Event
-from storage import utcnow
+from web.access import roles_required
+from web.doors import commit, get_event, write
+from web.extensions import db
 
 bp = Blueprint("gis", __name__)
 
-GIS_DAYS = 7  # like a wall display link: a week unless revoked sooner
 # Revalidate on every poll: the ETag makes an unchanged layer a bodyless 304.
 CACHE_CONTROL = "private, no-cache"
 
 
 def _event_id(token: str) -> int:
-    link = walls.find(db.session, token, utcnow(), kind="gis")
+    link = link_service.find(db.session, token, utcnow(), kind="gis")
     if link is None:
         abort(404, description="This GIS feed link is unknown, expired or revoked.")
     return link.event_id
@@ -68,13 +63,12 @@ def coverage(token: str):
 @bp.get("/events/<int:event_id>/gis")
 @roles_required("commander")
 def links(event_id: int):
-    event = db.session.get(Event, event_id) or abort(404)
     return render_template(
         "maps/gis.html",
-        event=event,
-        links=walls.links_of(db.session, event_id, "gis"),
+        event=get_event(event_id),
+        links=link_service.links_of(db.session, event_id, "gis"),
         now=utcnow(),
-        days=GIS_DAYS,
+        days=link_service.LIFETIMES["gis"].days,
         new_urls=session.pop("new_gis_urls", None),
     )
 
@@ -82,19 +76,8 @@ def links(event_id: int):
 @bp.post("/events/<int:event_id>/gis")
 @roles_required("commander")
 def new_link(event_id: int):
-    db.session.get(Event, event_id) or abort(404)
     label = request.form.get("label", "")
-    token = walls.create(
-        db.session,
-        event_id,
-        label,
-        current_user.username,
-        utcnow(),
-        timedelta(days=GIS_DAYS),
-        kind="gis",
-    )
-    g.audit_target, g.audit_after = f"event:{event_id}:gis_link", {"label": label[:200]}
-    db.session.commit()
+    token = commit(link_service.create(write(), get_event(event_id), label, "gis")).result
     session["new_gis_urls"] = {
         layer: url_for(f"gis.{layer}", token=token, _external=True)
         for layer in ("threats", "coverage")
@@ -105,9 +88,6 @@ def new_link(event_id: int):
 @bp.post("/events/<int:event_id>/gis/<int:link_id>/revoke")
 @roles_required("commander")
 def revoke_link(event_id: int, link_id: int):
-    if not walls.revoke(db.session, event_id, link_id, "gis", utcnow()):
-        abort(404)
-    g.audit_target = f"event:{event_id}:gis_link:{link_id}"
-    db.session.commit()
+    commit(link_service.revoke(write(), get_event(event_id), link_id, "gis"))
     flash(_("The GIS feed link is revoked; the next poll gets 404."), "info")
     return redirect(url_for("gis.links", event_id=event_id))

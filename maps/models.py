@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage import Base, UTCDateTime, utcnow
+from common.storage import Base, UTCDateTime
+from common.times import utcnow
 
 
 class LiveDelta(Base):
@@ -20,9 +21,6 @@ class LiveDelta(Base):
     kind: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     data: Mapped[dict] = mapped_column(JSON)
-
-
-LINK_KINDS = ("wall", "gis")
 
 
 class WallLink(Base):

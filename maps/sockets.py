@@ -7,11 +7,12 @@ from flask_login import current_user, login_user
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, rooms
 
 from accounts.services import user_for_token
-from extensions import db, socketio
-from maps import live, walls
-from maps.snapshot import snapshot
+from common.times import utcnow
+from maps import link_service
+from maps import live_service as live
+from maps.snapshot_service import snapshot
 from planner.models import Event
-from storage import utcnow
+from web.extensions import db, socketio
 
 
 def on_connect(auth=None):
@@ -21,7 +22,7 @@ def on_connect(auth=None):
         return True
     wall = auth.get("wall") if isinstance(auth, dict) else None
     if isinstance(wall, str):
-        link = walls.find(db.session, wall, utcnow())
+        link = link_service.find(db.session, wall, utcnow())
         db.session.rollback()
         if link is None:
             raise ConnectionRefusedError("this wall display link is unknown, expired or revoked")
@@ -66,7 +67,11 @@ def _audience(event_id: int | None) -> str | None:
     if current_user.is_authenticated:
         return "partner" if current_user.is_partner else "full"
     token, wall_event = session.get("wall_token"), session.get("wall_event_id")
-    if token and wall_event == event_id and walls.find(db.session, token, utcnow()) is not None:
+    if (
+        token
+        and wall_event == event_id
+        and link_service.find(db.session, token, utcnow()) is not None
+    ):
         return "partner"
     return None
 

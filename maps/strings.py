@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from labels import labels
+from web.labels import labels
 
 
 def command_strings() -> dict:
@@ -41,17 +41,4 @@ def command_strings() -> dict:
         "severity": labels("severity"),
         "feed_state": labels("feed_state"),
         "duty": labels("duty"),
-    }
-
-
-def map_labels() -> dict[str, str]:
-    """The zone tooltip's field names and the layers' names (see maps.render.LABELS)."""
-    return {
-        "name": _("Zone"),
-        "kind": _("Kind"),
-        "area_m2": _("Area (m²)"),
-        "capacity": _("Capacity"),
-        "staffing": _("Staffing"),
-        "zones": _("Zones"),
-        "basemap": _("Basemap"),
     }

@@ -9,8 +9,8 @@ import accounts.models  # noqa: F401  (registers the tables on Base.metadata)
 import maps.models  # noqa: F401
 import planner.models  # noqa: F401
 import threats.models  # noqa: F401
-from config import from_env
-from storage import Base
+from common.storage import Base
+from web.config import from_env
 
 target_metadata = Base.metadata
 

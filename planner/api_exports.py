@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_login import current_user
 
-from accounts.auth import roles_required
-from extensions import db
-from maps.redact import threat_for_partner, zone_for_partner
-from messages import N_
-from planner import exports, geoformats
-from planner.api import get_event
+from common.audience import threat_for_partner, zone_for_partner
+from common.validation import NotFound
+from planner import export_service, geoformats
 from planner.models import Shift
-from threats.models import THREAT_STATUSES
-from validation import InputError, NotFound
-from web import file_download
+from threats import threat_service
+from threats.lifecycle import parse_statuses
+from web.access import roles_required
+from web.doors import get_event
+from web.downloads import file_download
+from web.extensions import db
 
 bp = Blueprint("exports_api", __name__, url_prefix="/api/v1")
 
@@ -33,7 +33,7 @@ def _download(features: list[dict], layer: str, fmt: str, filename: str, label=N
 def zones(event_id: int, fmt: str):
     """Every zone's polygon with its name, kind, area and capacity (partners: no notes)."""
     get_event(event_id)
-    features = exports.zone_features(db.session, event_id)
+    features = export_service.zone_features(db.session, event_id)
     if current_user.is_partner:
         features = [zone_for_partner(f) for f in features]
     return _download(features, "zones", fmt, f"zones-event{event_id}")
@@ -43,13 +43,8 @@ def zones(event_id: int, fmt: str):
 def threats(event_id: int, fmt: str):
     """The event's threats, `?status=` as in the threats API; partners get the redacted copy."""
     get_event(event_id)
-    status = request.args.get("status")
-    wanted = status.split(",") if status else None
-    if wanted and not set(wanted) <= set(THREAT_STATUSES):
-        raise InputError(
-            N_("status must be among %(statuses)s", statuses=", ".join(THREAT_STATUSES)), "status"
-        )
-    features = exports.threat_features(db.session, event_id, wanted)
+    wanted = parse_statuses(request.args.get("status"))
+    features = threat_service.threat_features(db.session, event_id, wanted)
     if current_user.is_partner:
         features = [threat_for_partner(f) for f in features]
     name = f"threats-event{event_id}"
@@ -68,5 +63,5 @@ def assignments(event_id: int, fmt: str):
         if shift is None or shift.event_id != event_id:
             raise NotFound(f"no shift {shift_id} in event {event_id}")
         name += f"-shift{shift_id}"
-    features = exports.assignment_features(db.session, event, shift_id)
+    features = export_service.assignment_features(db.session, event, shift_id)
     return _download(features, "assignments", fmt, name)

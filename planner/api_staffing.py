@@ -4,35 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import force_locale, get_locale
-from flask_login import current_user
 from sqlalchemy import select
 
-from accounts.auth import roles_required
-from extensions import db
-from i18n import local_datetime, say
-from maps.live import publish
-from messages import N_, message_of
-from planner import deployment, duty_service, exports, people, strings
-from planner.api import created, get_event
+from common.messages import N_
+from common.times import utcnow
+from common.validation import InputError, aware_datetime
+from planner import deployment_service, duty_service, people_service, plan_service, strings
+from planner import export_service as exports
 from planner.models import Assignment, Person, Requirement
-from planner.roster import RosterError
-from storage import utcnow
-from validation import InputError, aware_datetime
-from web import csv_download, file_download
+from threats import threat_service
+from web.access import roles_required
+from web.doors import answer, commit, created, get_event, write
+from web.downloads import csv_download, file_download
+from web.extensions import db
+from web.i18n import local_datetime, say
 
 bp = Blueprint("staffing_api", __name__, url_prefix="/api/v1")
 
 
 def _body() -> object:
     return request.get_json(silent=True)
-
-
-def _saved(body: dict, target: str, status: int = 200):
-    g.audit_target, g.audit_after = target, body
-    db.session.commit()
-    return body, status
 
 
 @bp.get("/events/<int:event_id>/requirements")
@@ -60,17 +53,19 @@ def save_requirements(event_id: int):
     """POST adds or changes the listed counts; PUT replaces the event's whole set."""
     body = _body()
     items = body.get("requirements") if isinstance(body, dict) else body
-    count = deployment.set_requirements(
-        db.session, get_event(event_id), items, replace=request.method == "PUT"
+    replace = request.method == "PUT"
+    change = deployment_service.set_requirements(
+        write(), get_event(event_id), items, replace=replace
     )
-    return _saved({"saved": count}, f"event:{event_id}:requirements")
+    commit(change)
+    return {"saved": change.result}
 
 
 @bp.get("/events/<int:event_id>/requirements/suggest")
 def suggest_requirements(event_id: int):
     """Proposed counts, not saved: the planner accepts or changes them, then POSTs them."""
     shift = request.args.get("shift", type=int)
-    proposals = deployment.suggest(db.session, get_event(event_id), [shift] if shift else None)
+    proposals = plan_service.suggest(db.session, get_event(event_id), [shift] if shift else None)
     return {"requirements": proposals}
 
 
@@ -78,14 +73,13 @@ def suggest_requirements(event_id: int):
 @roles_required("planner", "commander")  # staff names and phones: never partners
 def list_personnel():
     rows = db.session.scalars(select(Person).order_by(Person.name))
-    return {"personnel": [people.person_json(p) for p in rows]}
+    return {"personnel": [people_service.person_json(p) for p in rows]}
 
 
 @bp.post("/personnel")
 @roles_required("planner")
 def create_person():
-    person = people.create_person(db.session, _body() or {})
-    return created(people.person_json(person), f"person:{person.id}")
+    return created(people_service.create_person(write(), _body() or {}))
 
 
 @bp.post("/personnel/import")
@@ -94,13 +88,8 @@ def import_personnel():
     upload = request.files.get("file")
     if upload is None:
         raise InputError(N_("send the roster as a multipart file in the field 'file'"), "file")
-    try:
-        report = people.import_roster(db.session, upload.read())
-    except RosterError as exc:
-        raise InputError(message_of(exc), "file") from exc
-    body = report.as_json()
-    body["refused"] = [r | {"reason": say(r["reason"])} for r in body["refused"]]
-    return _saved(body, "personnel:import")
+    body, _status = answer(people_service.import_roster(write(), upload.read()))
+    return {**body, "refused": [r | {"reason": say(r["reason"])} for r in body["refused"]]}
 
 
 @bp.get("/events/<int:event_id>/assignments")
@@ -111,18 +100,8 @@ def list_assignments(event_id: int):
     shift = request.args.get("shift", type=int)
     if shift:
         query = query.where(Assignment.shift_id == shift)
-    return {"assignments": [_assignment_json(a) for a in db.session.scalars(query)]}
-
-
-def _assignment_json(a: Assignment) -> dict:
     return {
-        "id": a.id,
-        "person_id": a.person_id,
-        "person": a.person.name,
-        "agency": a.person.agency.name,
-        "zone_id": a.zone_id,
-        "shift_id": a.shift_id,
-        "role": a.role,
+        "assignments": [deployment_service.assignment_json(a) for a in db.session.scalars(query)]
     }
 
 
@@ -132,19 +111,19 @@ def create_assignments(event_id: int):
     """One assignment (an object) or many (a list); one broken rule refuses them all."""
     body = _body()
     many = isinstance(body, list)
-    rows = deployment.assign_people(db.session, get_event(event_id), body if many else [body])
-    out = [_assignment_json(r) for r in rows]
-    return created({"assignments": out} if many else out[0], f"event:{event_id}:assignments")
+    change = deployment_service.assign_people(
+        write(), get_event(event_id), body if many else [body]
+    )
+    out, _status = created(change)
+    return (out if many else out["assignments"][0]), 201
 
 
 @bp.delete("/events/<int:event_id>/assignments")
 @roles_required("planner")
 def delete_assignments(event_id: int):
     body = _body()
-    removed = deployment.unassign(
-        db.session, get_event(event_id), body.get("ids") if isinstance(body, dict) else None
-    )
-    return _saved({"removed": removed}, f"event:{event_id}:assignments")
+    ids = body.get("ids") if isinstance(body, dict) else None
+    return answer(deployment_service.unassign(write(), get_event(event_id), ids))
 
 
 @bp.post("/events/<int:event_id>/assignments/auto")
@@ -153,24 +132,13 @@ def auto_assign(event_id: int):
     """Propose a plan with the solver; it is stored unless {"apply": false}."""
     body = _body() if isinstance(_body(), dict) else {}
     apply = body.get("apply", True) is not False
-    plan = deployment.auto_assign(db.session, get_event(event_id), apply=apply)
-    result = {
-        "applied": apply,
-        "method": plan.method,
-        "optimal": plan.optimal,
-        "required": plan.required,
-        "filled": plan.filled,
-        "bound": plan.bound,
-        "seconds": round(plan.seconds, 3),
-        "assignments": [vars(a) for a in plan.assignments],
-        "unfilled": [
-            {**vars(u.need), "missing": u.missing, "reason": say(u.reason)} for u in plan.unfilled
-        ],
-    }
-    if not apply:
+    change = deployment_service.auto_assign(write(), get_event(event_id), apply=apply)
+    if apply:
+        commit(change)
+    else:
         db.session.rollback()
-        return result
-    return _saved(result, f"event:{event_id}:assignments:auto")
+    plan = change.after
+    return {**plan, "unfilled": [u | {"reason": say(u["reason"])} for u in plan["unfilled"]]}
 
 
 @bp.get("/events/<int:event_id>/gaps")
@@ -183,7 +151,7 @@ def list_gaps(event_id: int):
         now = utcnow()
         rows = duty_service.live_rows(db.session, event, now)
         return {"at": now.isoformat(), "gaps": [_gap_json(r) for r in rows]}
-    rows = deployment.gap_rows(db.session, event, shift_id=shift_id, at=at)
+    rows = plan_service.gap_rows(db.session, event, shift_id=shift_id, at=at)
     return {"at": at.isoformat() if at else None, "gaps": [_gap_json(r) for r in rows]}
 
 
@@ -242,11 +210,15 @@ def list_checkins(event_id: int):
 @roles_required("commander")
 def check_in(event_id: int):
     """A person checks in (`in`), out (`out`), or is diverted to a threat (`divert`)."""
-    event, now = get_event(event_id), utcnow()
-    row = duty_service.check(
-        db.session, event, request.get_json(silent=True), current_user.username, now
-    )
-    publish(db.session, event_id, "staffing_changed", duty_service.coverage(db.session, event, now))
-    body = {"id": row.id, "person_id": row.person_id, "status": row.status, "zone_id": row.zone_id,
-            "role": row.role, "threat_id": row.threat_id, "at": row.at.isoformat()}  # fmt: skip
-    return created(body, f"event:{event_id}:checkin:{row.person_id}")
+    body = request.get_json(silent=True)
+    action = body.get("action") if isinstance(body, dict) else None
+    if action not in CHECKIN_ACTIONS:
+        raise InputError(N_("send {person_id, action: in, out or divert}"), "action")
+    return created(CHECKIN_ACTIONS[action](write(), get_event(event_id), body))
+
+
+CHECKIN_ACTIONS = {
+    "in": duty_service.check_in,
+    "out": duty_service.check_out,
+    "divert": threat_service.divert,
+}

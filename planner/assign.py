@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from messages import N_
+from common.messages import N_
 from planner.crews import SolverFailed, milp
 from planner.staffing import (
     Assignment,

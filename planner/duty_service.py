@@ -1,4 +1,5 @@
-"""Check people in, out, or divert them to an incident; live staffing per zone."""
+"""Who is on duty where, now: people checked in and out at the command post, and the live
+staffing picture per zone that open command views colour their zones by."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from messages import N_
-from planner import deployment, duty, gaps
+from common.messages import N_
+from common.validation import InputError, NotFound
+from common.writes import Change, Write
+from planner import duty, gaps
 from planner.models import Assignment, CheckIn, Event, Person, Zone
-from threats.models import Threat
-from validation import InputError, NotFound
+from planner.plan_service import gap_rows, periods
 
 ACTIONS = {"in": "on_duty", "out": "off_duty", "divert": "diverted"}
 
@@ -25,35 +27,62 @@ def states(session: Session, event_id: int) -> dict[int, duty.DutyState]:
     )
 
 
-def check(session: Session, event: Event, data, actor: str, now: datetime) -> CheckIn:
-    """{person_id, action: in|out|divert, zone_id?, role?, threat_id?} as one check-in row."""
-    if not isinstance(data, dict) or data.get("action") not in ACTIONS:
+def check_in(w: Write, event: Event, data) -> Change[CheckIn]:
+    """{person_id, zone_id?, role?}: on duty where given, else where planned for now."""
+    person = person_of(w.session, data)
+    row = checkin_row(w, event, person, "in")
+    row.zone_id, row.role = _post(w.session, event, person, data, w.now)
+    return recorded(w, event, row)
+
+
+def check_out(w: Write, event: Event, data) -> Change[CheckIn]:
+    """{person_id}: off duty."""
+    return recorded(w, event, checkin_row(w, event, person_of(w.session, data), "out"))
+
+
+def person_of(session: Session, data) -> Person:
+    if not isinstance(data, dict):
         raise InputError(N_("send {person_id, action: in, out or divert}"), "action")
-    person = session.get(
-        Person, data.get("person_id") if isinstance(data.get("person_id"), int) else -1
-    )
+    person_id = data.get("person_id")
+    person = session.get(Person, person_id if isinstance(person_id, int) else -1)
     if person is None:
-        raise NotFound(f"no person {data.get('person_id')!r}")
-    row = CheckIn(
-        event_id=event.id,
-        person_id=person.id,
-        status=ACTIONS[data["action"]],
-        at=now,
-        by=actor[:200],
+        raise NotFound(f"no person {person_id!r}")
+    return person
+
+
+def checkin_row(w: Write, event: Event, person: Person, action: str) -> CheckIn:
+    status = ACTIONS[action]
+    return CheckIn(
+        event_id=event.id, person_id=person.id, status=status, at=w.now, by=w.actor[:200]
     )
-    if data["action"] == "in":
-        row.zone_id, row.role = _post(session, event, person, data, now)
-    elif data["action"] == "divert":
-        row.threat_id = _threat(session, event, data.get("threat_id"))
-        row.role = _assignment_now(session, event, person.id, now)[1] or ""
-    session.add(row)
-    session.flush()
-    return row
+
+
+def recorded(w: Write, event: Event, row: CheckIn) -> Change[CheckIn]:
+    """Store a check-in row (in, out or a diversion) and tell the live map."""
+    w.session.add(row)
+    w.session.flush()
+    publish_staffing(w, event)
+    after = checkin_json(row)
+    return Change(
+        f"checkin.{row.status}", f"event:{event.id}:checkin:{row.person_id}", after, None, row
+    )
+
+
+def checkin_json(row: CheckIn) -> dict:
+    return {
+        "id": row.id,
+        "person_id": row.person_id,
+        "status": row.status,
+        "zone_id": row.zone_id,
+        "role": row.role,
+        "threat_id": row.threat_id,
+        "at": row.at.isoformat(),
+    }
 
 
 def _post(session, event: Event, person: Person, data: dict, now) -> tuple[int, str]:
     """Where and as what someone checks in: as given, else as planned for the shift now."""
-    planned_zone, planned_role = _assignment_now(session, event, person.id, now)
+    planned_zone, planned_role = assignment_now(session, event, person.id, now)
     zone_id = data.get("zone_id") or planned_zone
     zone = session.get(Zone, zone_id) if isinstance(zone_id, int) else None
     if zone is None or zone.event_id != event.id:
@@ -62,8 +91,9 @@ def _post(session, event: Event, person: Person, data: dict, now) -> tuple[int, 
     return zone.id, str(role)[:64]
 
 
-def _assignment_now(session, event: Event, person_id: int, now) -> tuple[int | None, str | None]:
-    active = gaps.active_shift_ids(deployment.periods(session, event).values(), now)
+def assignment_now(session, event: Event, person_id: int, now) -> tuple[int | None, str | None]:
+    """Where and as what the person is planned in the operational periods in force now."""
+    active = gaps.active_shift_ids(periods(session, event).values(), now)
     row = session.scalar(
         select(Assignment).where(
             Assignment.event_id == event.id,
@@ -74,16 +104,9 @@ def _assignment_now(session, event: Event, person_id: int, now) -> tuple[int | N
     return (row.zone_id, row.role) if row else (None, None)
 
 
-def _threat(session, event: Event, threat_id) -> int:
-    threat = session.get(Threat, threat_id) if isinstance(threat_id, int) else None
-    if threat is None or threat.event_id != event.id:
-        raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
-    return threat.id
-
-
 def live_rows(session: Session, event: Event, now: datetime) -> list[gaps.Gap]:
     """Required and assigned for the shifts in force now, with who is on duty now."""
-    rows = deployment.gap_rows(session, event, at=now)
+    rows = gap_rows(session, event, at=now)
     return gaps.with_on_duty(rows, duty.on_duty(states(session, event.id).values()))
 
 
@@ -104,3 +127,8 @@ def coverage(session: Session, event: Event, now: datetime) -> dict:
             "short": sum(r.short_now for r in mine),
         }
     return {"at": now.isoformat(), "zones": out}
+
+
+def publish_staffing(w: Write, event: Event) -> None:
+    """Tell open command views the event's staffing picture as it stands after this write."""
+    w.tell(event.id, "staffing_changed", coverage(w.session, event, w.now))

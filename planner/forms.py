@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import select
 
-from accounts.auth import roles_required
-from extensions import db
-from i18n import local_number, say
-from maps.live import publish
-from planner import deployment, people, services
-from planner.roster import RosterError
-from planner.serialize import zone_feature
-from planner.views import get_event, personnel_page
-from validation import InputError
+from common.validation import InputError
+from planner import deployment_service, event_service, people_service, zone_service
+from planner.models import Person
+from web.access import roles_required
+from web.doors import commit, get_event, write
+from web.extensions import db
+from web.i18n import local_number, say
 
 bp = Blueprint("plan_forms", __name__, url_prefix="/events/<int:event_id>/plan")
 
@@ -31,10 +30,8 @@ def _refused(exc: Exception, event_id: int, anchor: str):
     return _back(event_id, anchor)
 
 
-@bp.post("/requirements")
-@roles_required("planner")
-def requirements(event_id: int):
-    event = get_event(event_id)
+def _requirement_items() -> list[dict]:
+    """`req:<zone>:<role>` fields, as the API's {zone_id, shift_id, role, required} items."""
     shift_id = request.form.get("shift_id", type=int)
     items = []
     for key, value in request.form.items():
@@ -44,11 +41,20 @@ def requirements(event_id: int):
             items.append(
                 {"zone_id": int(zone_id), "shift_id": shift_id, "role": role, "required": number}
             )
+    return items
+
+
+@bp.post("/requirements")
+@roles_required("planner")
+def requirements(event_id: int):
+    event = get_event(event_id)
     try:
-        count = deployment.set_requirements(db.session, event, items, replace=False)
+        change = deployment_service.set_requirements(
+            write(), event, _requirement_items(), replace=False
+        )
     except InputError as exc:
         return _refused(exc, event_id, "requirements")
-    db.session.commit()
+    count = commit(change).result
     flash(
         ngettext(
             "Saved %(num)d required head count.", "Saved %(num)d required head counts.", count
@@ -74,10 +80,10 @@ def assign(event_id: int):
         if p.isdigit()
     ]
     try:
-        rows = deployment.assign_people(db.session, event, items)
+        change = deployment_service.assign_people(write(), event, items)
     except InputError as exc:
         return _refused(exc, event_id, "assignments")
-    db.session.commit()
+    rows = commit(change).result
     flash(ngettext("Assigned %(num)d person.", "Assigned %(num)d people.", len(rows)), "info")
     return _back(event_id, "assignments")
 
@@ -86,8 +92,7 @@ def assign(event_id: int):
 @roles_required("planner")
 def unassign(event_id: int):
     ids = [int(i) for i in request.form.getlist("assignment_id") if i.isdigit()]
-    removed = deployment.unassign(db.session, get_event(event_id), ids)
-    db.session.commit()
+    removed = commit(deployment_service.unassign(write(), get_event(event_id), ids)).result
     flash(ngettext("Removed %(num)d assignment.", "Removed %(num)d assignments.", removed), "info")
     return _back(event_id, "assignments")
 
@@ -96,8 +101,7 @@ def unassign(event_id: int):
 @roles_required("planner")
 def auto(event_id: int):
     event = get_event(event_id)
-    plan = deployment.auto_assign(db.session, event, apply=True)
-    db.session.commit()
+    plan = commit(deployment_service.auto_assign(write(), event, apply=True)).result
     zones = {z.id: z.name for z in event.zones}
     shifts = {s.id: s.name for s in event.shifts}
     bound = _("best found, bound %(bound)s", bound=plan.bound)
@@ -142,17 +146,14 @@ def import_zones(event_id: int):
         flash(_("Choose a file to import."), "error")
         return _back(event_id, "zones")
     try:
-        result = services.import_zones(db.session, event, upload.read(), upload.filename)
+        change = zone_service.import_zones(write(), event, upload.read(), upload.filename)
     except InputError as exc:
         return _refused(exc, event_id, "zones")
-    for zone in result.zones:
-        publish(db.session, event_id, "zone_changed", zone_feature(zone))
-    db.session.commit()
-    count = len(result.zones)
+    result = commit(change).result
     imported = ngettext(
         "Imported %(num)d zone from %(crs)s.",
         "Imported %(num)d zones from %(crs)s.",
-        count,
+        len(result.zones),
         crs=result.source_crs,
     )
     flash(imported, "info")
@@ -164,21 +165,30 @@ def import_zones(event_id: int):
 @bp.post("/rules")
 @roles_required("planner")
 def rules(event_id: int):
-    event = get_event(event_id)
+    changes = {
+        "min_rest_hours": request.form.get("min_rest_hours", type=float),
+        "max_hours_per_day": request.form.get("max_hours_per_day", type=float),
+    }
     try:
-        services.update_event(
-            db.session,
-            event,
-            {
-                "min_rest_hours": request.form.get("min_rest_hours", type=float),
-                "max_hours_per_day": request.form.get("max_hours_per_day", type=float),
-            },
-        )
+        change = event_service.update_event(write(), get_event(event_id), changes)
     except InputError as exc:
         return _refused(exc, event_id, "rules")
-    db.session.commit()
+    commit(change)
     flash(_("Staffing rules saved."), "info")
     return _back(event_id, "rules")
+
+
+@bp.post("/shifts")
+@roles_required("planner")
+def add_shift(event_id: int):
+    event = get_event(event_id)
+    try:
+        change = event_service.create_shift(write(), event, dict(request.form))
+    except InputError as exc:
+        return _refused(exc, event_id, "rules")
+    shift = commit(change).result
+    flash(_("Added the operational period %(name)s.", name=shift.name), "info")
+    return redirect(url_for("planner.event", event_id=event_id, shift=shift.id) + "#rules")
 
 
 roster_bp = Blueprint("roster_forms", __name__)
@@ -192,26 +202,13 @@ def import_roster():
         flash(_("Choose a CSV file to import."), "error")
         return redirect(url_for("planner.personnel"))
     try:
-        report = people.import_roster(db.session, upload.read())
-    except RosterError as exc:
+        report = commit(people_service.import_roster(write(), upload.read())).result
+    except InputError as exc:
         db.session.rollback()
         flash(_("Nothing was imported: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("planner.personnel"))
-    db.session.commit()
-    return personnel_page(report)
-
-
-@bp.post("/shifts")
-@roles_required("planner")
-def add_shift(event_id: int):
-    event = get_event(event_id)
-    try:
-        shift = services.create_shift(db.session, event, dict(request.form))
-    except InputError as exc:
-        return _refused(exc, event_id, "rules")
-    db.session.commit()
-    flash(_("Added the operational period %(name)s.", name=shift.name), "info")
-    return redirect(url_for("planner.event", event_id=event_id, shift=shift.id) + "#rules")
+    people = db.session.scalars(select(Person).order_by(Person.name)).all()
+    return render_template("planner/personnel.html", people=people, report=report)
 
 
 events_bp = Blueprint("event_forms", __name__)
@@ -226,11 +223,10 @@ def add_event():
     else:
         form.pop("expected_attendance", None)
     try:
-        event = services.create_event(db.session, form)
+        event = commit(event_service.create_event(write(), form)).result
     except InputError as exc:
         db.session.rollback()
         flash(_("The event was not created: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("planner.events"))
-    db.session.commit()
     flash(_("Created %(name)s. Add its zones and operational periods.", name=event.name), "info")
     return redirect(url_for("planner.event", event_id=event.id))

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from common.csvfiles import csv_cell
 from planner.gaps import Gap
 
 # The CSV columns; a person's export may put their own language's titles in the header row.
@@ -69,13 +70,6 @@ def ics204(
         if people or required.get(zone_id):
             forms.append(Assignment204(name, kind, period, notes, people, required.get(zone_id, 0)))
     return forms
-
-
-def csv_cell(value: object) -> object:
-    """A spreadsheet must not run a name as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def ics204_csv(forms: Iterable[Assignment204], headings: Sequence[str] = ICS204_COLUMNS) -> str:

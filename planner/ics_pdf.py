@@ -23,7 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from messages import N_, Text
+from common.messages import N_, Text
 from planner.ics import Assignment204, Row215, Total215
 
 Say = Callable[..., str]  # a msgid and its values -> the words in the reader's language

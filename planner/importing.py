@@ -21,7 +21,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
-from messages import N_, Joined, Np_, message_of
+from common.messages import N_, Joined, Np_, message_of
 from planner.uploads import GEOJSON, SHAPEFILE, format_of, staged
 from planner.zones import (
     MAX_DENSITY,

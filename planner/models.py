@@ -8,7 +8,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage import Base, Geometry, UTCDateTime, utcnow
+from common.storage import Base, Geometry, UTCDateTime
+from common.times import utcnow
 
 
 class Event(Base):

@@ -7,8 +7,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from messages import N_, message_of
-from validation import csv_text
+from common.csvfiles import csv_text
+from common.messages import N_, message_of
 
 MAX_ROWS = 50_000
 MAX_BADGE_CHARS = 64  # Person.badge is String(64)

@@ -1,17 +1,12 @@
-"""Events, zones and shifts as JSON (zones as GeoJSON Features)."""
+"""Events, zones and shifts as JSON (zones as GeoJSON Features); times in the event's own
+zone, with their offset."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from shapely.geometry import mapping
 
+from common.times import iso
 from planner.models import Event, Shift, Zone
-
-
-def _iso(value, tz: str = "UTC") -> str | None:
-    """Times are given in the event's own zone, with their offset."""
-    return value.astimezone(ZoneInfo(tz)).isoformat() if value is not None else None
 
 
 def event_json(event: Event) -> dict:
@@ -19,8 +14,8 @@ def event_json(event: Event) -> dict:
         "id": event.id,
         "name": event.name,
         "timezone": event.timezone,
-        "starts_at": _iso(event.starts_at, event.timezone),
-        "ends_at": _iso(event.ends_at, event.timezone),
+        "starts_at": iso(event.starts_at, event.timezone),
+        "ends_at": iso(event.ends_at, event.timezone),
         "expected_attendance": event.expected_attendance,
         "min_rest_hours": event.min_rest_hours,
         "max_hours_per_day": event.max_hours_per_day,
@@ -51,6 +46,6 @@ def shift_json(shift: Shift) -> dict:
         "id": shift.id,
         "event_id": shift.event_id,
         "name": shift.name,
-        "starts_at": _iso(shift.starts_at, shift.event.timezone),
-        "ends_at": _iso(shift.ends_at, shift.event.timezone),
+        "starts_at": iso(shift.starts_at, shift.event.timezone),
+        "ends_at": iso(shift.ends_at, shift.event.timezone),
     }

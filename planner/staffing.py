@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from messages import N_, Moment
+from common.messages import N_, Moment
 
 EPSILON_H = 1e-6  # float slack when comparing hours, so 12.0 h fits a 12 h maximum
 

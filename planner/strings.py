@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from i18n import local_datetime
 from planner import ics
 from planner.models import Shift
+from web.i18n import local_datetime
 
 PDF_LANGUAGES = ("en", "es", "fr")  # what the PDFs' Latin fonts draw (ics_pdf.latin)
 

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import ParseError
 import defusedxml
 import defusedxml.ElementTree
 
-from messages import N_
+from common.messages import N_
 from planner.zones import ZoneError
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024

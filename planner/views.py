@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from accounts.auth import roles_required
 from accounts.models import AuditEntry
-from extensions import db
-from maps.render import event_map, map_parts
-from maps.strings import map_labels
-from maps.views import basemap
-from planner import deployment, gaps
+from planner import gaps, plan_service
 from planner.models import Assignment, Event, Person, Zone
 from planner.serialize import zone_feature
 from planner.zones import ZONE_KINDS, overlaps
-from threats.serialize import feature_collection
+from web.access import roles_required
+from web.doors import get_event
+from web.extensions import db
+from web.mapview import zone_map
 
 bp = Blueprint("planner", __name__)
 COMMON_ROLES = ("crowd_manager", "patrol_officer", "sergeant", "emt")
@@ -29,10 +27,6 @@ def events():
     return render_template("planner/events.html", events=rows)
 
 
-def get_event(event_id: int) -> Event:
-    return db.session.get(Event, event_id) or abort(404)
-
-
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
     if current_user.is_partner:  # the plan names who is where: partners get the shared view
@@ -41,7 +35,7 @@ def event(event_id: int):
     shift = _selected_shift(row)
     zones = db.session.scalars(select(Zone).where(Zone.event_id == event_id).order_by(Zone.id))
     zones = zones.all()
-    rows = deployment.gap_rows(db.session, row, shift_id=shift.id) if shift else []
+    rows = plan_service.gap_rows(db.session, row, shift_id=shift.id) if shift else []
     coverage = gaps.zone_coverage(rows)
     suggested = _suggested(row, shift) if shift and request.args.get("suggest") else {}
     return render_template(
@@ -109,7 +103,7 @@ def _selected_shift(event: Event):
 def _suggested(event: Event, shift) -> dict[tuple[int, str], int]:
     return {
         (s["zone_id"], s["role"]): s["required"]
-        for s in deployment.suggest(db.session, event, [shift.id])
+        for s in plan_service.suggest(db.session, event, [shift.id])
     }
 
 
@@ -130,15 +124,7 @@ def _plan_map(zones: list[Zone], coverage: dict):
             else "—"
         )
         features.append(feature)
-    m = event_map(
-        feature_collection(features),
-        static_url=url_for("static", filename=""),
-        tiles_url=current_app.config["MAP_TILES_URL"],
-        attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
-        basemap=basemap(current_app.config["MAP_BASEMAP"]),
-        labels=map_labels(),
-    )
-    return map_parts(m)
+    return zone_map(features)
 
 
 def _overlaps(zones: list[Zone]) -> list[tuple[Zone, Zone, float]]:

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from messages import N_
+from common.messages import N_
 
 ZONE_KINDS = (
     "crowd",

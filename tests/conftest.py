@@ -14,10 +14,10 @@ from sqlalchemy import create_engine, text
 
 from accounts import audit_guard
 from app import create_app
-from extensions import db
-from migrate import upgrade_database
-from storage import Base
+from common.storage import Base
 from tests.support.feedserver import FeedServer
+from web.database import upgrade_database
+from web.extensions import db
 
 NOW = datetime(2026, 7, 18, 21, 0, tzinfo=UTC)  # 16:00 CDT on the fixtures' festival day
 

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from accounts import services as accounts
 from accounts.models import User
-from extensions import db
-from planner import services as planner
+from common.times import utcnow
+from common.writes import Write
+from planner import event_service, zone_service
 from planner.models import Event, Shift, Zone
-from storage import utcnow
+from web.extensions import db
 
 
 @contextmanager
@@ -31,6 +32,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PASSWORD = "correct horse battery staple"
 
 
+def write(session: Session, actor: str = "test", *, told=None) -> Write:
+    """A write as the services take it. A test's setup tells no viewer (so the sequence
+    numbers a test asserts start at its own first delta) unless `told` is a publish."""
+    return Write(session, actor, utcnow(), told or _setup_publish)
+
+
+def _setup_publish(session, event_id, kind, payload) -> None:
+    return None
+
+
 def make_event(session: Session, **overrides) -> Event:
     data = {
         "name": "Lakefront Summer Festival",
@@ -39,21 +50,21 @@ def make_event(session: Session, **overrides) -> Event:
         "ends_at": "2026-07-18T23:00:00",
         "expected_attendance": 250_000,
     } | overrides
-    return planner.create_event(session, data)
+    return event_service.create_event(write(session), data).result
 
 
 def make_shift_now(session: Session, event: Event, name: str = "Now") -> Shift:
     """An operational period in force now (from an hour ago to three hours ahead)."""
     now = utcnow()
-    shift = planner.create_shift(
-        session,
+    shift = event_service.create_shift(
+        write(session),
         event,
         {
             "name": name,
             "starts_at": (now - timedelta(hours=1)).isoformat(),
             "ends_at": (now + timedelta(hours=3)).isoformat(),
         },
-    )
+    ).result
     session.flush()
     return shift
 
@@ -65,19 +76,19 @@ def make_fixture_zones(session: Session, event: Event) -> dict[str, Zone]:
     for feature in collection["features"]:
         key = feature["id"]
         feature = {**feature, "properties": {"name": key, "kind": "crowd", "density": 2.0}}
-        zones[key] = planner.create_zone(session, event, feature)
+        zones[key] = zone_service.create_zone(write(session), event, feature).result
     return zones
 
 
 def make_user(session: Session, role: str, username: str | None = None) -> User:
     new = accounts.create_user(
-        session, username or f"{role}-user", role, agency="Test PD", password=PASSWORD
+        write(session), username or f"{role}-user", role, agency="Test PD", password=PASSWORD
     )
-    return new.user
+    return new.result.user
 
 
 def make_token(session: Session, role: str, username: str | None = None) -> str:
     user = make_user(session, role, username)
-    token = accounts.create_token(session, user, "test")
+    token = accounts.create_token(write(session), user, "test").result
     session.commit()
     return token

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from messages import N_
+from common.messages import N_
+from common.validation import InputError
 
 STATUSES = ("new", "acknowledged", "assigned", "resolved", "dismissed")
 OPEN = ("new", "acknowledged", "assigned")
@@ -17,6 +18,16 @@ ALLOWED = {
     "dismissed": {"new", "acknowledged"},
 }
 SEVERITY_ORDER = ("minor", "moderate", "severe", "extreme")
+
+
+def parse_statuses(text: str | None) -> list[str] | None:
+    """`new,acknowledged` (a query's `?status=`): those statuses, or None for all."""
+    wanted = text.split(",") if text else None
+    if wanted and not set(wanted) <= set(STATUSES):
+        raise InputError(
+            N_("status must be among %(statuses)s", statuses=", ".join(STATUSES)), "status"
+        )
+    return wanted
 
 
 class LifecycleError(ValueError):

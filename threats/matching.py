@@ -19,7 +19,7 @@ from pyproj.crs.coordinate_operation import AzimuthalEquidistantConversion
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
-from threats.reach import ReachRule
+from planner.reach import ReachRule
 
 Zone = tuple[int, BaseGeometry] | tuple[int, BaseGeometry, str]
 Geometries = BaseGeometry | NDArray[np.object_]

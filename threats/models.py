@@ -8,7 +8,9 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage import Base, Geometry, UTCDateTime, utcnow
+from common.storage import Base, Geometry, UTCDateTime
+from common.times import utcnow
+from threats import lifecycle
 
 FEED_KINDS = (
     "cap",
@@ -23,8 +25,7 @@ FEED_KINDS = (
     "geojson-incidents",
     "csv-lookout",
 )
-THREAT_STATUSES = ("new", "acknowledged", "assigned", "resolved", "dismissed")
-OPEN_STATUSES = ("new", "acknowledged", "assigned")
+THREAT_STATUSES, OPEN_STATUSES = lifecycle.STATUSES, lifecycle.OPEN
 
 
 class FeedSource(Base):

@@ -7,7 +7,7 @@ Create Date: 2026-11-28 12:53:17.049098
 
 from alembic import op
 import sqlalchemy as sa
-import storage
+from common import storage
 
 
 revision = "0002"

@@ -7,7 +7,7 @@ Create Date: 2026-11-28 13:14:53.010630
 
 from alembic import op
 import sqlalchemy as sa
-import storage
+from common import storage
 
 
 revision = "0003"

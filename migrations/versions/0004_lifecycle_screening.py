@@ -7,7 +7,7 @@ Create Date: 2026-11-28 13:26:36.837362
 
 from alembic import op
 import sqlalchemy as sa
-import storage
+from common import storage
 
 
 revision = "0004"

@@ -7,7 +7,7 @@ Create Date: 2026-11-28 15:20:00
 
 from alembic import op
 import sqlalchemy as sa
-import storage
+from common import storage
 from accounts import audit_guard
 
 

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from planner.models import Zone
-from tests.factories import make_event, make_fixture_zones
+from tests.factories import make_event, make_fixture_zones, write
 from tests.integration.test_polling import AT_1625, PACKAGE, Recorder, add_feed, threats
-from threats import backoff
-from threats.feeds.fetch import Fetcher
 from threats.models import WatchlistRecord
-from threats.polling import feed_state, poll_feed
-from threats.services import update_feed
+from threats.polling import backoff
+from threats.polling.feed_service import update_feed
+from threats.polling.fetch import Fetcher
+from threats.polling.health import feed_state
+from threats.polling.poll_service import poll_feed
 
 HOSTS = (
     "api.weather.gov",
@@ -97,8 +98,8 @@ def test_repeated_403s_open_the_circuit_until_an_admin_resumes(session, world, f
     asked = len(feed_server.log)
     assert poll(session, feed, fetch, now + timedelta(minutes=30)).skipped
     assert len(feed_server.log) == asked
-    update_feed(feed, {"enabled": False}, fetch)
-    update_feed(feed, {"enabled": True}, fetch)  # resuming closes the circuit
+    update_feed(write(session), feed.id, {"enabled": False}, fetch)
+    update_feed(write(session), feed.id, {"enabled": True}, fetch)  # resuming closes the circuit
     session.commit()
     assert poll(session, feed, fetch, now + timedelta(minutes=31)).ok
     assert len(entries(session, feed)) == 25
@@ -248,12 +249,12 @@ def test_nws_alerts_key_on_their_id_and_a_null_geometry_is_no_crash(session, wor
 
 
 def test_paused_feeds_are_not_scheduled(session, world):
-    from threats.jobs import sync_feed_jobs
+    from threats.polling.jobs import sync_feed_jobs
 
     event, fetch = world
     feed = add_feed(session, event, url=INDEX)
     other = add_feed(session, event, url=RED, kind="interpol-red")
-    update_feed(other, {"enabled": False}, fetch)
+    update_feed(write(session), other.id, {"enabled": False}, fetch)
     session.commit()
     ids = _scheduled_ids(session, sync_feed_jobs)
     assert ids == {f"feed:{feed.id}"}

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from tests.factories import make_event, make_fixture_zones
 from tests.support.capschema import assert_valid_cap
 from threats.feeds.cap import parse_alert
-from threats.feeds.fetch import Fetcher
 from threats.languages import other_languages, subtag
 from threats.models import FeedSource, Threat
-from threats.polling import poll_feed
+from threats.polling.fetch import Fetcher
+from threats.polling.poll_service import poll_feed
 from threats.serialize import threat_feature
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "multilingual"

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from maps import live
+from maps import live_service as live
 from maps.models import LiveDelta
 from tests.factories import make_event, make_fixture_zones
 from tests.support.feedserver import FEEDS
-from threats.feeds.fetch import Fetcher
-from threats.ingest import EventContext, expire_threats
+from threats.ingest_service import EventContext, expire_threats
 from threats.models import FeedSource, Threat
-from threats.polling import poll_feed
+from threats.polling.fetch import Fetcher
+from threats.polling.poll_service import poll_feed
 
 AT_1625 = datetime(2026, 7, 18, 21, 25, tzinfo=UTC)  # 16:25 CDT, as in the fixtures' README
 INDEX = "https://api.weather.gov/alerts?area=IL&zone=ILC031"

@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from extensions import db, new_scheduler
 from tests.conftest import NOW
 from tests.factories import db_session, make_event
 from tests.support.system import AlertSource
-from threats import jobs
-from threats.leader import LeaseKeeper, release, try_hold
 from threats.models import FeedSource, SchedulerLease
+from threats.polling import jobs
+from threats.polling.lease_service import LeaseKeeper, release, try_hold
+from web.extensions import db, new_scheduler
 
 TTL = timedelta(seconds=30)
 

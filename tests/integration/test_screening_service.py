@@ -10,14 +10,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from common.writes import Write
 from tests.factories import make_event
 from tests.integration.test_polling import AT_1625, Recorder, add_feed
 from tests.support.feedserver import FEEDS
-from threats import activity
-from threats.feeds.fetch import Fetcher
 from threats.models import ScreeningHit, Threat
-from threats.polling import poll_feed
-from threats.screening_service import REVIEW_THRESHOLD, import_credentials, screen_event
+from threats.polling.fetch import Fetcher
+from threats.polling.poll_service import poll_feed
+from threats.screening.screening_service import REVIEW_THRESHOLD, import_credentials, screen_event
+from threats.threat_service import update_threat
 
 DEVSET = FEEDS.parent / "screening"
 HOST = "data.opensanctions.org"
@@ -68,10 +69,8 @@ def test_a_dismissed_pair_does_not_come_back_unless_the_entry_changes(
     event, feed, fetch, _, _, _ = screened
     row = max(pairs(session, event).values(), key=lambda r: r.score)
     threat = session.get(Threat, row.threat_id)
-    activity.apply(session, threat, "cmdr", {"status": "dismissed", "note": "namesake"}, AT_1625)
-    from threats.screening_service import threat_decided
-
-    threat_decided(session, threat, "cmdr", AT_1625)
+    dismiss = {"status": "dismissed", "note": "namesake"}
+    update_threat(Write(session, "cmdr", AT_1625, Recorder()), event, threat.id, dismiss)
     session.commit()
     assert row.status == "dismissed" and row.decided_by == "cmdr"
     again = screen_event(session, event, now=AT_1625 + timedelta(hours=1), publish=Recorder(),

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from extensions import db
-from migrate import upgrade_database
 from planner.models import Event
 from tests.factories import make_event
+from web.database import upgrade_database
+from web.extensions import db
 
 WRITERS, ROUNDS = 8, 15
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from app import create_app, prepare
-from extensions import db
 from planner.models import Event, Shift, Zone
 from planner.zones import ZONE_KINDS
 from threats.models import FeedSource
+from web.extensions import db
 
 
 def test_first_start_seeds_the_demo_and_a_one_time_admin(tmp_path, capsys):
@@ -65,3 +65,22 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
         db.engine.dispose()
+
+
+def test_the_demo_feed_is_served_only_while_the_demo_is_on(tmp_path):
+    """A real deployment (DEMO=false) has no replayed alerts at /demo/feed; the demo's
+    own feed needs no login, like the public feeds it imitates."""
+    for demo, status in ((True, 200), (False, 404)):
+        app = create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "DEMO": demo,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}",
+            }
+        )
+        answer = app.test_client().get("/demo/feed/cap.atom")
+        assert answer.status_code == status, demo
+        if demo:
+            assert answer.mimetype == "application/atom+xml"
+        with app.app_context():
+            db.engine.dispose()

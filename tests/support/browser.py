@@ -124,7 +124,7 @@ def insert_threats(instance: Path, threats: list[dict]) -> list[int]:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from storage import utcnow
+    from common.times import utcnow
     from threats.models import Threat
 
     engine = create_engine(f"sqlite:///{instance / 'eventwatch.db'}")

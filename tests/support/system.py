@@ -20,13 +20,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from common.times import utcnow
 from demo import replay
-from migrate import upgrade_database
-from storage import utcnow
 from tests.factories import make_event, make_fixture_zones, make_token
 from tests.support.browser import ROOT, _listening, free_port
 from tests.support.feedserver import FeedServer
 from threats.models import FeedSource
+from web.database import upgrade_database
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1/postgres"
 SOURCE_HOST = "127.0.0.1"

@@ -12,7 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from i18n import CATALOGUES, LANGUAGES, ROOT
+from web.i18n import CATALOGUES, LANGUAGES, ROOT
 
 TRANSLATED = sorted(set(LANGUAGES) - {"en"})  # English is the msgids themselves
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")

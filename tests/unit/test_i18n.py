@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from babel.support import Translations
 
-from i18n import CATALOGUES, compile_catalogues, local_datetime, local_number
+from web.i18n import CATALOGUES, compile_catalogues, local_datetime, local_number
 
 SHOW = datetime(2026, 7, 18, 13, 0, tzinfo=UTC)  # 08:00 on the lakefront
 

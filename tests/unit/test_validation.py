@@ -7,14 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from validation import (
-    InputError,
-    aware_datetime,
-    optional_number,
-    require,
-    text,
-    timezone,
-)
+from common.validation import InputError, aware_datetime, optional_number, require, text, timezone
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import db_session, make_event, make_token
 from tests.web.test_live import HOST, fresh_alert
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
 
 SQUARE = {
     "type": "Polygon",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -18,17 +17,15 @@ from sqlalchemy import select
 
 from accounts.models import ROLES, AuditEntry
 from accounts.services import create_user
-from extensions import socketio
-from maps import walls
-from maps.models import WallLink
-from maps.redact import (
+from common.audience import (
     FEED_FIELDS,
     THREAT_FIELDS,
     ZONE_FIELDS,
     staffing_for_partner,
     zone_for_partner,
 )
-from storage import utcnow
+from maps import link_service as walls
+from maps.models import WallLink
 from tests.factories import (
     PASSWORD,
     db_session,
@@ -36,13 +33,15 @@ from tests.factories import (
     make_fixture_zones,
     make_shift_now,
     make_token,
+    write,
 )
 from tests.support.feedserver import FEEDS
 from tests.support.routes import every_route
 from tests.web.test_access import csrf_from
 from tests.web.test_live import HOST, NS, fresh_alert, received
 from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
+from web.extensions import socketio
 
 ANYONE = frozenset(ROLES)  # partners too: they read, and look after their own account
 STAFF = ANYONE - {"partner"}
@@ -62,8 +61,6 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "maps.wall"): PUBLIC,  # the link's own token is the key
     ("GET", "gis.threats"): PUBLIC,  # a GIS feed link's own token is the key
     ("GET", "gis.coverage"): PUBLIC,
-    ("GET", "demo_feed.index"): PUBLIC,
-    ("GET", "demo_feed.alert"): PUBLIC,
     ("GET", "accounts.change_password"): ANYONE,
     ("POST", "accounts.change_password"): ANYONE,
     ("POST", "accounts.logout"): ANYONE,
@@ -133,12 +130,12 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "threats_api.show_threat"): ANYONE,
     ("PATCH", "threats_api.update_threat"): COMMANDERS,
     ("GET", "threats_api.activity_log"): STAFF,
-    ("GET", "threats_api.list_feeds"): ANYONE,
-    ("POST", "threats_api.create_feed"): ADMINS,
-    ("GET", "threats_api.show_feed"): ANYONE,
-    ("PATCH", "threats_api.update_feed"): ADMINS,
-    ("POST", "threats_api.poll"): COMMANDERS,
-    ("GET", "threats_api.list_watchlist"): STAFF,
+    ("GET", "feeds_api.list_feeds"): ANYONE,
+    ("POST", "feeds_api.create_feed"): ADMINS,
+    ("GET", "feeds_api.show_feed"): ANYONE,
+    ("PATCH", "feeds_api.update_feed"): ADMINS,
+    ("POST", "feeds_api.poll"): COMMANDERS,
+    ("GET", "feeds_api.list_watchlist"): STAFF,
     ("GET", "screening_api.list_credentials"): STAFF,
     ("POST", "screening_api.add_credentials"): STAFF,
     ("POST", "screening_api.import_credentials"): STAFF,
@@ -179,8 +176,8 @@ SHAPES = {
     "planner_api.show_zone": ("zone", lambda b: [b["properties"]]),
     "threats_api.list_threats": ("threat", lambda b: [f["properties"] for f in b["features"]]),
     "threats_api.show_threat": ("threat", lambda b: [b["properties"]]),
-    "threats_api.list_feeds": ("feed", lambda b: b["feeds"]),
-    "threats_api.show_feed": ("feed", lambda b: [b]),
+    "feeds_api.list_feeds": ("feed", lambda b: b["feeds"]),
+    "feeds_api.show_feed": ("feed", lambda b: [b]),
 }
 BOLO = "bolo.lakefront-city.example"
 # Staff names, phones, notes, notice ids, watchlist subjects, badge holders, feed sources.
@@ -218,7 +215,7 @@ def world(app, client, feed_server) -> World:
         other = make_event(session, name="Another festival")
         zones = make_fixture_zones(session, event)
         shift = make_shift_now(session, event)
-        wall = walls.create(session, event.id, "Sheriff EOC", "setup", utcnow(), timedelta(days=1))
+        wall = walls.create(write(session, "setup"), event, "Sheriff EOC").result
         session.commit()
         ids = {"event": event.id, "north": zones["north-avenue-beach"].id, "shift": shift.id}
         made = World(app, {"event_id": event.id, "token": wall}, other.id)
@@ -442,7 +439,7 @@ def test_the_live_namespace_lets_in_whom_it_should(app, world):
 
 def test_a_one_time_password_does_not_open_the_live_namespace(app):
     with db_session(app) as session:
-        password = create_user(session, "newbie", "commander").password
+        password = create_user(write(session), "newbie", "commander").result.password
         session.commit()
     browser = app.test_client()
     token = csrf_from(browser.get("/login").get_data(as_text=True))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from storage import utcnow
+from common.times import utcnow
 from tests.support.browser import ROOT, first_login, insert_threats, wait_until
 from threats.feeds.cap import parse_alert
 from threats.languages import other_languages

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 import requests
 
+from common.times import utcnow
 from maps.compact import RECENT
-from storage import utcnow
 from tests.support.browser import first_login, insert_threats, wait_until
 from tests.web.test_browser_command import flask_cli
 

@@ -19,20 +19,20 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from extensions import db
-from maps import live
-from maps.redact import threat_for_partner
+from common.audience import threat_for_partner
+from maps import live_service as live
 from planner.models import Event, Zone
 from tests.factories import db_session, make_event, make_fixture_zones, make_token
 from tests.support.capschema import assert_valid_cap
-from threats.capvalues import event_name
+from threats.capout.values import event_name
 from threats.feeds import cap
-from threats.feeds.fetch import Fetcher, FetchError, FetchResult
 from threats.feeds.records import Incident
-from threats.ingest import EventContext, ingest_incident
+from threats.ingest_service import EventContext, ingest_incident
 from threats.models import OPEN_STATUSES, FeedSource, Threat
-from threats.polling import PollResult, poll_feed
+from threats.polling.fetch import Fetcher, FetchError, FetchResult
+from threats.polling.poll_service import PollResult, poll_feed
 from threats.serialize import threat_feature
+from web.extensions import db
 
 AT_1625 = datetime(2026, 7, 18, 21, 25, tzinfo=UTC)  # 16:25 CDT, as in the fixtures' README
 HOSTS = ("api.weather.gov", "alerts.lakefront-festival.example")

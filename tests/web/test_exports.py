@@ -14,16 +14,24 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import shape
 
-from extensions import socketio
-from maps import walls
+from common.times import utcnow
+from maps import link_service as walls
+from planner.models import Event
 from planner.zones import areas_m2
-from storage import utcnow
-from tests.factories import db_session, make_event, make_fixture_zones, make_shift_now, make_token
+from tests.factories import (
+    db_session,
+    make_event,
+    make_fixture_zones,
+    make_shift_now,
+    make_token,
+    write,
+)
 from tests.web.test_access import csrf_from
 from tests.web.test_authorization_matrix import NEVER_FOR_PARTNERS, keys_in
 from tests.web.test_live import HOST, NS, fresh_alert, logged_in
 from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
+from web.extensions import socketio
 
 GEOJSON = "application/geo+json"
 
@@ -268,10 +276,11 @@ def test_a_gis_link_opens_only_its_own_kind_and_stops_when_revoked_or_expired(ap
     assert anonymous.get(f"/wall/{token}").status_code == 404  # not a wall display
     assert not socketio.test_client(app, namespace=NS, auth={"wall": token}).is_connected(NS)
     with db_session(app) as session:
-        wall = walls.create(session, e, "Wall", "test", utcnow(), timedelta(days=1))
-        stale = walls.create(
-            session, e, "Old", "test", utcnow() - timedelta(days=8), timedelta(days=7), kind="gis"
-        )
+        event = session.get(Event, e)
+        wall = walls.create(write(session), event, "Wall").result
+        stale = walls.create(write(session), event, "Old", kind="gis").result
+        old = walls.find(session, stale, utcnow(), kind="gis")
+        old.expires_at = utcnow() - timedelta(days=1)  # minted eight days ago, for seven
         session.commit()
     assert anonymous.get(f"/gis/{wall}/threats.geojson").status_code == 404
     assert anonymous.get(f"/gis/{stale}/coverage.geojson").status_code == 404  # expired

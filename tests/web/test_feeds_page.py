@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.factories import PASSWORD, db_session, make_event, make_fixture_zones, make_user
 from tests.web.test_access import csrf_from
 from tests.web.test_live import HOST, fresh_alert
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
 
 
 def login(app, role: str):

@@ -15,7 +15,7 @@ from tests.factories import (
     make_token,
 )
 from tests.web.test_live import HOST, fresh_alert
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from common.times import utcnow
 from demo import replay
-from extensions import socketio
-from storage import utcnow
 from tests.factories import (
     PASSWORD,
     db_session,
@@ -18,8 +17,9 @@ from tests.factories import (
     make_user,
 )
 from tests.web.test_access import csrf_from
-from threats.feeds.fetch import Fetcher
 from threats.models import FeedSource
+from threats.polling.fetch import Fetcher
+from web.extensions import socketio
 
 NS = "/live"
 HOST = "alerts.lakefront-festival.example"

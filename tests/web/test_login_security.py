@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from accounts import throttle
+from accounts import throttle_service as throttle
 from accounts.models import AuditEntry
 from accounts.services import record
 from app import create_app
-from extensions import db
-from storage import utcnow
+from common.times import utcnow
 from tests.factories import PASSWORD, db_session, make_user
 from tests.web.test_access import csrf_from
+from web.extensions import db
 
 
 def _try(client, username: str, password: str, address: str = "127.0.0.1"):

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from extensions import socketio
 from tests.factories import (
     db_session,
     make_event,
@@ -16,7 +15,8 @@ from tests.factories import (
     make_token,
 )
 from tests.web.test_live import HOST, NS, fresh_alert, joined, logged_in, received
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
+from web.extensions import socketio
 
 WITHHELD = {
     "title",

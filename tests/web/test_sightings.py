@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import db_session, make_event, make_fixture_zones, make_token
 from tests.support.feedserver import FEEDS
-from threats.feeds.fetch import Fetcher
+from threats.polling.fetch import Fetcher
 
 HOST = "bolo.lakefront-city.example"
 

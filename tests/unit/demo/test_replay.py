@@ -9,7 +9,7 @@ from pathlib import Path
 from shapely.geometry import shape
 
 from demo import replay
-from demo.seed import show_friday
+from demo.seed_service import show_friday
 from threats.feeds import cap
 from threats.matching import ZoneIndex
 

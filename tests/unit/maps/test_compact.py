@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from shapely.geometry import Point, box
 
+from common.audience import threat_for_partner
 from maps.compact import RECENT, expand, threat_table
-from maps.redact import threat_for_partner
 from threats.models import Threat
 from threats.serialize import threat_feature
 

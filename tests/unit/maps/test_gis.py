@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from shapely.geometry import box, mapping
 
+from common.audience import staffing_for_partner
 from maps.gis import coverage_features
-from maps.redact import staffing_for_partner
 
 AT = "2026-08-15T15:00:00+00:00"
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from shapely.geometry import box
 
-from maps.live import partner_copy
-from maps.redact import for_partner
+from common.audience import for_partner
+from maps.live_service import partner_copy
 from planner.models import Zone
 from planner.serialize import zone_feature
 from threats.models import FeedSource, Threat
-from threats.polling import feed_status
+from threats.polling.health import feed_status
 from threats.serialize import threat_feature
 
 AT = datetime(2027, 8, 21, 15, 0, tzinfo=UTC)

@@ -19,10 +19,10 @@ from shapely.geometry import (
     box,
 )
 
-from maps.redact import THREAT_FIELDS
+from common.audience import THREAT_FIELDS
 from tests.support.capschema import assert_valid_cap
-from threats import capout
-from threats.capvalues import (
+from threats.capout import document as capout
+from threats.capout.values import (
     POINT_RADIUS_KM,
     UNNAMED_EVENT,
     cap_shapes,
@@ -79,7 +79,7 @@ def make_threat(**changes) -> Threat:
 
 
 def version(seq: int, minutes: float = 0, **changes) -> tuple[int, datetime, dict]:
-    """A stored threat delta: (seq, at, the whole feature), as maps.live keeps it."""
+    """A stored threat delta: (seq, at, the whole feature), as maps.live_service keeps it."""
     at = T0 + timedelta(minutes=minutes)
     return seq, at, threat_feature(make_threat(updated_at=at, **changes), ZONES)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from threats.names import name_forms, normalise, parse_name, tokens
-from threats.screening import token_similarity
+from threats.screening.names import name_forms, normalise, parse_name, tokens
+from threats.screening.screener import token_similarity
 
 
 def roles(text: str, **hints: tuple[str, ...]) -> dict[str, str]:

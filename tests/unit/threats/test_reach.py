@@ -9,8 +9,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box
 
-from threats.matching import ZoneIndex
-from threats.reach import (
+from planner.reach import (
     DEFAULT_RULES,
     FOOTPRINT,
     ReachRule,
@@ -19,6 +18,7 @@ from threats.reach import (
     rules_from_json,
     rules_to_json,
 )
+from threats.matching import ZoneIndex
 
 GEOD = Geod(ellps="WGS84")
 THREAT = Point(-87.6, 41.9)  # where every test's threat is; 1 degree of longitude is ~83 km here

@@ -1,0 +1,91 @@
+"""Checks on input from people and integrations, with messages that name the field."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from common.messages import N_
+
+
+class InputError(ValueError):
+    """Input that cannot be accepted; `field` names where the problem is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:  # a Text, mostly
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(LookupError):
+    """What was asked for does not exist (answered with 404)."""
+
+
+def require(data: dict, field: str) -> object:
+    if not isinstance(data, dict):
+        raise InputError(N_("expected a JSON object"))
+    value = data.get(field)
+    if value is None or value == "":
+        raise InputError(N_("%(field)s is required", field=field), field)
+    return value
+
+
+def text(data: dict, field: str, *, required: bool = True, max_len: int = 200) -> str:
+    value = require(data, field) if required else data.get(field, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InputError(N_("%(field)s must be a string", field=field), field)
+    if len(value) > max_len:
+        raise InputError(
+            N_("%(field)s is longer than %(max_len)d characters", field=field, max_len=max_len),
+            field,
+        )
+    return value.strip()
+
+
+def timezone(data: dict, field: str = "timezone") -> str:
+    name = text(data, field, max_len=64)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(
+            N_("%(field)s: unknown time zone %(name)r", field=field, name=name), field
+        ) from exc
+    return name
+
+
+def aware_datetime(data: dict, field: str, tz: str | None = None) -> datetime:
+    """An ISO 8601 time; a time without an offset is read in `tz` (the event's zone)."""
+    value = require(data, field)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InputError(
+            N_("%(field)s: %(value)r is not an ISO 8601 date-time", field=field, value=value), field
+        ) from exc
+    if parsed.tzinfo is None:
+        if tz is None:
+            raise InputError(
+                N_("%(field)s: give a UTC offset, e.g. 2027-08-14T10:00:00-05:00", field=field),
+                field,
+            )
+        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
+    return parsed
+
+
+def optional_number(data: dict, field: str, *, minimum: float = 0) -> float | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < minimum
+    ):
+        raise InputError(
+            N_("%(field)s must be a number of at least %(minimum)s", field=field, minimum=minimum),
+            field,
+        )
+    return value

@@ -1,0 +1,219 @@
+"""Requirements and assignments as planners set them, by hand, in bulk or by the solver.
+One refused item refuses the whole request; every write tells the live map the new
+staffing picture (`staffing_changed`), so open command views never show stale counts."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from common.messages import N_
+from common.validation import InputError
+from common.writes import Change, Write
+from planner import assign, duty_service, staffing
+from planner.models import Assignment, Event, Requirement, Shift, Zone
+from planner.plan_service import Context, context, ids_of, needs, people
+from planner.roster import normalise_role
+
+
+def set_requirements(w: Write, event: Event, items: list, *, replace: bool) -> Change[int]:
+    """Store required head counts; `replace` first clears the event's others. All or nothing."""
+    session = w.session
+    if not isinstance(items, list):
+        raise InputError(N_("send a list of {zone_id, shift_id, role, required}"))
+    zones, shifts = ids_of(session, Zone, event.id), ids_of(session, Shift, event.id)
+    checked = [_requirement(item, i, zones, shifts) for i, item in enumerate(items)]
+    if len({c[:3] for c in checked}) != len(checked):
+        raise InputError(N_("the same zone, shift and role is listed twice"))
+    if replace:
+        session.execute(delete(Requirement).where(Requirement.event_id == event.id))
+    existing = {
+        (r.zone_id, r.shift_id, r.role): r
+        for r in session.scalars(select(Requirement).where(Requirement.event_id == event.id))
+    }
+    for zone_id, shift_id, role, required in checked:
+        row = existing.get((zone_id, shift_id, role))
+        if row is None:
+            session.add(
+                Requirement(
+                    event_id=event.id,
+                    zone_id=zone_id,
+                    shift_id=shift_id,
+                    role=role,
+                    required=required,
+                )
+            )
+        else:
+            row.required = required
+    session.flush()
+    saved = [
+        dict(zip(("zone_id", "shift_id", "role", "required"), c, strict=True)) for c in checked
+    ]
+    after = {"replace": replace, "requirements": saved}
+    return _staffed(
+        w, event, "requirements.set", f"event:{event.id}:requirements", after, len(checked)
+    )
+
+
+def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
+    where = N_("item %(number)d", number=index + 1)
+    if not isinstance(item, dict):
+        raise InputError(N_("%(where)s: expected an object", where=where))
+    zone_id, shift_id, required = item.get("zone_id"), item.get("shift_id"), item.get("required")
+    role = normalise_role(str(item.get("role") or ""))
+    if zone_id not in zones:
+        raise InputError(
+            N_("%(where)s: zone %(zone)r is not a zone of this event", where=where, zone=zone_id),
+            "zone_id",
+        )
+    if shift_id not in shifts:
+        raise InputError(
+            N_(
+                "%(where)s: shift %(shift)r is not a shift of this event",
+                where=where,
+                shift=shift_id,
+            ),
+            "shift_id",
+        )
+    if not role:
+        raise InputError(N_("%(where)s: a role is required", where=where), "role")
+    if isinstance(required, bool) or not isinstance(required, int) or not 0 <= required <= 100_000:
+        raise InputError(
+            N_("%(where)s: required must be a whole number from 0", where=where), "required"
+        )
+    return zone_id, shift_id, role, required
+
+
+def assign_people(w: Write, event: Event, items: list) -> Change[list[Assignment]]:
+    """Assign by hand or in bulk; every hard rule is checked, and one refusal writes nothing."""
+    session = w.session
+    if not isinstance(items, list) or not items:
+        raise InputError(N_("send a list of {person_id, zone_id, shift_id, role}"))
+    ctx = context(session, event)
+    wanted = [_assignment(item, i, ctx) for i, item in enumerate(items)]
+    persons = people(session, {a.person_id for a in wanted})
+    placed = list(ctx.assignments)
+    for i, new in enumerate(wanted):
+        person = persons.get(new.person_id)
+        if person is None:
+            raise InputError(
+                N_(
+                    "item %(number)d: no active person %(person)d",
+                    number=i + 1,
+                    person=new.person_id,
+                ),
+                "person_id",
+            )
+        try:
+            staffing.check(new, person, placed, ctx.periods, ctx.rules, ctx.tz)
+        except staffing.RuleBroken as exc:
+            raise InputError(
+                N_("item %(number)d: %(reason)s", number=i + 1, reason=exc.reason), "rules"
+            ) from exc
+        placed.append(new)
+    rows = [Assignment(event_id=event.id, **vars(a)) for a in wanted]
+    session.add_all(rows)
+    session.flush()
+    after = {"assignments": [assignment_json(r) for r in rows]}
+    return _staffed(w, event, "assignments.create", f"event:{event.id}:assignments", after, rows)
+
+
+def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
+    where = N_("item %(number)d", number=index + 1)
+    if not isinstance(item, dict):
+        raise InputError(N_("%(where)s: expected an object", where=where))
+    if item.get("zone_id") not in ctx.zones:
+        raise InputError(
+            N_(
+                "%(where)s: zone %(zone)r is not in this event",
+                where=where,
+                zone=item.get("zone_id"),
+            ),
+            "zone_id",
+        )
+    if item.get("shift_id") not in ctx.periods:
+        raise InputError(
+            N_(
+                "%(where)s: shift %(shift)r is not in this event",
+                where=where,
+                shift=item.get("shift_id"),
+            ),
+            "shift_id",
+        )
+    person_id = item.get("person_id")
+    if isinstance(person_id, bool) or not isinstance(person_id, int):
+        raise InputError(N_("%(where)s: person_id must be a number", where=where), "person_id")
+    role = normalise_role(str(item.get("role") or ""))
+    if not role:
+        raise InputError(N_("%(where)s: a role is required", where=where), "role")
+    return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
+
+
+def unassign(w: Write, event: Event, ids: list) -> Change[int]:
+    """Remove assignments of this event by id; ids of other events are left alone."""
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise InputError(N_('send {"ids": [assignment ids]}'), "ids")
+    mine = (Assignment.event_id == event.id) & Assignment.id.in_(ids)
+    gone = [assignment_json(a) for a in w.session.scalars(select(Assignment).where(mine))]
+    w.session.execute(delete(Assignment).where(mine))
+    target = f"event:{event.id}:assignments"
+    change = _staffed(w, event, "assignments.delete", target, {"removed": len(gone)}, len(gone))
+    return Change(change.action, target, change.after, {"assignments": gone}, len(gone))
+
+
+def auto_assign(
+    w: Write, event: Event, *, apply: bool, time_limit_s: float = 5.0
+) -> Change[assign.Plan]:
+    """Fill the requirements with the solver; with `apply`, store the new assignments."""
+    session = w.session
+    ctx = context(session, event)
+    plan = assign.solve(
+        people(session),
+        ctx.periods,
+        needs(session, event.id),
+        ctx.assignments,
+        ctx.rules,
+        ctx.tz,
+        time_limit_s=time_limit_s,
+    )
+    after = plan_json(plan, apply)
+    target = f"event:{event.id}:assignments:auto"
+    if not apply:
+        return Change("assignments.propose", target, after=after, result=plan)
+    session.add_all(Assignment(event_id=event.id, **vars(a)) for a in plan.assignments)
+    session.flush()
+    return _staffed(w, event, "assignments.auto", target, after, plan)
+
+
+def plan_json(plan: assign.Plan, applied: bool) -> dict:
+    """The solver's plan; its reasons stay English here (the API says them per reader)."""
+    return {
+        "applied": applied,
+        "method": plan.method,
+        "optimal": plan.optimal,
+        "required": plan.required,
+        "filled": plan.filled,
+        "bound": plan.bound,
+        "seconds": round(plan.seconds, 3),
+        "assignments": [vars(a) for a in plan.assignments],
+        "unfilled": [
+            {**vars(u.need), "missing": u.missing, "reason": u.reason} for u in plan.unfilled
+        ],
+    }
+
+
+def assignment_json(a: Assignment) -> dict:
+    return {
+        "id": a.id,
+        "person_id": a.person_id,
+        "person": a.person.name,
+        "agency": a.person.agency.name,
+        "zone_id": a.zone_id,
+        "shift_id": a.shift_id,
+        "role": a.role,
+    }
+
+
+def _staffed(w: Write, event: Event, action: str, target: str, after, result) -> Change:
+    """The change, told to the live map as the event's new staffing picture."""
+    duty_service.publish_staffing(w, event)
+    return Change(action, target, after=after, result=result)

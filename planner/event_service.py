@@ -1,0 +1,119 @@
+"""Events and their operational periods: create, change, delete. Every check happens before
+anything is written; each write returns what the audit log keeps."""
+
+from __future__ import annotations
+
+from common.messages import N_, message_of
+from common.validation import InputError, aware_datetime, optional_number, text, timezone
+from common.writes import Change, Write
+from planner.models import Event, Shift
+from planner.reach import rules_from_json, rules_to_json
+from planner.serialize import event_json, shift_json
+
+EVENT_FIELDS = (
+    "reach_rules",
+    "name",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "expected_attendance",
+    "min_rest_hours",
+    "max_hours_per_day",
+)
+
+
+def create_event(w: Write, data: dict) -> Change[Event]:
+    tz = timezone(data)
+    starts = aware_datetime(data, "starts_at", tz)
+    ends = aware_datetime(data, "ends_at", tz)
+    if ends <= starts:
+        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
+    attendance = optional_number(data, "expected_attendance")
+    event = Event(
+        reach_rules=_reach_rules(data) if "reach_rules" in data else None,
+        name=text(data, "name"),
+        timezone=tz,
+        starts_at=starts,
+        ends_at=ends,
+        expected_attendance=int(attendance) if attendance is not None else None,
+    )
+    w.session.add(event)
+    w.session.flush()
+    return Change("event.create", f"event:{event.id}", after=event_json(event), result=event)
+
+
+def update_event(w: Write, event: Event, changes: dict) -> Change[Event]:
+    """Change an event's fields; the result is checked as a whole before it is kept."""
+    if not isinstance(changes, dict) or not changes:
+        raise InputError(N_("send the fields to change"))
+    unknown = set(changes) - set(EVENT_FIELDS)
+    if unknown:
+        raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
+    before = event_json(event)
+    tz = timezone(changes) if "timezone" in changes else event.timezone
+    starts = aware_datetime(changes, "starts_at", tz) if "starts_at" in changes else event.starts_at
+    ends = aware_datetime(changes, "ends_at", tz) if "ends_at" in changes else event.ends_at
+    if ends <= starts:
+        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
+    rest = _hours(changes, "min_rest_hours", event.min_rest_hours, 0, 48)
+    day = _hours(changes, "max_hours_per_day", event.max_hours_per_day, 1, 24)
+    event.timezone, event.starts_at, event.ends_at = tz, starts, ends
+    event.min_rest_hours, event.max_hours_per_day = rest, day
+    if "name" in changes:
+        event.name = text(changes, "name")
+    if "reach_rules" in changes:
+        event.reach_rules = _reach_rules(changes)
+    if "expected_attendance" in changes:
+        number = optional_number(changes, "expected_attendance")
+        event.expected_attendance = None if number is None else int(number)
+    w.session.flush()
+    after = event_json(event)
+    return Change("event.update", f"event:{event.id}", after=after, before=before, result=event)
+
+
+def delete_event(w: Write, event: Event) -> Change[None]:
+    """Delete an event with everything planned for it (zones, periods, threats, deltas)."""
+    before = event_json(event)
+    w.session.delete(event)
+    w.session.flush()
+    return Change("event.delete", f"event:{before['id']}", before=before)
+
+
+def _reach_rules(data: dict) -> list | None:
+    """How far each threat category reaches at this event: checked rules, or None for the
+    defaults (storms within 8 miles reach every zone, NCTC cordons for suspicious items)."""
+    if data.get("reach_rules") is None:
+        return None
+    try:
+        return rules_to_json(rules_from_json(data["reach_rules"]))
+    except ValueError as exc:
+        raise InputError(message_of(exc), "reach_rules") from exc
+
+
+def _hours(changes: dict, field: str, current: float, low: float, high: float) -> float:
+    if field not in changes:
+        return current
+    value = optional_number(changes, field, minimum=low)
+    if value is None or value > high:
+        raise InputError(
+            N_(
+                "%(field)s must be between %(low)s and %(high)s hours",
+                field=field,
+                low=f"{low:g}",
+                high=f"{high:g}",
+            ),
+            field,
+        )
+    return float(value)
+
+
+def create_shift(w: Write, event: Event, data: dict) -> Change[Shift]:
+    """An operational period of the event; times without an offset are the event's own."""
+    starts = aware_datetime(data, "starts_at", event.timezone)
+    ends = aware_datetime(data, "ends_at", event.timezone)
+    if ends <= starts:
+        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
+    shift = Shift(event=event, name=text(data, "name"), starts_at=starts, ends_at=ends)
+    w.session.add(shift)
+    w.session.flush()
+    return Change("shift.create", f"shift:{shift.id}", after=shift_json(shift), result=shift)

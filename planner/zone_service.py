@@ -1,0 +1,179 @@
+"""Zones as planners draw, change, delete and import them; each change reaches the live
+map as a `zone_changed` delta in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from common.geojson import feature_collection
+from common.messages import N_, message_of
+from common.validation import InputError, NotFound, optional_number, text
+from common.writes import Change, Write
+from planner.importing import read_zones
+from planner.models import Event, Zone
+from planner.serialize import zone_feature
+from planner.zones import (
+    MAX_DENSITY,
+    STANDING_DENSITY,
+    ZONE_KINDS,
+    ZoneError,
+    checked_area,
+    polygon_from_geojson,
+)
+
+DENSITY_KINDS = ("crowd", "vip")
+ZONE_FIELDS = {"name", "kind", "density", "notes", "geometry", "properties"}
+
+
+def get_zone(session: Session, event: Event, zone_id: int) -> Zone:
+    zone = session.get(Zone, zone_id)
+    if zone is None or zone.event_id != event.id:
+        raise NotFound(f"no zone {zone_id} in event {event.id}")
+    return zone
+
+
+def create_zone(w: Write, event: Event, feature: dict) -> Change[Zone]:
+    """A zone from a GeoJSON Feature whose properties hold name, kind and density."""
+    if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+        raise InputError(N_("a zone is a GeoJSON Feature with properties"))
+    props = feature["properties"]
+    name = text(props, "name")
+    kind = _kind(props)
+    geometry, area = _shape(feature.get("geometry"), name)
+    zone = Zone(
+        event=event,
+        name=name,
+        kind=kind,
+        geometry=geometry,
+        area_m2=area,
+        density=_density(props, kind),
+        notes=text(props, "notes", required=False, max_len=2000),
+    )
+    w.session.add(zone)
+    return _published(w, "zone.create", zone)
+
+
+def update_zone(w: Write, event: Event, zone_id: int, changes: dict) -> Change[Zone]:
+    """Change a zone's name, kind, density, notes or geometry; the area follows the shape."""
+    zone = get_zone(w.session, event, zone_id)
+    if not isinstance(changes, dict) or not changes:
+        raise InputError(N_("send the fields to change"))
+    unknown = set(changes) - ZONE_FIELDS
+    if unknown:
+        raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
+    before = zone_feature(zone)
+    fields = {**(changes.get("properties") or {}), **changes}
+    if "name" in fields:
+        zone.name = text(fields, "name")
+    if "kind" in fields:
+        zone.kind = _kind(fields)
+    if "density" in fields:
+        zone.density = _planned_density(fields)
+    if "notes" in fields:
+        zone.notes = text(fields, "notes", required=False, max_len=2000)
+    if "geometry" in fields:
+        zone.geometry, zone.area_m2 = _shape(fields["geometry"], zone.name)
+    return _published(w, "zone.update", zone, before)
+
+
+def delete_zone(w: Write, event: Event, zone_id: int) -> Change[None]:
+    """Delete a zone; open command views drop it at once."""
+    zone = get_zone(w.session, event, zone_id)
+    before = zone_feature(zone)
+    w.session.delete(zone)
+    w.session.flush()
+    gone = {
+        "type": "Feature",
+        "id": zone_id,
+        "geometry": None,
+        "properties": {"id": zone_id, "deleted": True},
+    }
+    w.tell(event.id, "zone_changed", gone)
+    return Change("zone.delete", f"zone:{zone_id}", before=before)
+
+
+def _published(w: Write, action: str, zone: Zone, before: dict | None = None) -> Change[Zone]:
+    w.session.flush()
+    after = zone_feature(zone)
+    w.tell(zone.event_id, "zone_changed", after)
+    return Change(action, f"zone:{zone.id}", after=after, before=before, result=zone)
+
+
+@dataclass(frozen=True)
+class ZoneImport:
+    zones: list[Zone]
+    warnings: list[str]
+    source_crs: str
+
+
+def import_zones(w: Write, event: Event, data: bytes, filename: str) -> Change[ZoneImport]:
+    """Zones from a file; any refused feature refuses the whole file, so nothing is half-done."""
+    try:
+        report = read_zones(data, filename)
+    except ZoneError as exc:
+        raise InputError(message_of(exc), "file") from exc
+    zones = [
+        Zone(
+            event=event,
+            name=z.name,
+            kind=z.kind,
+            geometry=z.geometry,
+            area_m2=z.area_m2,
+            density=z.density,
+            notes=z.notes,
+        )
+        for z in report.zones
+    ]
+    w.session.add_all(zones)
+    w.session.flush()
+    features = [zone_feature(z) for z in zones]
+    for feature in features:
+        w.tell(event.id, "zone_changed", feature)
+    after = {
+        "zones": feature_collection(features),
+        "warnings": report.warnings,
+        "source_crs": report.source_crs,
+    }
+    result = ZoneImport(zones, report.warnings, report.source_crs)
+    return Change("zone.import", f"event:{event.id}:zones", after=after, result=result)
+
+
+def _density(props: dict, kind: str) -> float | None:
+    """The planned density; standing crowds default to 2 persons/m², others to none."""
+    if "density" in props:
+        return _planned_density(props)
+    return STANDING_DENSITY if kind in DENSITY_KINDS else None
+
+
+def _planned_density(fields: dict) -> float | None:
+    density = optional_number(fields, "density")
+    if density is not None and density > MAX_DENSITY:
+        raise InputError(
+            N_("density must be at most %(max)s persons per m²", max=f"{MAX_DENSITY:g}"), "density"
+        )
+    return density
+
+
+def _kind(fields: dict) -> str:
+    kind = text(fields, "kind", max_len=32)
+    if kind not in ZONE_KINDS:
+        raise InputError(
+            N_(
+                "kind must be one of %(kinds)s, not %(kind)r",
+                kinds=", ".join(ZONE_KINDS),
+                kind=kind,
+            ),
+            "kind",
+        )
+    return kind
+
+
+def _shape(geometry, name: str):
+    try:
+        label = N_("zone %(name)r", name=name)
+        shape = polygon_from_geojson(geometry, label)
+        return shape, checked_area(shape, label)
+    except ZoneError as exc:
+        raise InputError(message_of(exc), "geometry") from exc

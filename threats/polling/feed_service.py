@@ -1,0 +1,132 @@
+"""Feed sources as people add, change, pause, resume and poll them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from common.messages import N_, message_of
+from common.validation import InputError, NotFound, optional_number, text
+from common.writes import Change, Write
+from planner.models import Event
+from threats.models import FEED_KINDS, FeedSource
+from threats.polling import poll_service
+from threats.polling.fetch import Fetcher, FetchError
+from threats.polling.health import feed_status
+
+FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind"}
+# A source is someone else's server: nobody polls it more often than this. The demo, which
+# polls its own replay on this machine, may go faster (DEMO_POLL_S).
+MIN_INTERVAL_S = 10
+
+
+def create_feed(
+    w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
+) -> Change[FeedSource]:
+    """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
+    event_id, enabled}. The URL must be one the fetcher may reach; the event must exist."""
+    if not isinstance(data, dict):
+        raise InputError(N_("expected a JSON object"))
+    feed = FeedSource(
+        name=text(data, "name", required=False) or _kind(data),
+        kind=_kind(data),
+        url=checked_url(data, fetcher),
+        interval_s=_interval(data, 300, min_interval_s),
+        enabled=data.get("enabled", True) is not False,
+        event_id=_event_id(w, data.get("event_id")),
+    )
+    w.session.add(feed)
+    w.session.flush()
+    after = feed_status(feed, w.now)
+    return Change("feed.create", f"feed:{feed.id}", after=after, result=feed)
+
+
+def update_feed(
+    w: Write, feed_id: int, changes, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
+) -> Change[FeedSource]:
+    """Pausing clears nothing; resuming closes the circuit breaker and polls at the next tick."""
+    feed = get_feed(w.session, feed_id)
+    if not isinstance(changes, dict) or not changes:
+        raise InputError(N_("send the fields to change"))
+    unknown = set(changes) - FEED_FIELDS
+    if unknown:
+        raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
+    before = feed_status(feed, w.now)
+    if "kind" in changes:
+        feed.kind = _kind(changes)
+    if "url" in changes:
+        feed.url = checked_url(changes, fetcher)
+    if "interval_s" in changes:
+        feed.interval_s = _interval(changes, feed.interval_s, min_interval_s)
+    if "name" in changes:
+        feed.name = text(changes, "name")
+    if "enabled" in changes:
+        enabled = _enabled(changes)
+        if enabled and not feed.enabled:
+            feed.next_attempt_at = feed.circuit_open_until = None
+            feed.consecutive_blocks = 0
+        feed.enabled = enabled
+    w.session.flush()
+    after = feed_status(feed, w.now)
+    return Change("feed.update", f"feed:{feed.id}", after=after, before=before, result=feed)
+
+
+def poll_now(
+    w: Write, feed_id: int, fetcher: Fetcher, backoff_base_s: float
+) -> Change[poll_service.PollResult]:
+    """A person's "poll now": at once, even while the feed backs off."""
+    get_feed(w.session, feed_id)
+    result = poll_service.poll_once(
+        w.session, feed_id, fetch=fetcher, publish=w.publish, now=w.now, force=True,
+        backoff_base_s=backoff_base_s,
+    )  # fmt: skip
+    feed = get_feed(w.session, feed_id)
+    after = {
+        "ok": result.ok,
+        "items": result.items,
+        "threats": result.threats,
+        "errors": result.errors,
+        "feed": feed_status(feed, w.now),
+    }
+    return Change("feed.poll", f"feed:{feed_id}", after=after, result=result)
+
+
+def get_feed(session: Session, feed_id: int) -> FeedSource:
+    feed = session.get(FeedSource, feed_id)
+    if feed is None:
+        raise NotFound(f"no feed {feed_id}")
+    return feed
+
+
+def checked_url(data: dict, fetcher: Fetcher) -> str:
+    url = text(data, "url", max_len=2000)
+    try:
+        fetcher.check_url(url)
+    except FetchError as exc:
+        raise InputError(message_of(exc), "url") from exc
+    return url
+
+
+def _kind(data: dict) -> str:
+    kind = text(data, "kind", max_len=32)
+    if kind not in FEED_KINDS:
+        raise InputError(N_("kind must be one of %(kinds)s", kinds=", ".join(FEED_KINDS)), "kind")
+    return kind
+
+
+def _interval(data: dict, default: int, minimum: float) -> int:
+    return int(optional_number(data, "interval_s", minimum=minimum) or default)
+
+
+def _enabled(data: dict) -> bool:
+    if not isinstance(data["enabled"], bool):
+        raise InputError(N_("enabled must be true or false"), "enabled")
+    return data["enabled"]
+
+
+def _event_id(w: Write, event_id) -> int | None:
+    if event_id is None:
+        return None
+    known = isinstance(event_id, int) and not isinstance(event_id, bool)
+    if not known or w.session.get(Event, event_id) is None:
+        raise NotFound(f"no event {event_id!r}")
+    return event_id

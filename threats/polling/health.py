@@ -1,0 +1,46 @@
+"""A feed source's health as people and viewers see it: its state, lag, counts and errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from common.times import iso
+from threats.models import FeedSource
+
+
+def feed_state(feed: FeedSource, now: datetime) -> str:
+    """ok, paused, failing, backing off, or blocked (circuit open)."""
+    if not feed.enabled:
+        return "paused"
+    if feed.circuit_open_until and now < feed.circuit_open_until:
+        return "blocked"
+    if feed.consecutive_failures:
+        return "backing off" if feed.next_attempt_at and now < feed.next_attempt_at else "failing"
+    if feed.last_error:
+        return "partial"
+    return "ok" if feed.last_success_at else "new"
+
+
+def feed_status(feed: FeedSource, now: datetime) -> dict:
+    lag = (now - feed.last_success_at).total_seconds() if feed.last_success_at else None
+    state = feed_state(feed, now)
+    return {
+        "id": feed.id,
+        "name": feed.name,
+        "kind": feed.kind,
+        "url": feed.url,
+        "interval_s": feed.interval_s,
+        "enabled": feed.enabled,
+        "event_id": feed.event_id,
+        "state": state,
+        "healthy": state in ("ok", "new"),
+        "last_polled_at": iso(feed.last_polled_at),
+        "last_success_at": iso(feed.last_success_at),
+        "lag_s": round(lag, 1) if lag is not None else None,
+        "last_error": feed.last_error,
+        "last_error_at": iso(feed.last_error_at),
+        "consecutive_failures": feed.consecutive_failures,
+        "next_attempt_at": iso(feed.next_attempt_at),
+        "circuit_open_until": iso(feed.circuit_open_until),
+        "item_count": feed.item_count,
+    }

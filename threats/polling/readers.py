@@ -1,0 +1,225 @@
+"""One reader per feed kind: fetch what the source serves (all its pages, the documents an
+index links to) and parse it into records. No database: what was already read comes in as
+`known`, and what is new goes out in the harvest for the poller to store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from threats.feeds import cap, fbi, ftm, incidents, interpol, lookout, nws, ofac
+from threats.feeds.errors import FeedFormatError
+from threats.feeds.records import Incident, Lookout, Page, WatchlistEntry
+from threats.polling.fetch import FetchError, FetchResult
+
+Fetch = Callable[..., FetchResult]
+MAX_PAGES = 50  # a source that never stops paging is a broken source
+UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a reader needs to know of a feed source."""
+
+    kind: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    tz: ZoneInfo = UTC  # for sources that send floating local times
+    known: frozenset[tuple[str, str]] = frozenset()  # index entries already read
+
+
+@dataclass
+class Harvest:
+    alerts: list[cap.Alert] = field(default_factory=list)
+    entries: list[WatchlistEntry] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    lookouts: list[Lookout] = field(default_factory=list)
+    items: int = 0
+    complete: bool = True  # every page read: only then can a vanished entry be called removed
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    new_items: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    follow_ups: int = 0  # documents fetched beyond the feed's own pages (details)
+
+
+def first(source: Source, fetch: Fetch) -> tuple[FetchResult, Harvest]:
+    """The first (or only) document, fetched conditionally."""
+    response = fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+    harvest = Harvest(etag=response.etag, last_modified=response.last_modified)
+    harvest.not_modified = response.not_modified
+    return response, harvest
+
+
+def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
+    """An ATOM index and the CAP documents of its new or changed entries."""
+    response, harvest = first(source, fetch)
+    if harvest.not_modified:
+        return harvest
+    if not cap.is_atom(response.body):
+        return read_cap_document(response.body, harvest)
+    entries = cap.parse_atom_index(response.body)
+    harvest.items = len(entries)
+    for entry in entries:
+        key = (entry.id, entry.updated.isoformat() if entry.updated else "")
+        if key in source.known:
+            continue
+        try:
+            harvest.alerts.append(cap.parse_alert(fetch(entry.link).body))
+            harvest.new_items.append(key)
+        except (FetchError, FeedFormatError) as exc:
+            harvest.errors.append(f"entry {entry.id}: {exc}")  # tried again at the next poll
+    return harvest
+
+
+def read_cap_document(body: bytes, harvest: Harvest) -> Harvest:
+    harvest.alerts, harvest.items = [cap.parse_alert(body)], 1
+    return harvest
+
+
+def read_pages(
+    source: Source, fetch: Fetch, parse: Callable[[bytes], Page], next_url: Callable
+) -> tuple[Harvest, list]:
+    """Follow a paginated source to its end; a failed page leaves the harvest incomplete."""
+    response, harvest = first(source, fetch)
+    records: list = []
+    if harvest.not_modified:
+        return harvest, records
+    page, number = parse(response.body), 1
+    records.extend(page.records)
+    while (url := next_url(source.url, page, number)) is not None:
+        if number >= MAX_PAGES:
+            harvest.complete = False
+            harvest.errors.append(f"stopped after {MAX_PAGES} pages")
+            break
+        try:
+            page, number = parse(fetch(url).body), number + 1
+        except (FetchError, FeedFormatError) as exc:
+            harvest.complete = False
+            harvest.errors.append(f"page {number + 1}: {exc}")
+            break
+        records.extend(page.records)
+    harvest.items = len(records)
+    return harvest, records
+
+
+def read_interpol(source: Source, fetch: Fetch) -> Harvest:
+    kind = source.kind.removeprefix("interpol-")
+    per_page = int(_query(source.url).get("resultPerPage", "20"))
+
+    def next_url(_url: str, page: Page, number: int) -> str | None:
+        return (
+            None
+            if interpol.should_stop(number, per_page, page.total, page.next_url)
+            else page.next_url
+        )
+
+    harvest, entries = read_pages(
+        source, fetch, lambda body: interpol.parse_notice_page(body, kind), next_url
+    )
+    harvest.entries = [_with_detail(source, fetch, kind, e, harvest) for e in entries]
+    return harvest
+
+
+MAX_DETAILS_PER_POLL = 50  # the rest are read at later polls, so a big list does not flood
+
+
+def _with_detail(source: Source, fetch: Fetch, kind: str, entry, harvest: Harvest):
+    """A new notice's detail (charges, marks, ...), fetched once and remembered."""
+    key = (f"detail:{entry.source_id}", "1")
+    if key in source.known or harvest.follow_ups >= MAX_DETAILS_PER_POLL:
+        return entry
+    harvest.follow_ups += 1
+    parts = urlsplit(source.url)
+    url = interpol.detail_url(f"{parts.scheme}://{parts.netloc}", kind, entry.source_id)
+    try:
+        detail = interpol.parse_notice_detail(fetch(url).body, kind)
+        merged = interpol.merge(entry, detail)
+    except (FetchError, FeedFormatError) as exc:
+        harvest.errors.append(f"notice {entry.source_id} detail: {exc}")
+        return entry
+    harvest.new_items.append(key)
+    return replace(merged, extra={**merged.extra, "detail": True})
+
+
+def read_fbi(source: Source, fetch: Fetch) -> Harvest:
+    query = _query(source.url)
+    size = int(query.get("pageSize", "20"))
+
+    def next_url(url: str, page: Page, number: int) -> str | None:
+        following = fbi.next_page_number(
+            int(query.get("page", "1")) + number - 1, size, page.total or 0
+        )
+        return None if following is None else _with_query(url, page=str(following))
+
+    harvest, harvest.entries = read_pages(source, fetch, fbi.parse_wanted_page, next_url)
+    return harvest
+
+
+def read_incidents(source: Source, fetch: Fetch) -> Harvest:
+    limit = int(_query(source.url).get("$limit", "1000"))
+
+    def parse(body: bytes) -> Page:
+        return Page(incidents.parse_incidents(body, source.tz))
+
+    def next_url(url: str, page: Page, number: int) -> str | None:
+        offset = int(_query(url).get("$offset", "0")) + (number - 1) * limit
+        return incidents.next_page_url(
+            _with_query(url, **{"$offset": str(offset)}), len(page.records), limit
+        )
+
+    harvest, harvest.incidents = read_pages(source, fetch, parse, next_url)
+    return harvest
+
+
+def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
+    """sdn.csv and its sibling alt.csv (the aliases), read together."""
+    response, harvest = first(source, fetch)
+    if not harvest.not_modified:
+        alt_url = source.url.rsplit("/", 1)[0] + "/alt.csv"
+        harvest.entries = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
+        harvest.items = len(harvest.entries)
+    return harvest
+
+
+def single(field: str, parse: Callable[[bytes, Source], list]) -> Callable:
+    """A reader for a source that serves one whole document, parsed into one kind of record."""
+
+    def read(source: Source, fetch: Fetch) -> Harvest:
+        response, harvest = first(source, fetch)
+        if not harvest.not_modified:
+            records = parse(response.body, source)
+            setattr(harvest, field, records)
+            harvest.items = len(records)
+        return harvest
+
+    return read
+
+
+READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
+    "cap": single("alerts", lambda body, _: [cap.parse_alert(body)]),
+    "cap-atom": read_cap_atom,
+    "nws": single("alerts", lambda body, _: nws.parse_alerts(body)),
+    "interpol-red": read_interpol,
+    "interpol-yellow": read_interpol,
+    "fbi-wanted": read_fbi,
+    "ftm": single("entries", lambda body, _: ftm.parse_entities(body)),
+    "ofac-csv": read_ofac_csv,
+    "ofac-xml": single("entries", lambda body, _: ofac.parse_sdn_xml(body)),
+    "geojson-incidents": read_incidents,
+    "csv-lookout": single("lookouts", lambda body, src: lookout.parse_lookouts(body, src.tz)),
+}
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def _with_query(url: str, **changes: str) -> str:
+    parts = urlsplit(url)
+    query = {**dict(parse_qsl(parts.query, keep_blank_values=True)), **changes}
+    return urlunsplit(parts._replace(query=urlencode(query, safe="$/:")))

@@ -1,0 +1,103 @@
+"""The feed health page: every source's state, lag, counts and last error, with controls."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from common.times import utcnow
+from common.validation import InputError, NotFound
+from planner.models import Event
+from threats.models import FEED_KINDS, FeedSource, WatchlistRecord
+from threats.polling import feed_service
+from threats.polling.health import feed_status
+from web.access import roles_required
+from web.doors import commit, write
+from web.extensions import db, fetcher_for
+from web.i18n import say
+
+bp = Blueprint("feeds", __name__, url_prefix="/admin/feeds")
+
+
+def _fetcher():
+    return fetcher_for(current_app._get_current_object())
+
+
+@bp.get("/")
+@roles_required("planner", "commander")  # sources and their errors: never partners
+def index():
+    now = utcnow()
+    feeds = db.session.scalars(select(FeedSource).order_by(FeedSource.id)).all()
+    counts = dict(
+        db.session.execute(
+            select(WatchlistRecord.feed_id, func.count())
+            .where(WatchlistRecord.removed_at.is_(None))
+            .group_by(WatchlistRecord.feed_id)
+        ).all()
+    )
+    return render_template(
+        "threats/feeds.html",
+        feeds=[(f, feed_status(f, now), counts.get(f.id, 0)) for f in feeds],
+        kinds=FEED_KINDS,
+        events=db.session.scalars(select(Event).order_by(Event.starts_at)).all(),
+    )
+
+
+def _form() -> dict:
+    """The form's fields in the API's shape, so both doors make a feed the same way."""
+    form = request.form
+    return {
+        "name": form.get("name", ""),
+        "kind": form.get("kind", ""),
+        "url": form.get("url", ""),
+        "interval_s": form.get("interval_s", type=int),
+        "event_id": form.get("event_id", type=int),
+    }
+
+
+@bp.post("/")
+@roles_required("admin")
+def create():
+    try:
+        feed = commit(feed_service.create_feed(write(), _form(), _fetcher())).result
+    except (InputError, NotFound) as exc:
+        db.session.rollback()
+        flash(_("The feed was not added: %(reason)s", reason=say(exc)), "error")
+        return redirect(url_for("feeds.index"))
+    added = _(
+        "Added %(name)s; it is polled within %(seconds)s s.",
+        name=feed.name,
+        seconds=feed.interval_s,
+    )
+    flash(added, "info")
+    return redirect(url_for("feeds.index"))
+
+
+@bp.post("/<int:feed_id>/<any(pause, resume):action>")
+@roles_required("admin")
+def toggle(feed_id: int, action: str):
+    change = {"enabled": action == "resume"}
+    feed = commit(feed_service.update_feed(write(), feed_id, change, _fetcher())).result
+    if feed.enabled:
+        flash(_("%(name)s: resumed.", name=feed.name), "info")
+    else:
+        flash(_("%(name)s: paused.", name=feed.name), "info")
+    return redirect(url_for("feeds.index"))
+
+
+@bp.post("/<int:feed_id>/poll")
+@roles_required("admin", "commander")
+def poll(feed_id: int):
+    base_s = current_app.config["FEED_BACKOFF_BASE_S"]
+    result = commit(feed_service.poll_now(write(), feed_id, _fetcher(), base_s)).result
+    if result.ok:
+        polled = _(
+            "Polled: %(items)s items, %(threats)s new threats",
+            items=result.items,
+            threats=len(result.threats),
+        )
+        flash(polled + ("; " + "; ".join(result.errors) if result.errors else "."), "info")
+    else:
+        flash(_("Poll failed: %(errors)s", errors="; ".join(result.errors)), "error")
+    return redirect(url_for("feeds.index"))

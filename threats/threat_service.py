@@ -1,0 +1,132 @@
+"""A commander's work on threats: change a threat's status, assignee or note, and divert a
+person to it; with the reads the threat views share (features, one threat's staffing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.messages import N_, message_of
+from common.validation import InputError, NotFound
+from common.writes import Change, Write
+from planner import duty_service, gaps
+from planner.models import Assignment, CheckIn, Event, Zone
+from planner.plan_service import gap_rows, periods
+from threats import lifecycle
+from threats.activity_service import record
+from threats.models import Threat
+from threats.screening.screening_service import threat_decided
+from threats.serialize import threat_feature
+
+
+def zone_names(session: Session, event_id: int) -> dict[int, str]:
+    rows = session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event_id))
+    return {zone_id: name for zone_id, name in rows}
+
+
+def get_threat(session: Session, event: Event, threat_id: int) -> Threat:
+    threat = session.get(Threat, threat_id)
+    if threat is None or threat.event_id != event.id:
+        raise NotFound(f"no threat {threat_id} in event {event.id}")
+    return threat
+
+
+def threat_features(
+    session: Session,
+    event_id: int,
+    statuses: Sequence[str] | None = None,
+    ids: Sequence[int] | None = None,
+) -> list[dict]:
+    """The event's threats (of the given statuses or ids, else all) as GeoJSON Features."""
+    names = zone_names(session, event_id)
+    query = select(Threat).where(Threat.event_id == event_id).order_by(Threat.id)
+    if statuses:
+        query = query.where(Threat.status.in_(statuses))
+    if ids:
+        query = query.where(Threat.id.in_(ids))
+    return [threat_feature(t, names) for t in session.scalars(query)]
+
+
+def update_threat(w: Write, event: Event, threat_id: int, request) -> Change[dict]:
+    """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note.
+    Checked against the lifecycle, logged (ICS 214), and told to every viewer."""
+    threat = get_threat(w.session, event, threat_id)
+    names = zone_names(w.session, event.id)
+    before = threat_feature(threat, names)["properties"]
+    try:
+        outcome = lifecycle.change(
+            threat.status, threat.assignee, request if isinstance(request, dict) else {}
+        )
+    except lifecycle.LifecycleError as exc:
+        raise InputError(message_of(exc), "status") from exc
+    previous = threat.status
+    action = (
+        outcome.status
+        if outcome.status != previous
+        else ("reassigned" if outcome.assignee != threat.assignee else "note")
+    )
+    threat.status, threat.assignee, threat.updated_at = outcome.status, outcome.assignee, w.now
+    if outcome.status in ("resolved", "dismissed"):
+        threat.closed_reason = f"by {w.actor}"
+    elif previous in ("resolved", "dismissed"):
+        threat.closed_reason = ""
+    record(w.session, threat, w.actor, action, at=w.now, before=previous, note=outcome.note)
+    w.session.flush()
+    threat_decided(w.session, threat, w.actor, w.now)
+    feature = threat_feature(threat, names)
+    w.tell(event.id, "threat_updated", feature)
+    target = f"threat:{threat.id}"
+    return Change("threat.update", target, feature["properties"], before, feature)
+
+
+def divert(w: Write, event: Event, data) -> Change[CheckIn]:
+    """{person_id, threat_id}: send a person to a threat of this event, from wherever they
+    are posted; their role stays the one planned for now."""
+    person = duty_service.person_of(w.session, data)
+    threat_id = data.get("threat_id")
+    threat = w.session.get(Threat, threat_id) if isinstance(threat_id, int) else None
+    if threat is None or threat.event_id != event.id:
+        raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
+    row = duty_service.checkin_row(w, event, person, "divert")
+    row.threat_id = threat.id
+    row.role = duty_service.assignment_now(w.session, event, person.id, w.now)[1] or ""
+    return duty_service.recorded(w, event, row)
+
+
+def staffing_now(session: Session, event, zone_ids: list[int], now) -> list[dict]:
+    """Per zone the threat touches: who is posted there in the shifts in force now, and the
+    gap (required vs assigned) there now."""
+    gaps_now = [g for g in gap_rows(session, event, at=now) if g.zone_id in zone_ids]
+    active = gaps.active_shift_ids(periods(session, event).values(), now)
+    posted = session.scalars(
+        select(Assignment).where(
+            Assignment.event_id == event.id,
+            Assignment.zone_id.in_(zone_ids or [-1]),
+            Assignment.shift_id.in_(active or {-1}),
+        )
+    ).all()
+    names = dict(
+        session.execute(select(Zone.id, Zone.name).where(Zone.id.in_(zone_ids or [-1]))).all()
+    )
+    return [
+        {
+            "zone_id": zid,
+            "zone": names.get(zid, ""),
+            "required": sum(g.required for g in gaps_now if g.zone_id == zid),
+            "assigned": sum(g.assigned for g in gaps_now if g.zone_id == zid),
+            "short": sum(g.short for g in gaps_now if g.zone_id == zid),
+            "on_duty": [
+                {
+                    "name": a.person.name,
+                    "agency": a.person.agency.name,
+                    "role": a.role,
+                    "phone": a.person.phone,
+                }
+                for a in posted
+                if a.zone_id == zid
+            ],
+        }
+        for zid in zone_ids
+    ]

@@ -1,0 +1,46 @@
+"""What every page and API view shares: the event in the URL, the write it starts, and
+answering with what the write changed (audited, then committed)."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from flask_login import current_user
+
+from common.times import utcnow
+from common.writes import Change, Write
+from maps.live_service import publish
+from planner.models import Event
+from web.extensions import db
+
+
+def get_event(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404, description=f"no event {event_id}")
+
+
+def write() -> Write:
+    """This request's write: the user acting now, publishing to the live map."""
+    actor = current_user.username if current_user.is_authenticated else ""
+    return Write(db.session, actor, utcnow(), publish)
+
+
+def audit(change: Change) -> Change:
+    """Hand the change to the audit log (accounts.auth.audit writes it after the response)."""
+    g.audit_action, g.audit_target = change.action, change.target
+    g.audit_before, g.audit_after = change.before, change.after
+    return change
+
+
+def commit(change: Change) -> Change:
+    audit(change)
+    db.session.commit()
+    return change
+
+
+def answer(change: Change, status: int = 200):
+    """The API's answer to a write: the changed thing as JSON (201 for a new one)."""
+    commit(change)
+    return change.after, status
+
+
+def created(change: Change):
+    return answer(change, 201)

@@ -1,0 +1,56 @@
+"""Extension objects, created unbound here and bound to the app in create_app."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask, session
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from common.storage import Base
+from threats.polling.fetch import Fetcher
+
+db = SQLAlchemy(model_class=Base)
+socketio = SocketIO()
+
+
+class SessionOrTokenLoginManager(LoginManager):
+    """Strong session protection, applied only to a session that holds a login.
+
+    Flask-Login fails the check for any session without its `_id`, a login page's CSRF
+    token for instance, and then never asks the request loader: an API client keeping
+    cookies (requests.Session, a GIS tool) would get 401 for a valid Bearer token.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = SessionOrTokenLoginManager()
+csrf = CSRFProtect()
+
+
+def new_scheduler() -> BackgroundScheduler:
+    """A scheduler whose jobs never run twice at once and whose misfires coalesce."""
+    return BackgroundScheduler(
+        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+    )
+
+
+def fetcher_for(app: Flask) -> Fetcher:
+    """The app's one feed fetcher, made from its settings (allowed hosts, size, timeout)."""
+    fetcher = app.extensions.get("eventwatch.fetcher")
+    if fetcher is None:
+        fetcher = Fetcher(
+            app.config["FEED_ALLOWED_HOSTS"],
+            app.config["FEED_USER_AGENT"],
+            app.config["FEED_MAX_BYTES"],
+            app.config["FEED_TIMEOUT_S"],
+        )
+        app.extensions["eventwatch.fetcher"] = fetcher
+    return fetcher
