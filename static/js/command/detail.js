@@ -1,0 +1,38 @@
+// The selected threat in full: its words, who is posted in its zones, its latest log.
+import { clock, el } from "./dom.js";
+import { LANGUAGE, T, t, word } from "./page.js";
+import { headline, inLanguage } from "./threats.js";
+
+const LOG_ENTRIES = 5;
+
+function staffing(zones) {
+  const parts = [];
+  for (const z of zones) {
+    parts.push(el("div", null, t("zone_staffing", z)));
+    const list = el("ul");
+    for (const person of z.on_duty) list.appendChild(el("li", null, `${person.name} (${person.role}, ${person.agency}) ${person.phone || ""}`));
+    if (z.on_duty.length) parts.push(list);
+  }
+  return parts;
+}
+
+function logLine(entry) {
+  return el("div", "hint", `${clock(entry.at)} ${entry.actor}: ${entry.action}${entry.note ? " — " + entry.note : ""}`);
+}
+
+// `p`: the properties of GET /threats/<id>, with staffing_now and log.
+export function showDetail(panel, p) {
+  const words = inLanguage(p, LANGUAGE);
+  const heading = el("h3", null, headline(p, LANGUAGE, T.threat));
+  heading.dir = "auto";
+  const parts = [heading,
+    el("div", null, [p.kind, word("severity", p.severity), word("status", p.status), p.assignee].filter(Boolean).join(" · "))];
+  parts.push(...staffing(p.staffing_now || []));
+  for (const text of [words.description, words.instruction].filter(Boolean)) {
+    parts.push(el("p", null, text));
+    parts.at(-1).dir = "auto";
+  }
+  parts.push(...(p.log || []).slice(-LOG_ENTRIES).map(logLine));
+  panel.replaceChildren(...parts);
+  panel.hidden = false;
+}

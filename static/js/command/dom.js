@@ -1,0 +1,14 @@
+// Small DOM helpers shared by the command page's views.
+import { LOCALE, settings } from "./page.js";
+
+export function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+// Times as the event's clock shows them, whatever the time zone of the reader's machine.
+export function clock(iso) {
+  return new Date(iso).toLocaleTimeString(LOCALE, { timeZone: settings.timeZone, hour: "2-digit", minute: "2-digit" });
+}

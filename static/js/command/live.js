@@ -1,0 +1,91 @@
+// The live link: join the event's room, take the snapshot, apply the numbered deltas after
+// it, and resync from the last applied seq after any gap, reconnect or hidden tab.
+import { alarm } from "./alarm.js";
+import { renderFeeds } from "./feeds.js";
+import { clearThreats, putThreat } from "./markers.js";
+import { settings } from "./page.js";
+import { picture } from "./picture.js";
+import { APPLY, GAP, resyncWhenShown, Sequence } from "./sequence.js";
+import { renderStaffing } from "./staffing.js";
+import { renderThreatList, select } from "./threat_list.js";
+import { fromFeature, fromTable, LOUD, OPEN } from "./threats.js";
+import { rememberZone, replaceZone } from "./zones.js";
+
+export const sequence = new Sequence();
+let socket = null;
+
+function setSeq(seq) {
+  sequence.advance(seq);
+  document.getElementById("live-seq").textContent = seq;
+}
+
+function setStale(stale) {
+  document.getElementById("stale").hidden = !stale;
+  document.body.classList.toggle("is-stale", stale);
+}
+
+function resync() {
+  socket.emit("join", sequence.join(settings.eventId), (answer) => {
+    if (answer && answer.ok) setStale(false);
+  });
+}
+
+function applySnapshot(snap) {
+  clearThreats();
+  picture.askedWords.clear(); // a new picture: what it left out may be asked for again
+  picture.zoneNames.clear();
+  snap.zones.features.forEach(rememberZone);
+  fromTable(snap.threats).forEach(putThreat);
+  picture.feeds.clear();
+  snap.feeds.forEach((f) => picture.feeds.set(f.id, f));
+  picture.staffing = snap.staffing || { zones: {} };
+  setSeq(snap.seq);
+  renderThreatList();
+  renderFeeds();
+  renderStaffing();
+}
+
+function applyThreat(kind, feature) {
+  const threat = fromFeature(feature);
+  putThreat(threat);
+  renderThreatList();
+  if (kind === "threat_created" && LOUD.has(threat.severity) && OPEN.has(threat.status)) alarm(threat);
+  if (threat.id === picture.selected) select(threat.id);
+}
+
+function applyDelta(delta) {
+  const verdict = sequence.judge(delta);
+  if (verdict === GAP) resync(); // ask for what was missed; it replays this one too
+  if (verdict !== APPLY) return;
+  const data = delta.data || {};
+  if (delta.kind === "threat_created" || delta.kind === "threat_updated") {
+    applyThreat(delta.kind, data);
+  } else if (delta.kind === "feed_status") {
+    picture.feeds.set(data.id, data);
+    renderFeeds();
+  } else if (delta.kind === "staffing_changed") {
+    picture.staffing = data;
+    renderStaffing();
+  } else if (delta.kind === "zone_changed") {
+    replaceZone(data);
+  }
+  setSeq(delta.seq);
+}
+
+export function connect() {
+  const auth = settings.wallToken ? { wall: settings.wallToken } : undefined;
+  socket = window.io("/live", { transports: ["websocket", "polling"], auth });
+  socket.on("connect", resync);
+  socket.on("disconnect", () => setStale(true));
+  socket.on("connect_error", () => setStale(true));
+  socket.on("snapshot", applySnapshot);
+  socket.on("delta", applyDelta);
+  document.addEventListener("visibilitychange", () => {
+    if (resyncWhenShown(document.visibilityState, socket.connected)) resync();
+  });
+  return socket;
+}
+
+export function currentSocket() {
+  return socket;
+}
