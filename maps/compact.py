@@ -6,7 +6,7 @@ the queue the words of the newest few. The rest comes from GET /threats/<id> whe
 is selected, and every later change arrives whole, as a feature in a delta.
 
 The table is built from features already redacted for the audience, so the partner
-allow-list (maps.redact) stays the one place that decides what a partner sees.
+allow-list (common.audience) stays the one place that decides what a partner sees.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The command view script's words, translated on the server and handed to the page.
 
-Placeholders keep the catalogues' python-format (`%(name)s`); static/js/command.js fills
+Placeholders keep the catalogues' python-format (`%(name)s`); static/js/words.js fills
 them in. Phrases with a count are written as label and number, so no plural is needed.
 """
 

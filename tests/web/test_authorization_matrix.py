@@ -149,7 +149,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
 SENT_TO_SHARED = frozenset({"maps.command", "planner.event"})  # a partner's 302, not 403
 LIVE_EVENTS = frozenset({"connect", "join"})  # checked by test_the_live_namespace_*
 
-# What a staff copy of a threat, zone or feed holds beyond its allow-list in maps/redact.py.
+# What a staff copy of a threat, zone or feed holds beyond its allow-list in common/audience.py.
 # Every staff walk checks this against the real answers, so a new field must be placed.
 ALLOWED = {"threat": THREAT_FIELDS, "zone": ZONE_FIELDS, "feed": FEED_FIELDS}
 WITHHELD = {
@@ -387,12 +387,12 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
                 withheld[kind] |= extra
         response.close()
     assert wrong == [], f"{role} was not answered as MATRIX says"
-    assert leaked == [], f"{role} read what maps/redact.py withholds"
+    assert leaked == [], f"{role} read what common/audience.py withholds"
     audit_after = audit_rows(app)
     assert {i: audit_after.get(i) for i in audit_before} == audit_before  # none edited or gone
     assert len(audit_after) - len(audit_before) == sum(m != "GET" for m, _, _ in routes)
     if role in STAFF:  # staff read it all: the partner checks had something to find
-        assert withheld == WITHHELD, "place each new field in maps/redact.py or in WITHHELD"
+        assert withheld == WITHHELD, "place each new field in common/audience.py or in WITHHELD"
         assert [s for s in SECRETS if not any(s in text for text in read)] == []
 
 

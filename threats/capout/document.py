@@ -1,9 +1,9 @@
 """Threats as CAP 1.2 for other CAP consumers: an Atom index and one document per message.
 
-Only a threat's partner copy (`maps.redact.threat_for_partner`) is read, so a field that is
+Only a threat's partner copy (`common.audience.threat_for_partner`) is read, so a field that is
 withheld from partners cannot reach a document or the index.
 
-A threat's messages come from its stored live deltas (`maps.models.LiveDelta`): every
+A threat's messages come from its stored live deltas (`maps.live_service.stored_deltas`): every
 threat_created and threat_updated delta holds the whole threat as it was then, numbered
 with the event's sequence. So each version can be rebuilt exactly, whenever it is asked
 for, and the number makes identifiers that are stable and unique per message. The activity

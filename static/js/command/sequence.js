@@ -1,4 +1,4 @@
-// The live protocol's numbering (maps/live.py): every delta carries the seq after the one
+// The live protocol's numbering (maps/live_service.py): every delta carries the seq after the one
 // before it, and a snapshot the seq it is current to. Pure: no DOM, no socket.
 
 export const APPLY = "apply";

@@ -42,7 +42,7 @@ EVENT = 3
 ZONES = {1: "north-avenue-beach", 2: "oak-street-beach"}
 GEOD = Geod(ellps="WGS84")
 NORTH = box(-87.629, 41.9085, -87.6225, 41.915)
-# A marker per property that maps/redact.py withholds from partners: none may leave.
+# A marker per property that common/audience.py withholds from partners: none may leave.
 PLANTED = {
     "title": "ZZ-TITLE-a41",
     "description": "ZZ-DESCRIPTION-b52",
