@@ -15,6 +15,15 @@ from maps.models import LiveDelta
 from planner.models import Event
 
 NAMESPACE = "/live"
+# Every kind of delta, and who publishes it. A partner's copy of each is cut down by
+# common.audience.REDACTORS; a kind missing there reaches partners with no data.
+KINDS = {
+    "threat_created": "threats (ingest_service, sighting_service, screening_service)",
+    "threat_updated": "threats (threat_service, ingest_service, screening_service)",
+    "staffing_changed": "planner.duty_service.publish_staffing (assignments, check-ins, jobs)",
+    "zone_changed": "planner.zone_service (a deleted zone: geometry null, deleted true)",
+    "feed_status": "threats.polling.poll_service (after every poll of an event's feed)",
+}
 MAX_REPLAY = 500  # beyond this many missed deltas a snapshot is cheaper than a replay
 _PENDING = "live_pending"
 
@@ -34,6 +43,8 @@ def set_emitter(emit: Emit | None) -> None:
 
 def publish(session: Session, event_id: int, kind: str, payload: dict) -> dict:
     """Store a delta with the event's next sequence number; it is emitted once committed."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown delta kind {kind!r}: add it to maps.live_service.KINDS")
     seq = session.execute(
         update(Event)
         .where(Event.id == event_id)

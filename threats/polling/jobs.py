@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.times import utcnow
+from common.writes import Write
 from maps.live_service import publish
-from planner.duty_service import coverage
+from planner.duty_service import publish_staffing
 from planner.models import Event
 from threats.ingest_service import EventContext, expire_threats
 from threats.models import FeedSource
@@ -32,6 +33,7 @@ SYNC_EVERY_S = 30
 FIRST_POLL_DELAY_S = 2  # lets the embedded server start listening before it polls itself
 EXPIRE_EVERY_S = 30
 BOUNDARY_EVERY_S = 15  # how late after a shift boundary the command view recolours
+SCHEDULER = "scheduler"  # the actor of the writes jobs make
 
 
 def poll_now(app: Flask, feed_id: int) -> PollResult | None:
@@ -114,9 +116,7 @@ def staffing_job(app: Flask, last: dict) -> None:
             for event in db.session.scalars(select(Event)).all():
                 edges = [t for s in event.shifts for t in (s.starts_at, s.ends_at)]
                 if any(since < t <= now for t in edges):
-                    publish(
-                        db.session, event.id, "staffing_changed", coverage(db.session, event, now)
-                    )
+                    publish_staffing(Write(db.session, SCHEDULER, now, publish), event)
             db.session.commit()
         finally:
             db.session.remove()

@@ -244,3 +244,14 @@ def test_partner_copy_never_changes_the_full_delta(kind, data):
     partner_copy(original)
     assert original == before
     assert original["data"] is data
+
+
+def test_every_delta_kind_has_its_partner_copy():
+    """A new kind of delta must say what partners see of it: an unknown kind reaches them
+    with no data at all, and publish refuses a kind it does not know."""
+    from common.audience import REDACTORS
+    from maps.live_service import KINDS, publish
+
+    assert set(KINDS) == set(REDACTORS)
+    with pytest.raises(ValueError, match="unknown delta kind"):
+        publish(None, 1, "threat_deleted", {})
