@@ -1,4 +1,4 @@
-"""Shared fixtures: an app on a real database, users and tokens, the fixture feed server.
+"""Shared fixtures: an app on a real database, cheap password hashing, the fixture feed server.
 
 The database is SQLite in a temporary folder unless TEST_DATABASE_URL names another
 (the CI's second pass runs the same suite on PostgreSQL). Pytest loads this file itself:
@@ -13,12 +13,20 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
-from accounts import audit_guard
+from accounts import audit_guard, security
 from app import create_app
 from extensions import db
 from migrate import upgrade_database
 from storage import Base
 from tests.support.feedserver import FeedServer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    """Argon2id at its least cost in this process: the suite makes users by the hundred.
+    Processes the tests start (the demo server, the system tests' web and scheduler
+    processes) keep the production default, which tests/unit/accounts checks."""
+    security.use_cheap_hashing()
 
 
 @pytest.fixture(scope="session")
