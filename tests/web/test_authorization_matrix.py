@@ -39,7 +39,7 @@ from tests.factories import (
 )
 from tests.support.feedserver import FEEDS
 from tests.support.routes import every_route
-from tests.web.test_access import csrf_from
+from tests.support.web import csrf_from
 from tests.web.test_live import HOST, NS, fresh_alert, received
 from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
 from threats.feeds.fetch import Fetcher
@@ -293,18 +293,20 @@ class Caller:
         return self.browser.open(url, method=method, data=None if method == "GET" else self.form)
 
 
-def caller(app, world: World, role: str | None) -> Caller:
-    """The role's user logged in with its password (or no one), and its API token."""
-    bearer = world.token(role) if role else None
-    browser = app.test_client()
-    login = {
-        "username": f"{role or 'admin'}-user",  # what the anonymous walk logs in with, last
-        "password": PASSWORD,
-        "csrf_token": csrf_from(browser.get("/login").get_data(as_text=True)),
-    }
-    if role is not None:
-        assert browser.post("/login", data=login).status_code == 302
-    return Caller(role, browser, login, app.test_client(), bearer)
+def caller(login, world: World, role: str | None) -> Caller:
+    """The role's user (the one its API token is for) logged in with its password through
+    the `login` fixture, or no one; and its API token."""
+    browser = world.app.test_client()
+    if role is None:
+        username = "admin-user"  # what the anonymous walk logs in with, last
+        csrf = csrf_from(browser.get("/login").get_data(as_text=True))
+        bearer = None
+    else:
+        bearer = world.token(role)
+        who = login(role, client=browser)
+        username, csrf = who.username, who.csrf
+    form = {"username": username, "password": PASSWORD, "csrf_token": csrf}
+    return Caller(role, browser, form, world.app.test_client(), bearer)
 
 
 def expected(role: str | None, route) -> str | None:
@@ -371,8 +373,8 @@ def audit_rows(app) -> dict[int, tuple]:
 
 
 @pytest.mark.parametrize("role", [None, *reversed(ROLES)], ids=lambda r: r or "anonymous")
-def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
-    who = caller(app, world, role)
+def test_every_route_answers_each_role_as_the_matrix_says(app, world, login, role):
+    who = caller(login, world, role)
     audit_before = audit_rows(app)
     routes, wrong, leaked, read = walk(app, world), [], [], []
     withheld = {kind: set() for kind in WITHHELD}
@@ -418,13 +420,13 @@ def check_snapshot(sio, audience: str) -> None:
     assert all(set(f) <= FEED_FIELDS for f in snap["feeds"])
 
 
-def test_the_live_namespace_lets_in_whom_it_should(app, world):
+def test_the_live_namespace_lets_in_whom_it_should(app, world, login):
     event_id = world.values["event_id"]
     for auth in (None, {"token": "ew_wrong"}, {"wall": "wrong"}):
         assert not socketio.test_client(app, namespace=NS, auth=auth).is_connected(NS), auth
     for role in ROLES:
         audience = "partner" if role == "partner" else "full"
-        who = caller(app, world, role)
+        who = caller(login, world, role)
         for sio in (
             socketio.test_client(app, namespace=NS, auth={"token": who.bearer}),
             socketio.test_client(app, namespace=NS, flask_test_client=who.browser),

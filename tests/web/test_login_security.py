@@ -13,7 +13,7 @@ from app import create_app
 from extensions import db
 from storage import utcnow
 from tests.factories import PASSWORD, db_session, make_user
-from tests.web.test_access import csrf_from
+from tests.support.web import csrf_from
 
 
 def _try(client, username: str, password: str, address: str = "127.0.0.1"):

@@ -15,7 +15,7 @@ from tests.factories import (
     make_shift_now,
     make_token,
 )
-from tests.web.test_live import HOST, NS, fresh_alert, joined, logged_in, received
+from tests.web.test_live import HOST, NS, fresh_alert, joined, received
 from threats.feeds.fetch import Fetcher
 
 WITHHELD = {
@@ -123,10 +123,12 @@ def drive_every_delta_kind(client, ids):
     return person
 
 
-def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(app, client, event_world):
+def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(
+    app, client, event_world, login
+):
     e = event_world["event"]
-    commander = joined(app, logged_in(app, "commander", "cmdr"), e)
-    partner = joined(app, logged_in(app, "partner", "isp"), e)
+    commander = joined(login("commander", "cmdr"), e)
+    partner = joined(login("partner", "isp"), e)
     assert "title" not in json.dumps(received(partner, "snapshot"))
     received(commander, "snapshot")
     drive_every_delta_kind(client, event_world)
@@ -159,9 +161,9 @@ def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(app, client
     assert not WITHHELD & set(keys([d["data"] for d in redacted]))
 
 
-def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world):
+def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world, login):
     e = event_world["event"]
-    commander = joined(app, logged_in(app, "commander", "cmdr"), e)
+    commander = joined(login("commander", "cmdr"), e)
     snap = received(commander, "snapshot")[0]
     north = str(event_world["north"])
     assert snap["staffing"]["zones"][north]["status"] == "none"
@@ -210,12 +212,10 @@ def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world
     assert last["data"]["zones"][north]["on_duty"] == 0
 
 
-def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world):
+def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world, login):
     e = event_world["event"]
-    commander = logged_in(app, "commander", "cmdr")
-    from tests.web.test_access import csrf_from
-
-    token = csrf_from(commander.get(f"/events/{e}/walls").get_data(as_text=True))
+    logged_in = login("commander", "cmdr")
+    commander, token = logged_in.client, logged_in.csrf
     commander.post(f"/events/{e}/walls", data={"csrf_token": token, "label": "Sheriff EOC"})
     page = commander.get(f"/events/{e}/walls").get_data(as_text=True)
     url = page.split('<code id="new-wall-url">')[1].split("</code>")[0]
