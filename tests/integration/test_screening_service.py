@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_event
-from tests.integration.test_polling import AT_1625, Recorder, add_feed
 from tests.support.feedserver import FEEDS
+from tests.support.polling import AT_1625, Recorder, add_feed
 from threats import activity
 from threats.feeds.fetch import Fetcher
 from threats.models import ScreeningHit, Threat

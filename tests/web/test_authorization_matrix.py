@@ -21,13 +21,7 @@ from accounts.services import create_user
 from extensions import socketio
 from maps import walls
 from maps.models import WallLink
-from maps.redact import (
-    FEED_FIELDS,
-    THREAT_FIELDS,
-    ZONE_FIELDS,
-    staffing_for_partner,
-    zone_for_partner,
-)
+from maps.redact import FEED_FIELDS, staffing_for_partner, zone_for_partner
 from storage import utcnow
 from tests.factories import (
     PASSWORD,
@@ -38,10 +32,18 @@ from tests.factories import (
     make_token,
 )
 from tests.support.feedserver import FEEDS
+from tests.support.live import (
+    HOST,
+    NS,
+    SECRET_TEXT,
+    api,
+    drive_every_delta_kind,
+    fresh_alert,
+    received,
+)
+from tests.support.redaction import ALLOWED, NEVER_FOR_PARTNERS, WITHHELD, keys_in
 from tests.support.routes import every_route
 from tests.support.web import csrf_from
-from tests.web.test_live import HOST, NS, fresh_alert, received
-from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
 from threats.feeds.fetch import Fetcher
 
 ANYONE = frozenset(ROLES)  # partners too: they read, and look after their own account
@@ -152,27 +154,6 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
 SENT_TO_SHARED = frozenset({"maps.command", "planner.event"})  # a partner's 302, not 403
 LIVE_EVENTS = frozenset({"connect", "join"})  # checked by test_the_live_namespace_*
 
-# What a staff copy of a threat, zone or feed holds beyond its allow-list in maps/redact.py.
-# Every staff walk checks this against the real answers, so a new field must be placed.
-ALLOWED = {"threat": THREAT_FIELDS, "zone": ZONE_FIELDS, "feed": FEED_FIELDS}
-WITHHELD = {
-    "threat": frozenset(
-        {
-            *("title", "description", "instruction", "source", "source_id", "reported_by"),
-            *("assignee", "closed_reason", "staffing_now", "log", "texts"),
-        }
-    ),
-    "zone": frozenset({"event_id", "notes"}),
-    "feed": frozenset(
-        {
-            *("name", "url", "interval_s", "enabled", "last_polled_at", "lag_s", "last_error"),
-            *("last_error_at", "consecutive_failures", "next_attempt_at", "circuit_open_until"),
-            "item_count",
-        }
-    ),
-}
-# Keys no allow-list lets through, whatever the record: never in a partner's answer.
-NEVER_FOR_PARTNERS = frozenset().union(*WITHHELD.values()) - frozenset().union(*ALLOWED.values())
 # The answers holding threat, zone or feed records, and where the records are in them.
 SHAPES = {
     "planner_api.list_zones": ("zone", lambda b: [f["properties"] for f in b["features"]]),
@@ -338,14 +319,6 @@ def refusal(response) -> str | None:
     return None
 
 
-def keys_in(value) -> set[str]:
-    if isinstance(value, dict):
-        return set(value).union(*(keys_in(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(keys_in(v) for v in value))
-    return set()
-
-
 def beyond_allow_list(endpoint: str, body) -> tuple[str, set[str]]:
     """The kind of records an answer holds, and their keys that its allow-list drops."""
     if endpoint not in SHAPES:
@@ -397,7 +370,9 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, world, login, rol
     assert {i: audit_after.get(i) for i in audit_before} == audit_before  # none edited or gone
     assert len(audit_after) - len(audit_before) == sum(m != "GET" for m, _, _ in routes)
     if role in STAFF:  # staff read it all: the partner checks had something to find
-        assert withheld == WITHHELD, "place each new field in maps/redact.py or in WITHHELD"
+        assert withheld == WITHHELD, (
+            "place each new field in maps/redact.py or in tests/support/redaction.py"
+        )
         assert [s for s in SECRETS if not any(s in text for text in read)] == []
 
 

@@ -19,9 +19,8 @@ from maps import walls
 from planner.zones import areas_m2
 from storage import utcnow
 from tests.factories import db_session, make_event, make_fixture_zones, make_shift_now, make_token
-from tests.web.test_authorization_matrix import NEVER_FOR_PARTNERS, keys_in
-from tests.web.test_live import HOST, NS, fresh_alert
-from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
+from tests.support.live import HOST, NS, SECRET_TEXT, api, drive_every_delta_kind, fresh_alert
+from tests.support.redaction import NEVER_FOR_PARTNERS, keys_in
 from threats.feeds.fetch import Fetcher
 
 GEOJSON = "application/geo+json"

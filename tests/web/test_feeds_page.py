@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import db_session, make_event, make_fixture_zones
-from tests.web.test_live import HOST, fresh_alert
+from tests.support.live import HOST, fresh_alert
 from threats.feeds.fetch import Fetcher
 
 

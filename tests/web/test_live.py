@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from demo import replay
 from extensions import socketio
-from storage import utcnow
 from tests.factories import db_session, make_event, make_fixture_zones, make_token
-from tests.support.web import LoggedIn
+from tests.support.live import HOST, NS, fresh_alert, joined, received
 from threats.feeds.fetch import Fetcher
 from threats.models import FeedSource
-
-NS = "/live"
-HOST = "alerts.lakefront-festival.example"
-
-
-def fresh_alert(identifier: str) -> bytes:
-    """A suspicious-package alert over North Avenue Beach, sent now and live for an hour."""
-    now = utcnow()
-    item = replay.Replayed(identifier, now, now + timedelta(hours=1), replay.templates()[0])
-    return replay.render(item)
 
 
 @pytest.fixture
@@ -42,19 +28,6 @@ def live_world(app, feed_server):
         ids = event.id, feed.id
     app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)
     return ids
-
-
-def joined(who: LoggedIn, event_id, since=None):
-    """A Socket.IO test client on the user's session, joined to the event."""
-    sio = who.socket(NS)
-    assert sio.is_connected(NS)
-    ack = sio.emit("join", {"event_id": event_id, "since": since}, namespace=NS, callback=True)
-    assert ack["ok"], ack
-    return sio
-
-
-def received(sio, name):
-    return [m["args"][0] for m in sio.get_received(NS) if m["name"] == name]
 
 
 def poll(app, feed_id):

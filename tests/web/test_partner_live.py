@@ -15,7 +15,16 @@ from tests.factories import (
     make_shift_now,
     make_token,
 )
-from tests.web.test_live import HOST, NS, fresh_alert, joined, received
+from tests.support.live import (
+    HOST,
+    NS,
+    SECRET_TEXT,
+    api,
+    drive_every_delta_kind,
+    fresh_alert,
+    joined,
+    received,
+)
 from threats.feeds.fetch import Fetcher
 
 WITHHELD = {
@@ -32,14 +41,6 @@ WITHHELD = {
     "closed_reason",
     "name_of_person",
 }
-SECRET_TEXT = (
-    "Ana Ruiz",
-    "312-555-0101",
-    "CPD Bike 18",
-    "LIVE-9",
-    "Suspicious package",
-    "checkpoint code 4471",
-)
 
 
 @pytest.fixture
@@ -54,73 +55,6 @@ def event_world(app, client, feed_server):
     app.extensions["eventwatch.fetcher"] = Fetcher((HOST,), "test", rebase=feed_server.rebase)
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-9"))
     return ids
-
-
-def api(client, token, method, path, **kw):
-    response = client.open(
-        f"/api/v1{path}", method=method, headers={"Authorization": f"Bearer {token}"}, **kw
-    )
-    assert response.status_code < 400, response.get_json()
-    return response.get_json()
-
-
-def drive_every_delta_kind(client, ids):
-    """threat_created, feed_status, threat_updated, zone_changed, staffing_changed."""
-    e, admin, cmd = ids["event"], ids["admin"], ids["token"]
-    person = api(
-        client,
-        admin,
-        "POST",
-        "/personnel",
-        json={
-            "name": "Ana Ruiz",
-            "agency": "Chicago PD",
-            "roles": ["patrol_officer"],
-            "phone": "312-555-0101",
-        },
-    )
-    api(
-        client,
-        admin,
-        "POST",
-        f"/events/{e}/assignments",
-        json={
-            "person_id": person["id"],
-            "zone_id": ids["north"],
-            "shift_id": ids["shift"],
-            "role": "patrol_officer",
-        },
-    )
-    feed = api(
-        client,
-        admin,
-        "POST",
-        "/feeds",
-        json={"kind": "cap", "url": f"https://{HOST}/cap/now.xml", "event_id": e},
-    )
-    [threat] = api(client, cmd, "POST", f"/feeds/{feed['id']}/poll")["threats"]
-    api(
-        client,
-        cmd,
-        "PATCH",
-        f"/events/{e}/threats/{threat}",
-        json={"status": "assigned", "assignee": "CPD Bike 18", "note": "checkpoint code 4471"},
-    )
-    api(
-        client,
-        admin,
-        "PATCH",
-        f"/events/{e}/zones/{ids['north']}",
-        json={"notes": "checkpoint code 4471 at the north gate"},
-    )
-    api(
-        client,
-        cmd,
-        "POST",
-        f"/events/{e}/checkins",
-        json={"person_id": person["id"], "action": "in"},
-    )
-    return person
 
 
 def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(

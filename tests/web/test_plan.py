@@ -8,7 +8,7 @@ import io
 import pytest
 
 from tests.factories import db_session, make_event, make_token
-from tests.web.test_api import SQUARE
+from tests.support.shapes import SQUARE
 
 ROSTER = """name,agency,unit,roles,badge,phone
 Ana Ruiz,Chicago PD,18th District,patrol_officer;sergeant,1001,312-555-0101
