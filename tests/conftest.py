@@ -1,32 +1,32 @@
-"""Shared fixtures: an app on a real database, users and tokens, the fixture feed server.
+"""Shared fixtures: an app on a real database, cheap password hashing, the fixture feed server.
 
 The database is SQLite in a temporary folder unless TEST_DATABASE_URL names another
-(the CI's second pass runs the same suite on PostgreSQL).
+(the CI's second pass runs the same suite on PostgreSQL). Pytest loads this file itself:
+no module imports it; what tests share besides fixtures is in tests/support and
+tests/factories.py.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from accounts import audit_guard
+from accounts import audit_guard, security
 from app import create_app
 from common.storage import Base
 from tests.support.feedserver import FeedServer
 from web.database import upgrade_database
 from web.extensions import db
 
-NOW = datetime(2026, 7, 18, 21, 0, tzinfo=UTC)  # 16:00 CDT on the fixtures' festival day
 
-
-def required_in_ci(reason: str) -> None:
-    """Skip with a reason, except in CI where a missing service is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must provide this: {reason}")
-    pytest.skip(reason)
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    """Argon2id at its least cost in this process: the suite makes users by the hundred.
+    Processes the tests start (the demo server, the system tests' web and scheduler
+    processes) keep the production default, which tests/unit/accounts checks."""
+    security.use_cheap_hashing()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from planner.models import Zone
 from tests.factories import make_event, make_fixture_zones, write
-from tests.integration.test_polling import AT_1625, PACKAGE, Recorder, add_feed, threats
+from tests.support.polling import AT_1625, PACKAGE, Recorder, add_feed, threats
 from threats.models import WatchlistRecord
 from threats.polling import backoff
 from threats.polling.feed_service import update_feed

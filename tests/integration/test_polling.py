@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from maps import live_service as live
 from maps.models import LiveDelta
 from tests.factories import make_event, make_fixture_zones
 from tests.support.feedserver import FEEDS
+from tests.support.polling import AT_1625, PACKAGE, Recorder, add_feed, threats
 from threats.ingest_service import EventContext, expire_threats
-from threats.models import FeedSource, Threat
 from threats.polling.fetch import Fetcher
 from threats.polling.poll_service import poll_feed
 
-AT_1625 = datetime(2026, 7, 18, 21, 25, tzinfo=UTC)  # 16:25 CDT, as in the fixtures' README
-INDEX = "https://api.weather.gov/alerts?area=IL&zone=ILC031"
 HOSTS = ("api.weather.gov", "alerts.lakefront-festival.example")
 SVR = "urn:oid:2.49.0.1.840.0.a7e1bf2f2e160ed88b949d40ff1fcdb1b50c9932.001.1"
-PACKAGE = "LFS-2026-0718-0007"
-
-
-class Recorder:
-    """The real publish, remembering what it published."""
-
-    def __init__(self):
-        self.deltas = []
-
-    def __call__(self, session, event_id, kind, payload):
-        delta = live.publish(session, event_id, kind, payload)
-        self.deltas.append(delta)
-        return delta
-
-    def kinds(self):
-        return [d["kind"] for d in self.deltas]
 
 
 @pytest.fixture
@@ -47,19 +28,6 @@ def world(session, feed_server):
     session.commit()
     fetch = Fetcher(HOSTS, "eventwatch-test", rebase=feed_server.rebase)
     return event, zones, fetch
-
-
-def add_feed(session, event, url=INDEX, kind="cap-atom") -> FeedSource:
-    feed = FeedSource(name="NWS Cook County", kind=kind, url=url, event_id=event.id)
-    session.add(feed)
-    session.commit()
-    return feed
-
-
-def threats(session, event):
-    return {
-        t.source_id: t for t in session.scalars(select(Threat).where(Threat.event_id == event.id))
-    }
 
 
 def test_index_poll_follows_update_and_cancel_chains(session, world):

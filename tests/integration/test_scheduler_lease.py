@@ -5,12 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.conftest import NOW
 from tests.factories import db_session, make_event
 from tests.support.system import AlertSource
 from threats.models import FeedSource, SchedulerLease
@@ -18,6 +17,7 @@ from threats.polling import jobs
 from threats.polling.lease_service import LeaseKeeper, release, try_hold
 from web.extensions import db, new_scheduler
 
+NOW = datetime(2026, 7, 18, 21, 0, tzinfo=UTC)  # 16:00 CDT on the fixtures' festival day
 TTL = timedelta(seconds=30)
 
 

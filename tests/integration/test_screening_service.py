@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from common.writes import Write
 from tests.factories import make_event
-from tests.integration.test_polling import AT_1625, Recorder, add_feed
 from tests.support.feedserver import FEEDS
+from tests.support.polling import AT_1625, Recorder, add_feed
 from threats.models import ScreeningHit, Threat
 from threats.polling.fetch import Fetcher
 from threats.polling.poll_service import poll_feed

@@ -93,6 +93,20 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def flask_cli(server: DemoServer, *args: str) -> str:
+    """`flask --app app ARGS` on a running demo's instance folder; its last line of output."""
+    env = {"INSTANCE_PATH": str(server.instance), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
 def wait_until(page, expression: str, timeout: float = 10) -> None:
     """Poll a page expression from Python: the page's CSP (rightly) forbids the eval that
     Playwright's wait_for_function needs."""

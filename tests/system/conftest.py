@@ -9,7 +9,7 @@ import pytest
 import redis
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import required_in_ci
+from tests.support.ci import required_in_ci
 from tests.support.system import AlertSource, fresh_database, seed
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.support.system import AlertSource, LiveClient, app_process, base_env, wait_for
@@ -39,8 +39,14 @@ def _env(world, tmp_path, **extra):
 def _stored(world) -> dict[str, int]:
     """How many threats each source identifier produced."""
     with Session(world["engine"]) as session:
-        keys = session.scalars(select(ThreatSource.source_key)).all()
-        assert session.scalar(select(func.count(Threat.id))) == len(keys)
+        # One statement, one snapshot: two would race a poll that commits in between.
+        pairs = session.execute(
+            select(ThreatSource.source_key, Threat.id).join(
+                Threat, ThreatSource.threat_id == Threat.id, full=True
+            )
+        ).all()
+    assert all(key is not None and threat is not None for key, threat in pairs), pairs
+    keys = [key for key, _ in pairs]
     return {key: keys.count(key) for key in keys}
 
 

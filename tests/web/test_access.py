@@ -10,6 +10,7 @@ from sqlalchemy import select
 from accounts.models import AuditEntry
 from tests.factories import PASSWORD, db_session, make_event, make_token, make_user
 from tests.support.routes import every_route
+from tests.support.web import csrf_from
 
 PUBLIC = {"accounts.login", "static", "healthz", "maps.wall"}  # the wall needs its token
 PUBLIC |= {"gis.threats", "gis.coverage"}  # a GIS feed link's token is its key
@@ -97,10 +98,6 @@ def test_an_unknown_token_is_refused(client):
     assert client.get("/api/v1/events", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-def csrf_from(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def test_login_needs_the_form_token_and_the_right_password(app, client):
     with db_session(app) as session:
         make_user(session, "commander", "cmdr")
@@ -130,12 +127,9 @@ def test_login_never_redirects_off_site(app, client, target):
     assert response.headers["Location"] == "/"
 
 
-def test_a_session_cookie_write_without_the_csrf_header_is_refused(app, client):
-    with db_session(app) as session:
-        make_user(session, "planner", "plan")
-        session.commit()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "plan", "password": PASSWORD, "csrf_token": token})
+def test_a_session_cookie_write_without_the_csrf_header_is_refused(login):
+    planner = login("planner", "plan")
+    client, token = planner.client, planner.csrf
     body = {
         "name": "x",
         "timezone": "UTC",

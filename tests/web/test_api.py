@@ -7,21 +7,10 @@ from io import BytesIO
 import pytest
 
 from tests.factories import db_session, make_event, make_token
-from tests.web.test_live import HOST, fresh_alert
+from tests.support.live import HOST, fresh_alert
+from tests.support.shapes import SQUARE
 from threats.polling.fetch import Fetcher
 
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [
-        [
-            [-87.626, 41.911],
-            [-87.624, 41.911],
-            [-87.624, 41.913],
-            [-87.626, 41.913],
-            [-87.626, 41.911],
-        ]
-    ],
-}
 BOW_TIE = {
     "type": "Polygon",
     "coordinates": [

@@ -17,13 +17,7 @@ from sqlalchemy import select
 
 from accounts.models import ROLES, AuditEntry
 from accounts.services import create_user
-from common.audience import (
-    FEED_FIELDS,
-    THREAT_FIELDS,
-    ZONE_FIELDS,
-    staffing_for_partner,
-    zone_for_partner,
-)
+from common.audience import FEED_FIELDS, staffing_for_partner, zone_for_partner
 from maps import link_service as walls
 from maps.models import WallLink
 from tests.factories import (
@@ -36,10 +30,18 @@ from tests.factories import (
     write,
 )
 from tests.support.feedserver import FEEDS
+from tests.support.live import (
+    HOST,
+    NS,
+    SECRET_TEXT,
+    api,
+    drive_every_delta_kind,
+    fresh_alert,
+    received,
+)
+from tests.support.redaction import ALLOWED, NEVER_FOR_PARTNERS, WITHHELD, keys_in
 from tests.support.routes import every_route
-from tests.web.test_access import csrf_from
-from tests.web.test_live import HOST, NS, fresh_alert, received
-from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
+from tests.support.web import csrf_from
 from threats.polling.fetch import Fetcher
 from web.extensions import socketio
 
@@ -149,27 +151,6 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
 SENT_TO_SHARED = frozenset({"maps.command", "planner.event"})  # a partner's 302, not 403
 LIVE_EVENTS = frozenset({"connect", "join"})  # checked by test_the_live_namespace_*
 
-# What a staff copy of a threat, zone or feed holds beyond its allow-list in common/audience.py.
-# Every staff walk checks this against the real answers, so a new field must be placed.
-ALLOWED = {"threat": THREAT_FIELDS, "zone": ZONE_FIELDS, "feed": FEED_FIELDS}
-WITHHELD = {
-    "threat": frozenset(
-        {
-            *("title", "description", "instruction", "source", "source_id", "reported_by"),
-            *("assignee", "closed_reason", "staffing_now", "log", "texts"),
-        }
-    ),
-    "zone": frozenset({"event_id", "notes"}),
-    "feed": frozenset(
-        {
-            *("name", "url", "interval_s", "enabled", "last_polled_at", "lag_s", "last_error"),
-            *("last_error_at", "consecutive_failures", "next_attempt_at", "circuit_open_until"),
-            "item_count",
-        }
-    ),
-}
-# Keys no allow-list lets through, whatever the record: never in a partner's answer.
-NEVER_FOR_PARTNERS = frozenset().union(*WITHHELD.values()) - frozenset().union(*ALLOWED.values())
 # The answers holding threat, zone or feed records, and where the records are in them.
 SHAPES = {
     "planner_api.list_zones": ("zone", lambda b: [f["properties"] for f in b["features"]]),
@@ -290,18 +271,20 @@ class Caller:
         return self.browser.open(url, method=method, data=None if method == "GET" else self.form)
 
 
-def caller(app, world: World, role: str | None) -> Caller:
-    """The role's user logged in with its password (or no one), and its API token."""
-    bearer = world.token(role) if role else None
-    browser = app.test_client()
-    login = {
-        "username": f"{role or 'admin'}-user",  # what the anonymous walk logs in with, last
-        "password": PASSWORD,
-        "csrf_token": csrf_from(browser.get("/login").get_data(as_text=True)),
-    }
-    if role is not None:
-        assert browser.post("/login", data=login).status_code == 302
-    return Caller(role, browser, login, app.test_client(), bearer)
+def caller(login, world: World, role: str | None) -> Caller:
+    """The role's user (the one its API token is for) logged in with its password through
+    the `login` fixture, or no one; and its API token."""
+    browser = world.app.test_client()
+    if role is None:
+        username = "admin-user"  # what the anonymous walk logs in with, last
+        csrf = csrf_from(browser.get("/login").get_data(as_text=True))
+        bearer = None
+    else:
+        bearer = world.token(role)
+        who = login(role, client=browser)
+        username, csrf = who.username, who.csrf
+    form = {"username": username, "password": PASSWORD, "csrf_token": csrf}
+    return Caller(role, browser, form, world.app.test_client(), bearer)
 
 
 def expected(role: str | None, route) -> str | None:
@@ -333,14 +316,6 @@ def refusal(response) -> str | None:
     return None
 
 
-def keys_in(value) -> set[str]:
-    if isinstance(value, dict):
-        return set(value).union(*(keys_in(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(keys_in(v) for v in value))
-    return set()
-
-
 def beyond_allow_list(endpoint: str, body) -> tuple[str, set[str]]:
     """The kind of records an answer holds, and their keys that its allow-list drops."""
     if endpoint not in SHAPES:
@@ -368,8 +343,8 @@ def audit_rows(app) -> dict[int, tuple]:
 
 
 @pytest.mark.parametrize("role", [None, *reversed(ROLES)], ids=lambda r: r or "anonymous")
-def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
-    who = caller(app, world, role)
+def test_every_route_answers_each_role_as_the_matrix_says(app, world, login, role):
+    who = caller(login, world, role)
     audit_before = audit_rows(app)
     routes, wrong, leaked, read = walk(app, world), [], [], []
     withheld = {kind: set() for kind in WITHHELD}
@@ -392,7 +367,9 @@ def test_every_route_answers_each_role_as_the_matrix_says(app, world, role):
     assert {i: audit_after.get(i) for i in audit_before} == audit_before  # none edited or gone
     assert len(audit_after) - len(audit_before) == sum(m != "GET" for m, _, _ in routes)
     if role in STAFF:  # staff read it all: the partner checks had something to find
-        assert withheld == WITHHELD, "place each new field in common/audience.py or in WITHHELD"
+        assert withheld == WITHHELD, (
+            "place each new field in maps/redact.py or in tests/support/redaction.py"
+        )
         assert [s for s in SECRETS if not any(s in text for text in read)] == []
 
 
@@ -415,13 +392,13 @@ def check_snapshot(sio, audience: str) -> None:
     assert all(set(f) <= FEED_FIELDS for f in snap["feeds"])
 
 
-def test_the_live_namespace_lets_in_whom_it_should(app, world):
+def test_the_live_namespace_lets_in_whom_it_should(app, world, login):
     event_id = world.values["event_id"]
     for auth in (None, {"token": "ew_wrong"}, {"wall": "wrong"}):
         assert not socketio.test_client(app, namespace=NS, auth=auth).is_connected(NS), auth
     for role in ROLES:
         audience = "partner" if role == "partner" else "full"
-        who = caller(app, world, role)
+        who = caller(login, world, role)
         for sio in (
             socketio.test_client(app, namespace=NS, auth={"token": who.bearer}),
             socketio.test_client(app, namespace=NS, flask_test_client=who.browser),

@@ -3,31 +3,16 @@ a cut socket shows the banner and catches up in order; a check-out recolours the
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 
-from tests.support.browser import ROOT, first_login, wait_until
+from tests.support.browser import first_login, flask_cli, wait_until
 
 pytestmark = pytest.mark.browser
 PASSWORD = "second-commander-2027"
 GREEN, RED = "#2ca02c", "#d62728"
-
-
-def flask_cli(server, *args: str) -> str:
-    env = {"INSTANCE_PATH": str(server.instance), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture

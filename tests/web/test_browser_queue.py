@@ -11,8 +11,7 @@ import requests
 
 from common.times import utcnow
 from maps.compact import RECENT
-from tests.support.browser import first_login, insert_threats, wait_until
-from tests.web.test_browser_command import flask_cli
+from tests.support.browser import first_login, flask_cli, insert_threats, wait_until
 
 pytestmark = pytest.mark.browser
 SEEDED = RECENT + 60

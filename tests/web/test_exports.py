@@ -26,10 +26,8 @@ from tests.factories import (
     make_token,
     write,
 )
-from tests.web.test_access import csrf_from
-from tests.web.test_authorization_matrix import NEVER_FOR_PARTNERS, keys_in
-from tests.web.test_live import HOST, NS, fresh_alert, logged_in
-from tests.web.test_partner_live import SECRET_TEXT, api, drive_every_delta_kind
+from tests.support.live import HOST, NS, SECRET_TEXT, api, drive_every_delta_kind, fresh_alert
+from tests.support.redaction import NEVER_FOR_PARTNERS, keys_in
 from threats.polling.fetch import Fetcher
 from web.extensions import socketio
 
@@ -215,10 +213,10 @@ def test_the_ics_pdfs_agree_with_the_csv_forms(client, plan):
     assert get(client, plan["planner"], f"{base}/ics215.pdf").status_code == 400  # no ?shift=
 
 
-def make_gis_link(app, event_id: int) -> dict[str, str]:
+def make_gis_link(login, event_id: int) -> dict[str, str]:
     """A commander makes a GIS feed link on its page; the two URLs are shown once."""
-    commander = logged_in(app, "commander", "gis-cmdr")
-    token = csrf_from(commander.get(f"/events/{event_id}/gis").get_data(as_text=True))
+    logged_in = login("commander", "gis-cmdr")
+    commander, token = logged_in.client, logged_in.csrf
     made = commander.post(f"/events/{event_id}/gis", data={"csrf_token": token, "label": "EOC"})
     assert made.status_code == 302
     page = commander.get(f"/events/{event_id}/gis").get_data(as_text=True)
@@ -230,9 +228,9 @@ def make_gis_link(app, event_id: int) -> dict[str, str]:
     return {"commander": commander, "csrf": token, **urls}
 
 
-def test_a_gis_link_serves_partner_geojson_with_an_etag_and_no_login(app, client, plan):
+def test_a_gis_link_serves_partner_geojson_with_an_etag_and_no_login(app, client, plan, login):
     e = plan["event"]
-    link = make_gis_link(app, e)
+    link = make_gis_link(login, e)
     anonymous = app.test_client()
     threats = anonymous.get(link["threats"])
     assert threats.status_code == 200 and threats.mimetype == GEOJSON
@@ -268,9 +266,9 @@ def test_a_gis_link_serves_partner_geojson_with_an_etag_and_no_login(app, client
     assert changed.status_code == 200 and changed.json["features"] == []
 
 
-def test_a_gis_link_opens_only_its_own_kind_and_stops_when_revoked_or_expired(app, plan):
+def test_a_gis_link_opens_only_its_own_kind_and_stops_when_revoked_or_expired(app, plan, login):
     e = plan["event"]
-    link = make_gis_link(app, e)
+    link = make_gis_link(login, e)
     token = link["threats"].split("/")[2]
     anonymous = app.test_client()
     assert anonymous.get(f"/wall/{token}").status_code == 404  # not a wall display
@@ -293,7 +291,7 @@ def test_a_gis_link_opens_only_its_own_kind_and_stops_when_revoked_or_expired(ap
     assert revoked.status_code == 302
     assert anonymous.get(link["threats"]).status_code == 404
     assert anonymous.get(link["coverage"]).status_code == 404
-    planner = logged_in(app, "planner", "gis-planner")
+    planner = login("planner", "gis-planner").client
     assert planner.get(f"/events/{e}/gis").status_code == 403
 
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from tests.factories import PASSWORD, db_session, make_event, make_fixture_zones, make_user
-from tests.web.test_access import csrf_from
-from tests.web.test_live import HOST, fresh_alert
+from tests.factories import db_session, make_event, make_fixture_zones
+from tests.support.live import HOST, fresh_alert
 from threats.polling.fetch import Fetcher
 
 
-def login(app, role: str):
-    with db_session(app) as session:
-        make_user(session, role, role)
-        session.commit()
-    client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": role, "password": PASSWORD, "csrf_token": token})
-    return client, token
-
-
-def test_an_admin_adds_pauses_resumes_and_polls_a_feed(app, feed_server):
+def test_an_admin_adds_pauses_resumes_and_polls_a_feed(app, feed_server, login):
     with db_session(app) as session:
         event = make_event(session)
         make_fixture_zones(session, event)
@@ -28,7 +17,8 @@ def test_an_admin_adds_pauses_resumes_and_polls_a_feed(app, feed_server):
         (HOST,), "eventwatch/0.1 (test deployment)", rebase=feed_server.rebase
     )
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("PAGE-1"))
-    admin, token = login(app, "admin")
+    logged_in = login("admin")
+    admin, token = logged_in.client, logged_in.csrf
     added = admin.post(
         "/admin/feeds/",
         data={
@@ -64,27 +54,27 @@ def test_an_admin_adds_pauses_resumes_and_polls_a_feed(app, feed_server):
     assert "Festival desk" in page and "Pause" in page
 
 
-def test_a_commander_can_poll_but_not_pause_and_a_partner_cannot_even_see_the_page(app):
-    commander, token = login(app, "commander")
-    assert commander.get("/admin/feeds/").status_code == 200
-    assert commander.post("/admin/feeds/1/pause", data={"csrf_token": token}).status_code == 403
-    partner, partner_token = login(app, "partner")
-    assert (
-        partner.post("/admin/feeds/1/poll", data={"csrf_token": partner_token}).status_code == 403
-    )
+def test_a_commander_can_poll_but_not_pause_and_a_partner_cannot_even_see_the_page(login):
+    commander = login("commander")
+    assert commander.client.get("/admin/feeds/").status_code == 200
+    paused = commander.client.post("/admin/feeds/1/pause", data={"csrf_token": commander.csrf})
+    assert paused.status_code == 403
+    partner = login("partner")
+    polled = partner.client.post("/admin/feeds/1/poll", data={"csrf_token": partner.csrf})
+    assert polled.status_code == 403
     # feed URLs and their errors are not for partners; they see feed health on the shared map
-    assert partner.get("/admin/feeds/").status_code == 403
+    assert partner.client.get("/admin/feeds/").status_code == 403
 
 
-def test_the_watchlist_api_lists_entries_and_searches_names(app, feed_server):
+def test_the_watchlist_api_lists_entries_and_searches_names(app, feed_server, login):
     with db_session(app) as session:
         event_id = make_event(session).id
         session.commit()
     app.extensions["eventwatch.fetcher"] = Fetcher(
         ("data.opensanctions.org",), "test", rebase=feed_server.rebase
     )
-    admin, _ = login(app, "admin")
-    headers = {"X-CSRFToken": csrf_from(admin.get("/login").get_data(as_text=True))}
+    logged_in = login("admin")
+    admin, headers = logged_in.client, {"X-CSRFToken": logged_in.csrf}
     made = admin.post(
         "/api/v1/feeds",
         headers=headers,

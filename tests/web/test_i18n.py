@@ -11,15 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from accounts.models import User
-from tests.factories import (
-    PASSWORD,
-    db_session,
-    make_event,
-    make_fixture_zones,
-    make_shift_now,
-    make_user,
-)
-from tests.web.test_access import csrf_from
+from tests.factories import db_session, make_event, make_fixture_zones, make_shift_now
 
 # Words each page shows in each language (English stays the default and the msgids).
 EVENTS = {"en": "Events", "es": "Eventos", "fr": "Événements", "ar": "الأحداث"}
@@ -52,18 +44,8 @@ def event_id(app) -> int:
         event = make_event(session)
         make_fixture_zones(session, event)
         make_shift_now(session, event)
-        for role in ("planner", "commander", "partner"):
-            make_user(session, role)
         session.commit()
         return event.id
-
-
-def log_in(client, role: str, **headers) -> str:
-    """Log `<role>-user` in; the page's form token for later posts."""
-    token = csrf_from(client.get("/login", headers=headers).get_data(as_text=True))
-    form = {"username": f"{role}-user", "password": PASSWORD, "csrf_token": token}
-    assert client.post("/login", data=form, headers=headers).status_code == 302
-    return token
 
 
 def page(client, path: str, **headers) -> str:
@@ -104,8 +86,8 @@ def test_lang_on_the_login_page_is_kept_for_the_session(client):
 
 
 @pytest.mark.parametrize("lang", ["es", "fr", "ar"])
-def test_each_page_speaks_the_chosen_language(client, event_id, lang):
-    token = log_in(client, "commander")
+def test_each_page_speaks_the_chosen_language(client, event_id, login, lang):
+    token = login("commander", client=client).csrf
     choose(client, token, lang)
     events = page(client, "/")
     assert f"<h1>{EVENTS[lang]}</h1>" in events
@@ -126,34 +108,34 @@ def test_each_page_speaks_the_chosen_language(client, event_id, lang):
     assert all(WALLS[lang] in text for text in (walls, gis))
 
 
-def test_english_pages_stay_as_they_were(client, event_id):
-    log_in(client, "planner")
+def test_english_pages_stay_as_they_were(client, event_id, login):
+    login("planner", client=client)
     events = page(client, "/", **{"Accept-Language": "en-US"})
     assert "<h1>Events</h1>" in events and STARTS["en"] in events and "250,000" in events
     plan = page(client, f"/events/{event_id}")
     assert all(word in plan for word in PLAN["en"])
 
 
-def test_the_browsers_language_is_the_default_before_a_choice(client, event_id):
-    log_in(client, "planner")
+def test_the_browsers_language_is_the_default_before_a_choice(client, event_id, login):
+    login("planner", client=client)
     assert f"<h1>{EVENTS['fr']}</h1>" in page(client, "/", **{"Accept-Language": "fr-CA"})
     assert f"<h1>{EVENTS['ar']}</h1>" in page(client, "/", **{"Accept-Language": "ar-EG"})
 
 
-def test_the_users_saved_choice_wins_over_the_browser(app, client, event_id):
-    token = log_in(client, "planner", **{"Accept-Language": "fr"})
+def test_the_users_saved_choice_wins_over_the_browser(app, client, event_id, login):
+    token = login("planner", client=client, **{"Accept-Language": "fr"}).csrf
     choose(client, token, "es", back=f"/events/{event_id}")
     with db_session(app) as session:
         saved = session.scalar(select(User.locale).where(User.username == "planner-user"))
     assert saved == "es"
     assert f"<h1>{EVENTS['es']}</h1>" in page(client, "/", **{"Accept-Language": "fr"})
     other = app.test_client()  # a new session on another machine: the choice goes along
-    log_in(other, "planner", **{"Accept-Language": "ar"})
+    login("planner", client=other, **{"Accept-Language": "ar"})
     assert f"<h1>{EVENTS['es']}</h1>" in page(other, "/", **{"Accept-Language": "ar"})
 
 
-def test_a_language_not_offered_is_refused_with_a_message(app, client, event_id):
-    token = log_in(client, "planner")
+def test_a_language_not_offered_is_refused_with_a_message(app, client, event_id, login):
+    token = login("planner", client=client).csrf
     response = client.post("/account/language", data={"csrf_token": token, "locale": "xx"})
     assert response.status_code == 302
     assert "Choose one of the languages offered." in page(client, "/")
@@ -163,16 +145,16 @@ def test_a_language_not_offered_is_refused_with_a_message(app, client, event_id)
         assert session.scalar(select(User.locale).where(User.username == "planner-user")) is None
 
 
-def test_a_partner_chooses_its_own_language(client, event_id):
-    token = log_in(client, "partner")
+def test_a_partner_chooses_its_own_language(client, event_id, login):
+    token = login("partner", client=client).csrf
     choose(client, token, "ar", back=f"/events/{event_id}/shared")
     shared = page(client, f"/events/{event_id}/shared")
     assert html_tag(shared) == '<html lang="ar" dir="rtl">'
     assert "عرض الجهات الشريكة (للقراءة فقط)" in shared
 
 
-def test_flash_messages_and_refusals_are_translated(client, event_id):
-    token = log_in(client, "planner")
+def test_flash_messages_and_refusals_are_translated(client, event_id, login):
+    token = login("planner", client=client).csrf
     choose(client, token, "fr")
     rules = {"csrf_token": token, "min_rest_hours": "8", "max_hours_per_day": "12"}
     client.post(f"/events/{event_id}/plan/rules", data=rules)
@@ -184,8 +166,8 @@ def test_flash_messages_and_refusals_are_translated(client, event_id):
     )
 
 
-def test_ics_exports_carry_the_readers_language(client, event_id):
-    token = log_in(client, "planner")
+def test_ics_exports_carry_the_readers_language(client, event_id, login):
+    token = login("planner", client=client).csrf
     shift = re.search(r'name="shift_id" value="(\d+)"', page(client, f"/events/{event_id}"))
     url = f"/api/v1/events/{event_id}/exports/ics215"
     english = client.get(f"{url}.csv?shift={shift.group(1)}").get_data(as_text=True)
@@ -213,8 +195,8 @@ ERRORS = {
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
-def test_error_pages_speak_the_readers_language_and_lead_back(client, event_id, lang):
-    log_in(client, "planner", **{"Accept-Language": lang})
+def test_error_pages_speak_the_readers_language_and_lead_back(client, event_id, login, lang):
+    login("planner", client=client, **{"Accept-Language": lang})
     headers = {"Accept-Language": lang}
     missing = client.get("/no/such/page", headers=headers)
     text = missing.get_data(as_text=True)

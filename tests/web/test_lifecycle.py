@@ -14,7 +14,7 @@ from tests.factories import (
     make_shift_now,
     make_token,
 )
-from tests.web.test_live import HOST, fresh_alert
+from tests.support.live import HOST, fresh_alert
 from threats.polling.fetch import Fetcher
 
 

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from common.times import utcnow
-from demo import replay
-from tests.factories import (
-    PASSWORD,
-    db_session,
-    make_event,
-    make_fixture_zones,
-    make_token,
-    make_user,
-)
-from tests.web.test_access import csrf_from
+from tests.factories import db_session, make_event, make_fixture_zones, make_token
+from tests.support.live import HOST, NS, fresh_alert, joined, received
 from threats.models import FeedSource
 from threats.polling.fetch import Fetcher
 from web.extensions import socketio
-
-NS = "/live"
-HOST = "alerts.lakefront-festival.example"
-
-
-def fresh_alert(identifier: str) -> bytes:
-    """A suspicious-package alert over North Avenue Beach, sent now and live for an hour."""
-    now = utcnow()
-    item = replay.Replayed(identifier, now, now + timedelta(hours=1), replay.templates()[0])
-    return replay.render(item)
 
 
 @pytest.fixture
@@ -51,28 +30,6 @@ def live_world(app, feed_server):
     return ids
 
 
-def logged_in(app, role: str, username: str):
-    with db_session(app) as session:
-        make_user(session, role, username)
-        session.commit()
-    client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
-    return client
-
-
-def joined(app, client, event_id, since=None):
-    sio = socketio.test_client(app, namespace=NS, flask_test_client=client)
-    assert sio.is_connected(NS)
-    ack = sio.emit("join", {"event_id": event_id, "since": since}, namespace=NS, callback=True)
-    assert ack["ok"], ack
-    return sio
-
-
-def received(sio, name):
-    return [m["args"][0] for m in sio.get_received(NS) if m["name"] == name]
-
-
 def poll(app, feed_id):
     with db_session(app) as session:
         token = make_token(session, "commander", "poller")
@@ -83,9 +40,9 @@ def poll(app, feed_id):
     return response.json
 
 
-def test_a_joining_commander_gets_a_snapshot_then_live_deltas(app, live_world, feed_server):
+def test_a_joining_commander_gets_a_snapshot_then_live_deltas(app, live_world, feed_server, login):
     event_id, feed_id = live_world
-    sio = joined(app, logged_in(app, "commander", "cmdr"), event_id)
+    sio = joined(login("commander", "cmdr"), event_id)
     [snap] = received(sio, "snapshot")
     assert snap["threats"]["rows"] == [] and len(snap["zones"]["features"]) == 2
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-1"))
@@ -100,10 +57,12 @@ def test_a_joining_commander_gets_a_snapshot_then_live_deltas(app, live_world, f
     assert threat["properties"]["description"]
 
 
-def test_a_partner_gets_the_same_deltas_without_withheld_fields(app, live_world, feed_server):
+def test_a_partner_gets_the_same_deltas_without_withheld_fields(
+    app, live_world, feed_server, login
+):
     event_id, feed_id = live_world
-    commander = joined(app, logged_in(app, "commander", "cmdr"), event_id)
-    partner = joined(app, logged_in(app, "partner", "isp"), event_id)
+    commander = joined(login("commander", "cmdr"), event_id)
+    partner = joined(login("partner", "isp"), event_id)
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-2"))
     poll(app, feed_id)
     full = received(commander, "delta")
@@ -116,24 +75,24 @@ def test_a_partner_gets_the_same_deltas_without_withheld_fields(app, live_world,
     assert "last_error" not in redacted[1]["data"] and "url" not in redacted[1]["data"]
 
 
-def test_a_client_that_was_away_gets_what_it_missed_in_order(app, live_world, feed_server):
+def test_a_client_that_was_away_gets_what_it_missed_in_order(app, live_world, feed_server, login):
     event_id, feed_id = live_world
-    client = logged_in(app, "commander", "cmdr")
-    first = joined(app, client, event_id)
+    commander = login("commander", "cmdr")
+    first = joined(commander, event_id)
     seq = received(first, "snapshot")[0]["seq"]
     first.disconnect(NS)
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-3"))
     poll(app, feed_id)
-    again = joined(app, client, event_id, since=seq)
+    again = joined(commander, event_id, since=seq)
     missed = received(again, "delta")
     assert [d["seq"] for d in missed] == [seq + 1, seq + 2]
     assert missed[0]["data"]["properties"]["source_id"] == "LIVE-3"
     assert received(again, "snapshot") == []
 
 
-def test_a_client_too_far_behind_gets_a_snapshot(app, live_world):
+def test_a_client_too_far_behind_gets_a_snapshot(live_world, login):
     event_id, _ = live_world
-    sio = joined(app, logged_in(app, "commander", "cmdr"), event_id, since=10_000)
+    sio = joined(login("commander", "cmdr"), event_id, since=10_000)
     assert len(received(sio, "snapshot")) == 1
 
 
@@ -151,9 +110,7 @@ def test_no_login_no_socket_and_a_token_is_enough(app, live_world):
     assert not bad.is_connected(NS)
 
 
-def test_joining_an_unknown_event_is_refused(app, live_world):
-    sio = socketio.test_client(
-        app, namespace=NS, flask_test_client=logged_in(app, "commander", "cmdr")
-    )
+def test_joining_an_unknown_event_is_refused(live_world, login):
+    sio = login("commander", "cmdr").socket(NS)
     assert sio.emit("join", {"event_id": 999}, namespace=NS, callback=True)["ok"] is False
     assert sio.emit("join", "nonsense", namespace=NS, callback=True)["ok"] is False

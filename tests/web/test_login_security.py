@@ -12,7 +12,7 @@ from accounts.services import record
 from app import create_app
 from common.times import utcnow
 from tests.factories import PASSWORD, db_session, make_user
-from tests.web.test_access import csrf_from
+from tests.support.web import csrf_from
 from web.extensions import db
 
 

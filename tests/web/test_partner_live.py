@@ -14,7 +14,16 @@ from tests.factories import (
     make_shift_now,
     make_token,
 )
-from tests.web.test_live import HOST, NS, fresh_alert, joined, logged_in, received
+from tests.support.live import (
+    HOST,
+    NS,
+    SECRET_TEXT,
+    api,
+    drive_every_delta_kind,
+    fresh_alert,
+    joined,
+    received,
+)
 from threats.polling.fetch import Fetcher
 from web.extensions import socketio
 
@@ -32,14 +41,6 @@ WITHHELD = {
     "closed_reason",
     "name_of_person",
 }
-SECRET_TEXT = (
-    "Ana Ruiz",
-    "312-555-0101",
-    "CPD Bike 18",
-    "LIVE-9",
-    "Suspicious package",
-    "checkpoint code 4471",
-)
 
 
 @pytest.fixture
@@ -56,77 +57,12 @@ def event_world(app, client, feed_server):
     return ids
 
 
-def api(client, token, method, path, **kw):
-    response = client.open(
-        f"/api/v1{path}", method=method, headers={"Authorization": f"Bearer {token}"}, **kw
-    )
-    assert response.status_code < 400, response.get_json()
-    return response.get_json()
-
-
-def drive_every_delta_kind(client, ids):
-    """threat_created, feed_status, threat_updated, zone_changed, staffing_changed."""
-    e, admin, cmd = ids["event"], ids["admin"], ids["token"]
-    person = api(
-        client,
-        admin,
-        "POST",
-        "/personnel",
-        json={
-            "name": "Ana Ruiz",
-            "agency": "Chicago PD",
-            "roles": ["patrol_officer"],
-            "phone": "312-555-0101",
-        },
-    )
-    api(
-        client,
-        admin,
-        "POST",
-        f"/events/{e}/assignments",
-        json={
-            "person_id": person["id"],
-            "zone_id": ids["north"],
-            "shift_id": ids["shift"],
-            "role": "patrol_officer",
-        },
-    )
-    feed = api(
-        client,
-        admin,
-        "POST",
-        "/feeds",
-        json={"kind": "cap", "url": f"https://{HOST}/cap/now.xml", "event_id": e},
-    )
-    [threat] = api(client, cmd, "POST", f"/feeds/{feed['id']}/poll")["threats"]
-    api(
-        client,
-        cmd,
-        "PATCH",
-        f"/events/{e}/threats/{threat}",
-        json={"status": "assigned", "assignee": "CPD Bike 18", "note": "checkpoint code 4471"},
-    )
-    api(
-        client,
-        admin,
-        "PATCH",
-        f"/events/{e}/zones/{ids['north']}",
-        json={"notes": "checkpoint code 4471 at the north gate"},
-    )
-    api(
-        client,
-        cmd,
-        "POST",
-        f"/events/{e}/checkins",
-        json={"person_id": person["id"], "action": "in"},
-    )
-    return person
-
-
-def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(app, client, event_world):
+def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(
+    app, client, event_world, login
+):
     e = event_world["event"]
-    commander = joined(app, logged_in(app, "commander", "cmdr"), e)
-    partner = joined(app, logged_in(app, "partner", "isp"), e)
+    commander = joined(login("commander", "cmdr"), e)
+    partner = joined(login("partner", "isp"), e)
     assert "title" not in json.dumps(received(partner, "snapshot"))
     received(commander, "snapshot")
     drive_every_delta_kind(client, event_world)
@@ -159,9 +95,9 @@ def test_a_partner_never_receives_a_withheld_field_of_any_delta_kind(app, client
     assert not WITHHELD & set(keys([d["data"] for d in redacted]))
 
 
-def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world):
+def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world, login):
     e = event_world["event"]
-    commander = joined(app, logged_in(app, "commander", "cmdr"), e)
+    commander = joined(login("commander", "cmdr"), e)
     snap = received(commander, "snapshot")[0]
     north = str(event_world["north"])
     assert snap["staffing"]["zones"][north]["status"] == "none"
@@ -210,12 +146,10 @@ def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world
     assert last["data"]["zones"][north]["on_duty"] == 0
 
 
-def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world):
+def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world, login):
     e = event_world["event"]
-    commander = logged_in(app, "commander", "cmdr")
-    from tests.web.test_access import csrf_from
-
-    token = csrf_from(commander.get(f"/events/{e}/walls").get_data(as_text=True))
+    logged_in = login("commander", "cmdr")
+    commander, token = logged_in.client, logged_in.csrf
     commander.post(f"/events/{e}/walls", data={"csrf_token": token, "label": "Sheriff EOC"})
     page = commander.get(f"/events/{e}/walls").get_data(as_text=True)
     url = page.split('<code id="new-wall-url">')[1].split("</code>")[0]

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from tests.factories import db_session, make_event, make_token
-from tests.web.test_api import SQUARE
+from tests.support.shapes import SQUARE
 
 ROSTER = """name,agency,unit,roles,badge,phone
 Ana Ruiz,Chicago PD,18th District,patrol_officer;sergeant,1001,312-555-0101
@@ -239,18 +239,9 @@ def test_auto_assign_fills_what_it_can_and_says_why_not_the_rest(plan):
     assert len(plan("GET", f"/events/{plan.event_id}/assignments").json["assignments"]) == 3
 
 
-def test_planner_pages_render_the_plan(app, plan):
+def test_planner_pages_render_the_plan(plan, login):
     import_roster(plan)
-    with db_session(app) as session:
-        from tests.factories import make_user
-
-        make_user(session, "commander", "cmdr")
-        session.commit()
-    from tests.web.test_access import PASSWORD, csrf_from
-
-    client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "cmdr", "password": PASSWORD, "csrf_token": token})
+    client = login("commander", "cmdr").client
     page = client.get(f"/events/{plan.event_id}?shift={plan.shifts[1]}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -261,16 +252,9 @@ def test_planner_pages_render_the_plan(app, plan):
     assert "planner-user" in changes and "/zones" in changes
 
 
-def test_a_planner_creates_an_event_and_a_shift_from_the_pages(app):
-    from tests.factories import make_user
-    from tests.web.test_access import PASSWORD, csrf_from
-
-    with db_session(app) as session:
-        make_user(session, "planner", "plan")
-        session.commit()
-    client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "plan", "password": PASSWORD, "csrf_token": token})
+def test_a_planner_creates_an_event_and_a_shift_from_the_pages(login):
+    planner = login("planner", "plan")
+    client, token = planner.client, planner.csrf
     listing = client.get("/").get_data(as_text=True)
     assert "<title>Events · eventwatch</title>" in listing and listing.count("New event") == 1
     made = client.post(

@@ -28,7 +28,6 @@ from planner.zones import MAX_DENSITY, MAX_ZONE_AREA_M2
 from tests.factories import db_session, make_event, make_token
 from tests.support import uploads as files
 from tests.support.fuzzing import FUZZ
-from tests.web.test_feeds_page import login
 from threats.models import Credential
 
 pytestmark = [
@@ -442,8 +441,9 @@ def form_paths(uploads) -> dict[str, str]:
     return {"zones": f"/events/{uploads.event_id}/plan/zones/import", "roster": "/personnel/import"}
 
 
-def test_an_upload_over_the_size_limit_is_a_readable_page_on_the_forms(app, uploads):
-    client, token = login(app, "planner")
+def test_an_upload_over_the_size_limit_is_a_readable_page_on_the_forms(app, uploads, login):
+    planner = login("planner")
+    client, token = planner.client, planner.csrf
     app.config["MAX_CONTENT_LENGTH"] = SMALL_LIMIT
     for form, path in form_paths(uploads).items():
         before = uploads.stored()
@@ -454,8 +454,9 @@ def test_an_upload_over_the_size_limit_is_a_readable_page_on_the_forms(app, uplo
         assert uploads.stored() == before
 
 
-def test_a_refused_file_on_the_forms_says_why_and_saves_nothing(app, uploads):
-    client, token = login(app, "planner")
+def test_a_refused_file_on_the_forms_says_why_and_saves_nothing(uploads, login):
+    planner = login("planner")
+    client, token = planner.client, planner.csrf
     refusals = {
         "zones": (files.billion_laughs_kml(), "zones.kml", "Nothing was saved: KML: DTDs"),
         "roster": (

@@ -5,52 +5,30 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from accounts.models import AuditEntry
 from planner.models import Assignment, Person
 from tests.factories import (
     FIXTURES,
-    PASSWORD,
     db_session,
     make_event,
     make_fixture_zones,
     make_shift_now,
-    make_user,
 )
-from tests.web.test_access import csrf_from
-from tests.web.test_live import NS, received
-from web.extensions import socketio
+from tests.support.live import NS, joined, received
+from tests.support.web import LoggedIn
 
 
-@dataclass
-class Desk:
-    """A planner's logged-in browser session, with the form token pages and the API take."""
-
-    client: FlaskClient
-    token: str
-
-    def api(self, method: str, url: str, body=None):
-        headers = {"X-CSRFToken": self.token}
-        return self.client.open(url, method=method, json=body, headers=headers)
-
-    def form(self, path: str, **fields):
-        return self.client.post(path, data={"csrf_token": self.token, **fields})
+def api(who: LoggedIn, method: str, url: str, body=None):
+    """The API as the page's script calls it: the session's cookie and its form token."""
+    return who.client.open(url, method=method, json=body, headers={"X-CSRFToken": who.csrf})
 
 
-def sign_in(app, role: str, username: str) -> Desk:
-    with db_session(app) as session:
-        make_user(session, role, username)
-        session.commit()
-    client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    login = {"username": username, "password": PASSWORD, "csrf_token": token}
-    assert client.post("/login", data=login).status_code == 302
-    return Desk(client, token)
+def form(who: LoggedIn, path: str, **fields):
+    return who.client.post(path, data={"csrf_token": who.csrf, **fields})
 
 
 @pytest.fixture
@@ -83,11 +61,8 @@ def _agency(session):
 class Viewer:
     """An open command view: a commander's socket, joined to the event's room."""
 
-    def __init__(self, app, event_id: int) -> None:
-        desk = sign_in(app, "commander", "watcher")
-        self.sio = socketio.test_client(app, namespace=NS, flask_test_client=desk.client)
-        ack = self.sio.emit("join", {"event_id": event_id}, namespace=NS, callback=True)
-        assert ack["ok"]
+    def __init__(self, commander: LoggedIn, event_id: int) -> None:
+        self.sio = joined(commander, event_id)
         self.sio.get_received(NS)  # the snapshot
         self.deltas: list[dict] = []
 
@@ -98,34 +73,35 @@ class Viewer:
         return [d["data"]["zones"][str(zone_id)] for d in found]
 
 
-def test_staffing_writes_tell_open_command_views_the_new_counts(app, plan):
+def test_staffing_writes_tell_open_command_views_the_new_counts(login, plan):
     """Setting requirements, assigning, unassigning and auto-assigning each publish
     `staffing_changed`: a command view never shows stale required/assigned counts."""
     e, zone, shift = plan["event"], plan["zone"], plan["shift"]
-    view = Viewer(app, e)
-    desk = sign_in(app, "planner", "pat")
+    view = Viewer(login("commander", "watcher"), e)
+    desk = login("planner", "pat")
     need = [{"zone_id": zone, "shift_id": shift, "role": "crowd_manager", "required": 2}]
-    assert desk.api("POST", f"/api/v1/events/{e}/requirements", need).status_code == 200
+    assert api(desk, "POST", f"/api/v1/events/{e}/requirements", need).status_code == 200
     assert view.staffing(zone)[-1]["required"] == 2
     one = {"person_id": plan["people"][0], "zone_id": zone, "shift_id": shift}
-    made = desk.api("POST", f"/api/v1/events/{e}/assignments", one | {"role": "crowd_manager"})
+    made = api(desk, "POST", f"/api/v1/events/{e}/assignments", one | {"role": "crowd_manager"})
     assert made.status_code == 201
     counts = view.staffing(zone)[-1]
     assert (counts["required"], counts["assigned"], counts["short"]) == (2, 1, 2)
-    gone = desk.api("DELETE", f"/api/v1/events/{e}/assignments", {"ids": [made.json["id"]]})
+    gone = api(desk, "DELETE", f"/api/v1/events/{e}/assignments", {"ids": [made.json["id"]]})
     assert gone.json == {"removed": 1}
     assert view.staffing(zone)[-1]["assigned"] == 0
-    auto = desk.api("POST", f"/api/v1/events/{e}/assignments/auto", {})
+    auto = api(desk, "POST", f"/api/v1/events/{e}/assignments/auto", {})
     assert auto.status_code == 200 and auto.json["filled"] == 2
     assert view.staffing(zone)[-1]["assigned"] == 2
     assert len(view.staffing(zone)) == 4  # one delta per write, none for nothing
 
 
-def test_assigning_from_the_plan_page_publishes_the_same_delta(app, plan):
+def test_assigning_from_the_plan_page_publishes_the_same_delta(app, login, plan):
     e, zone, shift = plan["event"], plan["zone"], plan["shift"]
-    view = Viewer(app, e)
-    desk = sign_in(app, "planner", "pat")
-    page = desk.form(
+    view = Viewer(login("commander", "watcher"), e)
+    desk = login("planner", "pat")
+    page = form(
+        desk,
         f"/events/{e}/plan/assign",
         person_id=str(plan["people"][1]),
         zone_id=str(zone),
@@ -148,14 +124,14 @@ def last_audit(app) -> AuditEntry:
 ZONE_FILE = (FIXTURES / "feeds" / "zones" / "event-zones.geojson").read_bytes()
 
 
-def _page_import(desk: Desk, e: int):
-    data = {"csrf_token": desk.token, "file": (io.BytesIO(ZONE_FILE), "zones.geojson")}
+def _page_import(desk: LoggedIn, e: int):
+    data = {"csrf_token": desk.csrf, "file": (io.BytesIO(ZONE_FILE), "zones.geojson")}
     return desk.client.post(f"/events/{e}/plan/zones/import", data=data)
 
 
-def _api_import(desk: Desk, e: int):
+def _api_import(desk: LoggedIn, e: int):
     data = {"file": (io.BytesIO(ZONE_FILE), "zones.geojson")}
-    headers = {"X-CSRFToken": desk.token}
+    headers = {"X-CSRFToken": desk.csrf}
     return desk.client.post(f"/api/v1/events/{e}/zones/import", data=data, headers=headers)
 
 
@@ -168,23 +144,26 @@ EVENT |= {"starts_at": "2027-08-20T08:00:00", "ends_at": "2027-08-20T16:00:00"}
 BOTH_DOORS = {
     "create event": (
         "event.create",
-        lambda d, p: d.api("POST", "/api/v1/events", EVENT),
-        lambda d, p: d.form("/events/new", **EVENT),
+        lambda d, p: api(d, "POST", "/api/v1/events", EVENT),
+        lambda d, p: form(d, "/events/new", **EVENT),
         False,
     ),
     "add a period": (
         "shift.create",
-        lambda d, p: d.api("POST", f"/api/v1/events/{p['event']}/shifts", SHIFT),
-        lambda d, p: d.form(f"/events/{p['event']}/plan/shifts", **SHIFT),
+        lambda d, p: api(d, "POST", f"/api/v1/events/{p['event']}/shifts", SHIFT),
+        lambda d, p: form(d, f"/events/{p['event']}/plan/shifts", **SHIFT),
         False,
     ),
     "staffing rules": (
         "event.update",
-        lambda d, p: d.api(
-            "PATCH", f"/api/v1/events/{p['event']}", {"min_rest_hours": 9, "max_hours_per_day": 11}
+        lambda d, p: api(
+            d,
+            "PATCH",
+            f"/api/v1/events/{p['event']}",
+            {"min_rest_hours": 9, "max_hours_per_day": 11},
         ),
-        lambda d, p: d.form(
-            f"/events/{p['event']}/plan/rules", min_rest_hours="9", max_hours_per_day="11"
+        lambda d, p: form(
+            d, f"/events/{p['event']}/plan/rules", min_rest_hours="9", max_hours_per_day="11"
         ),
         True,
     ),
@@ -196,12 +175,14 @@ BOTH_DOORS = {
     ),
     "requirements": (
         "requirements.set",
-        lambda d, p: d.api(
+        lambda d, p: api(
+            d,
             "POST",
             f"/api/v1/events/{p['event']}/requirements",
             [{"zone_id": p["zone"], "shift_id": p["shift"], "role": ROLE, "required": 3}],
         ),
-        lambda d, p: d.form(
+        lambda d, p: form(
+            d,
             f"/events/{p['event']}/plan/requirements",
             shift_id=str(p["shift"]),
             **{f"req:{p['zone']}:crowd_manager": "3"},
@@ -212,11 +193,11 @@ BOTH_DOORS = {
 
 
 @pytest.mark.parametrize("use_case", BOTH_DOORS)
-def test_a_write_is_audited_alike_from_the_page_and_the_api(app, plan, use_case):
+def test_a_write_is_audited_alike_from_the_page_and_the_api(app, login, plan, use_case):
     """The same action, target shape, and state after (and before, for a change), whichever
     door the write came through: before, page writes reached the log without any of it."""
     action, by_api, by_page, has_before = BOTH_DOORS[use_case]
-    desk = sign_in(app, "admin", "ada")
+    desk = login("admin", "ada")
     entries = []
     for door in (by_api, by_page):
         answer = door(desk, plan)
@@ -233,22 +214,22 @@ def test_a_write_is_audited_alike_from_the_page_and_the_api(app, plan, use_case)
     json.dumps([api.after, page.after])  # the log keeps JSON
 
 
-def test_feeds_are_made_and_paused_alike_from_the_admin_page_and_the_api(app, plan):
+def test_feeds_are_made_and_paused_alike_from_the_admin_page_and_the_api(app, login, plan):
     """Feed creation existed three times (API, admin page, demo seed); the page did not
     check the event exists. Now one service refuses a missing event from either door."""
-    desk = sign_in(app, "admin", "ada")
+    desk = login("admin", "ada")
     feed = {"kind": "cap", "url": "http://127.0.0.1:9/cap.xml", "interval_s": 60}
-    missing = desk.api("POST", "/api/v1/feeds", feed | {"event_id": 999})
+    missing = api(desk, "POST", "/api/v1/feeds", feed | {"event_id": 999})
     assert missing.status_code == 404
-    page = desk.form("/admin/feeds/", **{k: str(v) for k, v in feed.items()}, event_id="999")
+    page = form(desk, "/admin/feeds/", **{k: str(v) for k, v in feed.items()}, event_id="999")
     assert page.status_code == 302
     assert "not added" in desk.client.get("/admin/feeds/").get_data(as_text=True)
-    made = desk.api("POST", "/api/v1/feeds", feed | {"event_id": plan["event"]})
+    made = api(desk, "POST", "/api/v1/feeds", feed | {"event_id": plan["event"]})
     assert made.status_code == 201 and last_audit(app).action == "feed.create"
     fid = made.json["id"]
-    assert desk.form(f"/admin/feeds/{fid}/pause").status_code == 302
+    assert form(desk, f"/admin/feeds/{fid}/pause").status_code == 302
     paused = last_audit(app)
     assert (paused.action, paused.target) == ("feed.update", f"feed:{fid}")
     assert paused.before["enabled"] is True and paused.after["enabled"] is False
-    resumed = desk.api("PATCH", f"/api/v1/feeds/{fid}", {"enabled": True})
+    resumed = api(desk, "PATCH", f"/api/v1/feeds/{fid}", {"enabled": True})
     assert resumed.json["enabled"] is True and last_audit(app).before["enabled"] is False

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from argon2 import Type, extract_parameters, profiles
 
+from accounts import security
 from accounts.security import (
+    CHEAP,
     hash_password,
+    needs_rehash,
     new_password,
     new_token,
     password_problem,
@@ -95,3 +104,83 @@ def test_passwords_under_twelve_characters_are_refused(password):
 @pytest.mark.parametrize("password", ["twelve chars", "a much longer pass phrase"])
 def test_passwords_of_twelve_or_more_characters_are_accepted(password):
     assert password_problem(password) is None
+
+
+# The cost of hashing. The suite runs with security.CHEAP (tests/conftest.py switches it
+# on); a deployment never calls use_cheap_hashing(), so it keeps argon2-cffi's defaults.
+ROOT = Path(__file__).resolve().parents[3]
+IN_A_FRESH_PROCESS = """
+import json, sys, tempfile
+from app import create_app
+from accounts import security
+
+with tempfile.TemporaryDirectory() as folder:
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/x.db", "INSTANCE_PATH": folder,
+                "SECRET_KEY": "k", "SCHEDULER": False, "DEMO": False})
+    own, cheap = security.hash_password(sys.argv[1]), sys.stdin.read()
+    print(json.dumps({
+        "own": own,
+        "dummy": security._dummy_hash,
+        "own_needs_rehash": security.needs_rehash(own),
+        "cheap_verifies": security.verify_password(cheap, sys.argv[1]),
+        "cheap_needs_rehash": security.needs_rehash(cheap),
+    }))
+"""
+
+
+@pytest.fixture(scope="module")
+def production():
+    """A process that makes the app as a deployment does, in this run's environment: the
+    hashes it makes, and what it makes of one of ours."""
+    cheap = hash_password(PASSWORD)
+    done = subprocess.run(
+        [sys.executable, "-c", IN_A_FRESH_PROCESS, PASSWORD],
+        input=cheap,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.splitlines()[-1]) | {"cheap": cheap}
+
+
+def test_production_hashes_with_argon2_cffis_defaults_not_the_cheap_parameters(production):
+    made = extract_parameters(production["own"])
+    assert made == profiles.RFC_9106_LOW_MEMORY == profiles.get_default_parameters()
+    assert extract_parameters(production["dummy"]) == made  # unknown users cost the same
+    assert made != CHEAP
+    assert (made.time_cost, made.memory_cost, made.parallelism) == (3, 64 * 1024, 4)
+
+
+def test_the_suite_hashes_cheaply_with_productions_type_and_lengths():
+    made = extract_parameters(hash_password(PASSWORD))
+    assert made == CHEAP
+    assert (made.type, made.salt_len, made.hash_len) == (Type.ID, 16, 32)
+    assert (made.time_cost, made.memory_cost, made.parallelism) == (1, 8, 1)
+    assert extract_parameters(security._dummy_hash) == CHEAP
+
+
+def test_a_hash_of_either_cost_verifies_and_is_rehashed_to_the_one_in_force(production):
+    # In production: a cheap hash (a copied test database, say) verifies, then is redone.
+    assert production["cheap_verifies"] is True and production["cheap_needs_rehash"] is True
+    assert production["own_needs_rehash"] is False
+    # In the suite: a production hash verifies, and would be redone at the cheap cost.
+    assert verify_password(production["own"], PASSWORD) is True
+    assert verify_password(production["own"], PASSWORD + "!") is False
+    assert needs_rehash(production["own"]) is True
+    assert needs_rehash(production["cheap"]) is False
+
+
+def test_only_the_test_suite_calls_use_cheap_hashing():
+    callers = []
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] in ("tests", ".venv", "node_modules") or "vendor" in relative.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(relative))
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        if "use_cheap_hashing" in names:
+            callers.append(str(relative))
+    assert callers == []
