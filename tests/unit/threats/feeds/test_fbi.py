@@ -25,7 +25,7 @@ from threats.feeds.fbi import (
 )
 from threats.feeds.records import WatchlistEntry
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 PAGE_FILE = FIXTURES / "fbi" / "wanted-list-page1.json"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["fbi"]
 

@@ -21,7 +21,7 @@ from threats.feeds.cap import Alert, parse_alert
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.nws import parse_alerts
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["nws"]
 DOCUMENT = (FIXTURES / "nws" / "alerts-active.geojson").read_bytes()
 CDT = timezone(timedelta(hours=-5))

@@ -25,7 +25,7 @@ from threats.feeds.cap import (
 )
 from threats.feeds.errors import FeedFormatError
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 CAP_DIR = FIXTURES / "cap"
 CDT = timezone(timedelta(hours=-5))
 

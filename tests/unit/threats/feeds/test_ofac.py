@@ -11,7 +11,7 @@ from tests.support.fuzzing import FUZZ, REFUSED, mutated_bytes, only_documented_
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.ofac import LEGACY_SDN_NS, SDN_NS, parse_sdn_csv, parse_sdn_xml
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 OFAC = FIXTURES / "sanctions" / "ofac"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 IDS = ["990001", "990002", "990004"]

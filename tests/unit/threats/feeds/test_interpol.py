@@ -27,7 +27,7 @@ from threats.feeds.interpol import (
 )
 from threats.feeds.records import Page, WatchlistEntry
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 INTERPOL = FIXTURES / "interpol"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["interpol"]
 BASE = "https://ws-public.interpol.int"

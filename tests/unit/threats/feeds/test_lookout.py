@@ -15,7 +15,7 @@ from threats.feeds.errors import FeedFormatError
 from threats.feeds.lookout import normalise_plate, parse_lookouts
 from threats.feeds.records import Lookout
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 BOLO = (FIXTURES / "lookout" / "bolo.csv").read_bytes()
 CHICAGO = ZoneInfo("America/Chicago")
 HEADER = "id,name,plate,description,latitude,longitude,issued_at\n"

@@ -20,7 +20,7 @@ from tests.support.fuzzing import (
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.ftm import parse_entities
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 PERSONS = FIXTURES / "sanctions" / "persons.ftm.jsonl"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 

@@ -23,7 +23,7 @@ from threats.feeds.errors import FeedFormatError
 from threats.feeds.incidents import next_page_url, parse_incidents
 from threats.feeds.records import Incident
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "feeds"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())["incidents"]
 PAGE = (FIXTURES / "incidents" / "incidents.geojson").read_bytes()
 EMPTY_PAGE = (FIXTURES / "incidents" / "empty-page.geojson").read_bytes()

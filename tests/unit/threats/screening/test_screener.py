@@ -12,7 +12,7 @@ from threats.feeds.ftm import parse_entities
 from threats.feeds.records import WatchlistEntry
 from threats.screening.screener import Candidate, Hit, Screener, date_of_birth, nationality
 
-DEV = Path(__file__).parents[2] / "fixtures" / "screening"
+DEV = Path(__file__).parents[3] / "fixtures" / "screening"
 BORN = "1975-02-03"
 
 
