@@ -11,7 +11,7 @@ from common.validation import InputError
 from planner import deployment_service, event_service, people_service, zone_service
 from planner.models import Person
 from web.access import roles_required
-from web.doors import commit, get_event, write
+from web.doors import commit, get_event, refused, write
 from web.extensions import db
 from web.i18n import local_number, say
 
@@ -26,6 +26,7 @@ def _back(event_id: int, anchor: str = ""):
 
 def _refused(exc: Exception, event_id: int, anchor: str):
     db.session.rollback()
+    refused(exc)
     flash(_("Nothing was saved: %(reason)s", reason=say(exc)), "error")
     return _back(event_id, anchor)
 
@@ -205,6 +206,7 @@ def import_roster():
         report = commit(people_service.import_roster(write(), upload.read())).result
     except InputError as exc:
         db.session.rollback()
+        refused(exc)
         flash(_("Nothing was imported: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("planner.personnel"))
     people = db.session.scalars(select(Person).order_by(Person.name)).all()
@@ -226,6 +228,7 @@ def add_event():
         event = commit(event_service.create_event(write(), form)).result
     except InputError as exc:
         db.session.rollback()
+        refused(exc)
         flash(_("The event was not created: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("planner.events"))
     flash(_("Created %(name)s. Add its zones and operational periods.", name=event.name), "info")

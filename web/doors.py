@@ -30,6 +30,12 @@ def audit(change: Change) -> Change:
     return change
 
 
+def refused(reason: Exception) -> None:
+    """A page write the service refused: the page answers with a redirect (302) either way,
+    so the audit log keeps why, in English, beside the attempt."""
+    g.audit_after = {"refused": str(reason)}
+
+
 def commit(change: Change) -> Change:
     audit(change)
     db.session.commit()

@@ -233,3 +233,22 @@ def test_feeds_are_made_and_paused_alike_from_the_admin_page_and_the_api(app, lo
     assert paused.before["enabled"] is True and paused.after["enabled"] is False
     resumed = api(desk, "PATCH", f"/api/v1/feeds/{fid}", {"enabled": True})
     assert resumed.json["enabled"] is True and last_audit(app).before["enabled"] is False
+
+
+def test_a_refused_page_write_keeps_its_reason_in_the_audit_log(app, login, plan):
+    """A form answers with a redirect whether or not the write was kept: the log says why
+    it was refused, so the changes page does not show a refusal as a change."""
+    desk = login("planner", "pat")
+    answer = form(
+        desk,
+        f"/events/{plan['event']}/plan/assign",
+        person_id=str(plan["people"][0]),
+        zone_id=str(plan["zone"]),
+        shift_id=str(plan["shift"]),
+        role="sergeant",
+    )
+    assert answer.status_code == 302
+    entry = last_audit(app)
+    assert "does not hold the role sergeant" in entry.after["refused"]
+    with db_session(app) as session:
+        assert session.scalar(select(Assignment.id)) is None

@@ -13,7 +13,7 @@ from threats.models import FEED_KINDS, FeedSource, WatchlistRecord
 from threats.polling import feed_service
 from threats.polling.health import feed_status
 from web.access import roles_required
-from web.doors import commit, write
+from web.doors import commit, refused, write
 from web.extensions import db, fetcher_for
 from web.i18n import say
 
@@ -63,6 +63,7 @@ def create():
         feed = commit(feed_service.create_feed(write(), _form(), _fetcher())).result
     except (InputError, NotFound) as exc:
         db.session.rollback()
+        refused(exc)
         flash(_("The feed was not added: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("feeds.index"))
     added = _(
