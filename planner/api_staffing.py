@@ -9,7 +9,7 @@ from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 
 from common.messages import N_
-from common.times import utcnow
+from common.times import iso, utcnow
 from common.validation import InputError, aware_datetime
 from planner import deployment_service, duty_service, people_service, plan_service, strings
 from planner import export_service as exports
@@ -152,7 +152,7 @@ def list_gaps(event_id: int):
         rows = duty_service.live_rows(db.session, event, now)
         return {"at": now.isoformat(), "gaps": [_gap_json(r) for r in rows]}
     rows = plan_service.gap_rows(db.session, event, shift_id=shift_id, at=at)
-    return {"at": at.isoformat() if at else None, "gaps": [_gap_json(r) for r in rows]}
+    return {"at": iso(at), "gaps": [_gap_json(r) for r in rows]}
 
 
 def _gap_json(row) -> dict:

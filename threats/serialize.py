@@ -7,11 +7,8 @@ from collections.abc import Iterable, Mapping
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
+from common.times import iso
 from threats.models import Threat
-
-
-def iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def anchor(geometry: BaseGeometry) -> Point:

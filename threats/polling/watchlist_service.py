@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, load_only
 
+from common.times import iso
 from threats.feeds import interpol
 from threats.feeds.records import Lookout, WatchlistEntry
 from threats.models import WatchlistRecord
@@ -178,7 +179,7 @@ def lookout_entries(lookouts: Iterable[Lookout]) -> list[WatchlistEntry]:
             reason=item.description,
             extra={
                 "plate": item.plate,
-                "issued_at": item.issued_at.isoformat() if item.issued_at else None,
+                "issued_at": iso(item.issued_at),
                 "point": list(item.geometry.coords[0]) if item.geometry is not None else None,
             },
         )
@@ -204,7 +205,7 @@ def record_json(row: WatchlistRecord) -> dict:
         "url": row.url,
         "first_seen": row.first_seen.isoformat(),
         "last_seen": row.last_seen.isoformat(),
-        "removed_at": row.removed_at.isoformat() if row.removed_at else None,
+        "removed_at": iso(row.removed_at),
     }
 
 

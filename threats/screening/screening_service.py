@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import message_of
+from common.times import iso
 from common.validation import InputError
 from common.writes import Change, Publish, Write
 from planner.models import Event
@@ -235,7 +236,7 @@ def hit_json(row: ScreeningHit) -> dict:
         "threat_id": row.threat_id,
         "found_at": row.found_at.isoformat(),
         "decided_by": row.decided_by,
-        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        "decided_at": iso(row.decided_at),
     }
 
 
