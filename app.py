@@ -4,6 +4,7 @@ serves the embedded default: SQLite, one process, the scheduler inside, the demo
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -169,6 +170,9 @@ cli = FlaskGroup(
 @cli.command("run")
 def run_command() -> None:
     """Serve the app (HOST, PORT and the rest from the environment), as `python app.py`."""
+    # Flask's CLI marks itself so that app.run() returns at once (it expects `flask run` to
+    # serve); this command is the server, so it takes the mark off before serving.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     main()
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import time
+import urllib.request
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -10,6 +14,8 @@ from accounts.models import User
 from app import create_app, prepare
 from planner.models import Event, Shift, Zone
 from planner.zones import ZONE_KINDS
+from tests.support.browser import DemoServer
+from tests.support.ci import required_in_ci
 from threats.models import FeedSource
 from web.extensions import db
 
@@ -84,3 +90,21 @@ def test_the_demo_feed_is_served_only_while_the_demo_is_on(tmp_path):
             assert answer.mimetype == "application/atom+xml"
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_eventwatch_command_serves_the_demo(tmp_path):
+    """The README's first command ends in `eventwatch run`: the console script installed by
+    `pip install -e .`, which must serve (Flask's CLI would otherwise stop app.run)."""
+    command = Path(sys.executable).with_name("eventwatch")
+    if not command.exists():
+        required_in_ci(f"the eventwatch command is not installed beside {sys.executable}")
+    server = DemoServer(tmp_path / "instance", command=[str(command), "run"])
+    try:
+        server.wait_ready()
+        with urllib.request.urlopen(server.url + "/login", timeout=10) as answer:
+            assert answer.status == 200 and b'name="password"' in answer.read()
+        time.sleep(1)  # still serving a moment later, not started and stopped at once
+        assert server.proc.poll() is None, "".join(server.output)
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0, "".join(server.output)

@@ -32,9 +32,10 @@ def free_port() -> int:
 
 
 class DemoServer:
-    """`python app.py` in a fresh instance folder, its console read for the password."""
+    """`python app.py` (or another command that serves, `eventwatch run`) in a fresh
+    instance folder, its console read for the password."""
 
-    def __init__(self, instance: Path) -> None:
+    def __init__(self, instance: Path, command: list[str] | None = None) -> None:
         self.instance = instance
         self.port = free_port()
         env = {
@@ -46,7 +47,7 @@ class DemoServer:
         }
         env.pop("DATABASE_URL", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "app.py"],
+            command or [sys.executable, "app.py"],
             cwd=ROOT,
             env=env,
             text=True,

@@ -162,13 +162,17 @@ class Runner:
         if self.scheduler.running:  # not once shut down
             self.scheduler.pause()
 
+    def resume(self) -> None:
+        if self.scheduler.running:  # a lease gained while shutting down runs nothing
+            self.scheduler.resume()
+
 
 def start(app: Flask, scheduler: BaseScheduler) -> Runner:
     """Schedule every enabled feed, expiry and the feed-table sync, and start paused: the
     jobs run only while this process holds the scheduler lease."""
     keeper = LeaseKeeper(
         lambda: _app_session(app),
-        on_gain=scheduler.resume,
+        on_gain=lambda: runner.resume(),
         on_loss=lambda: runner.pause(),
         ttl_s=app.config["SCHEDULER_LEASE_S"],
     )
