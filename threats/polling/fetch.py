@@ -1,4 +1,5 @@
-"""HTTP fetching for feeds: allowed hosts only, size cap, timeouts, conditional GET."""
+"""HTTP fetching for feeds: allowed hosts only (every redirect too), size cap, timeouts,
+conditional GET."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
+
+from common.messages import message_of
+from threats.polling import urls
 
 MAX_REDIRECTS = 3
 # Maps a URL to the address actually contacted and the Host header to send; tests use it
@@ -20,6 +24,11 @@ class FetchError(Exception):
     """A feed could not be fetched: refused host, network failure, bad status or too big."""
 
     retry_after_s: float | None = None
+
+
+class Refused(FetchError):
+    """A URL the fetcher will not contact (host not allowed, user-info, a confusing
+    character); nothing was sent. Readers count these in the feed's health."""
 
 
 class RetryLater(FetchError):
@@ -75,20 +84,19 @@ class Fetcher:
         rebase: Rebase | None = None,
     ) -> None:
         self.rebase = rebase
-        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.allowed_hosts = frozenset(urls.host_name(h) for h in allowed_hosts)
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
         self.http = requests.Session()
         self.http.headers["User-Agent"] = user_agent
         self.http.trust_env = False  # proxies from the environment could route around the list
 
-    def check_url(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise FetchError(f"refused {url!r}: only http and https are fetched")
-        host = (parts.hostname or "").lower()
-        if host not in self.allowed_hosts:
-            raise FetchError(f"refused {url!r}: host {host!r} is not an allowed feed host")
+    def check_url(self, url: str) -> str:
+        """The URL as it will be sent, when it may be fetched; Refused otherwise."""
+        try:
+            return urls.checked(url, self.allowed_hosts)
+        except urls.BadURL as exc:
+            raise Refused(message_of(exc)) from None
 
     def __call__(
         self, url: str, etag: str | None = None, last_modified: str | None = None
@@ -98,12 +106,19 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        return self._follow(url, headers)
+
+    def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        """Every hop is checked as the first was: a redirect is a URL the source chose."""
         for _ in range(MAX_REDIRECTS + 1):
-            self.check_url(url)
+            url = self.check_url(url)
             response = self._get(url, headers)
             if response.is_redirect:
-                url = urljoin(url, response.headers.get("Location", ""))
+                location = response.headers.get("Location", "")
                 response.close()
+                if urls.CONFUSING.search(location):  # before urljoin drops tabs and newlines
+                    self.check_url(location)
+                url = urljoin(url, location)
                 continue
             return self._result(url, response)
         raise FetchError(f"too many redirects from {url!r}")
