@@ -42,7 +42,7 @@ class PollResult:
     threats: list[int] = field(default_factory=list)
     watchlist: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    refused: int = 0  # links not followed: see errors
+    refused: int = 0  # links not followed and CAP references not applied: see errors
 
 
 def poll_feed(
@@ -131,16 +131,22 @@ def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) ->
 
 def _ingest(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
     alerts = sorted(harvest.alerts, key=lambda a: a.sent)  # originals before updates, cancels
+    refused: list[str] = []
     for event in _target_events(session, feed, now):
         ctx = EventContext.load(session, event)
         for alert in alerts:
-            threat = ingest_alert(session, ctx, alert, feed, now=now, publish=publish)
+            threat = ingest_alert(
+                session, ctx, alert, feed, now=now, publish=publish, refused=refused
+            )
             if threat is not None:
                 result.threats.append(threat.id)
         for incident in harvest.incidents:
             threat = ingest_incident(session, ctx, incident, feed, now=now, publish=publish)
             if threat is not None:
                 result.threats.append(threat.id)
+    refused = list(dict.fromkeys(refused))  # a feed of no event names the same in each event
+    result.refused += len(refused)
+    result.errors += refused
 
 
 def _target_events(session: Session, feed: FeedSource, now: datetime) -> list[Event]:
