@@ -19,8 +19,9 @@ from planner.reach import (
     rules_from_json,
 )
 from threats import activity_service as activity
+from threats import chain_service as chains
 from threats.duplicates import LINK_WITHIN, same_report
-from threats.feeds.cap import Alert
+from threats.feeds.cap import Alert, Reference
 from threats.feeds.records import Incident
 from threats.languages import other_languages
 from threats.lifecycle import cap_severity
@@ -60,11 +61,6 @@ class EventContext:
         return zone_ids, applied_severity(rule, by_rule, severity)
 
 
-def source_key(sender: str, identifier: str) -> str:
-    """CAP's own identity for a message: its sender and identifier together."""
-    return f"cap:{sender}|{identifier}"
-
-
 def ingest_alert(
     session: Session,
     ctx: EventContext,
@@ -73,51 +69,45 @@ def ingest_alert(
     *,
     now: datetime,
     publish: Publish,
+    refused: list[str] | None = None,
 ) -> Threat | None:
-    """Apply one alert to one event; a repeated alert changes nothing."""
-    key = source_key(alert.sender, alert.identifier)
-    if alert.status != "Actual" or _known(session, ctx.event.id, key):
+    """Apply one alert to one event; a repeated alert changes nothing. Its references act
+    only within this feed and its sender (threats.chain_service); a sentence for each one
+    refused is added to `refused`, for the feed's health."""
+    if alert.status != "Actual" or alert.msg_type not in ("Alert", "Update", "Cancel"):
         return None
-    referenced = _referenced_threats(session, ctx.event.id, alert)
+    if chains.known(session, ctx.event.id, feed.id, alert.sender, alert.identifier):
+        return None
+    chain = chains.resolve(session, ctx.event.id, feed.id, alert)
+    if alert.msg_type != "Alert":  # an Alert's references act on nothing: nothing to refuse
+        said = chains.record_refusals(session, feed, alert, chain.refused, now)
+        if refused is not None:
+            refused += said
     if alert.msg_type == "Cancel":
-        return _cancel(session, ctx, alert, key, referenced, now, publish)
-    if alert.msg_type == "Update" and referenced:
-        return _update(session, ctx, alert, key, referenced[0], now, publish)
-    if alert.msg_type in ("Alert", "Update"):
-        return _create(session, ctx, alert, feed, key, now, publish)
-    return None
+        return _cancel(session, ctx, alert, feed, chain, now, publish)
+    if alert.msg_type == "Update" and chain.threats:
+        return _update(session, ctx, alert, feed, chain, now, publish)
+    return _create(session, ctx, alert, feed, chain.kept, now, publish)
 
 
-def _known(session: Session, event_id: int, key: str) -> bool:
+def _recorded(session: Session, event_id: int, key: str) -> bool:
     row = select(ThreatSource.id).where(
         ThreatSource.event_id == event_id, ThreatSource.source_key == key
     )
     return session.scalar(row) is not None
 
 
-def _referenced_threats(session: Session, event_id: int, alert: Alert) -> list[Threat]:
-    keys = [source_key(r.sender, r.identifier) for r in alert.references]
-    if not keys:
-        return []
-    rows = session.scalars(
-        select(Threat)
-        .join(ThreatSource, ThreatSource.threat_id == Threat.id)
-        .where(ThreatSource.event_id == event_id, ThreatSource.source_key.in_(keys))
-        .order_by(Threat.id)
-    ).unique()
-    return list(rows)
-
-
-def _link(session: Session, event_id: int, alert: Alert, key: str, threat: Threat | None) -> None:
-    """Record the alert and every record it references as belonging to the threat."""
-    keys = [(key, alert.msg_type)]
-    keys += [(source_key(r.sender, r.identifier), "referenced") for r in alert.references]
-    for k, msg_type in keys:
-        if not _known(session, event_id, k):
+def _link(session, event_id, feed, alert: Alert, refs: list[Reference], threat) -> None:
+    """Record the alert, and the records it references that the feed may name, as the
+    feed's own, belonging to the threat."""
+    keys = [(chains.message_key(feed.id, alert.sender, alert.identifier), alert.msg_type)]
+    keys += [(chains.message_key(feed.id, r.sender, r.identifier), "referenced") for r in refs]
+    for key, msg_type in keys:
+        if not _recorded(session, event_id, key):
             session.add(
                 ThreatSource(
                     event_id=event_id,
-                    source_key=k,
+                    source_key=key,
                     threat_id=threat and threat.id,
                     msg_type=msg_type,
                 )
@@ -125,7 +115,7 @@ def _link(session: Session, event_id: int, alert: Alert, key: str, threat: Threa
     session.flush()
 
 
-def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
+def _create(session, ctx, alert, feed, refs, now, publish) -> Threat | None:
     kind = (alert.info.event if alert.info else "") or "CAP alert"
     category = ",".join(alert.info.categories) if alert.info else ""
     zone_ids, _ = ctx.reach(alert.geometry, kind, category, "")
@@ -134,7 +124,7 @@ def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
         return None  # not a threat to this event (yet): a later Update may make it one
     first = _reported_before(session, ctx, feed, kind, alert.geometry, alert.sent)
     if first is not None:
-        _link(session, ctx.event.id, alert, key, first)
+        _link(session, ctx.event.id, feed, alert, refs, first)
         return _also_reported(session, ctx, first, feed, now, publish)
     threat = Threat(
         event_id=ctx.event.id,
@@ -146,19 +136,20 @@ def _create(session, ctx, alert, feed, key, now, publish) -> Threat | None:
     _apply(threat, alert, ctx, now)
     session.add(threat)
     session.flush()
-    _link(session, ctx.event.id, alert, key, threat)
+    _link(session, ctx.event.id, feed, alert, refs, threat)
     activity.record(session, threat, f"feed: {threat.source}", "created", at=now)
     publish(session, ctx.event.id, "threat_created", threat_feature(threat, ctx.zone_names))
     return threat
 
 
-def _update(session, ctx, alert, key, threat, now, publish) -> Threat:
+def _update(session, ctx, alert, feed, chain: chains.Chain, now, publish) -> Threat:
+    threat = chain.threats[0]
     _apply(threat, alert, ctx, now)
     before = threat.status
     if threat.status not in OPEN_STATUSES and not threat.closed_reason.startswith("by "):
         threat.status, threat.closed_reason = "new", ""  # the source revived it
     session.flush()
-    _link(session, ctx.event.id, alert, key, threat)
+    _link(session, ctx.event.id, feed, alert, chain.kept, threat)
     activity.record(
         session,
         threat,
@@ -172,7 +163,8 @@ def _update(session, ctx, alert, key, threat, now, publish) -> Threat:
     return threat
 
 
-def _cancel(session, ctx, alert, key, referenced, now, publish) -> Threat | None:
+def _cancel(session, ctx, alert, feed, chain: chains.Chain, now, publish) -> Threat | None:
+    referenced = chain.threats
     for threat in referenced:
         threat.status, threat.closed_reason, threat.updated_at = (
             "resolved",
@@ -180,7 +172,7 @@ def _cancel(session, ctx, alert, key, referenced, now, publish) -> Threat | None
             now,
         )
     session.flush()
-    _link(session, ctx.event.id, alert, key, referenced[0] if referenced else None)
+    _link(session, ctx.event.id, feed, alert, chain.kept, referenced[0] if referenced else None)
     for threat in referenced:
         publish(session, ctx.event.id, "threat_updated", threat_feature(threat, ctx.zone_names))
     return referenced[0] if referenced else None
@@ -250,7 +242,7 @@ def ingest_incident(
 ) -> Threat | None:
     """An incident inside one of the event's zones becomes a threat, once per incident id."""
     key = f"incident:{feed.id}|{incident.source_id}"
-    if _known(session, ctx.event.id, key):
+    if _recorded(session, ctx.event.id, key):
         return None
     kind = incident.kind.strip().title() or "Incident"
     severity = INCIDENT_SEVERITY.get(incident.kind.strip().upper(), "unknown")

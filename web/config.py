@@ -68,7 +68,9 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         # The <sender> of this deployment's CAP feed, and the start of its identifiers.
         "CAP_SENDER": env.get("CAP_SENDER") or env.get("DEPLOYMENT_NAME") or socket.gethostname(),
         "FEED_MAX_BYTES": int(env.get("FEED_MAX_BYTES", str(20 * 1024 * 1024))),
-        "FEED_TIMEOUT_S": float(env.get("FEED_TIMEOUT_S", "15")),
+        "FEED_TIMEOUT_S": float(env.get("FEED_TIMEOUT_S", "15")),  # per connect and per read
+        # A whole fetch (headers, body, redirects): a source that drips bytes fails at it.
+        "FEED_DEADLINE_S": float(env.get("FEED_DEADLINE_S", "60")),
         # The first retry after a failure; it doubles with every further failure.
         "FEED_BACKOFF_BASE_S": float(env.get("FEED_BACKOFF_BASE_S", "30")),
         "DEMO": _flag(env.get("DEMO"), True),

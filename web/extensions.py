@@ -51,6 +51,7 @@ def fetcher_for(app: Flask) -> Fetcher:
             app.config["FEED_USER_AGENT"],
             app.config["FEED_MAX_BYTES"],
             app.config["FEED_TIMEOUT_S"],
+            deadline_s=app.config["FEED_DEADLINE_S"],
         )
         app.extensions["eventwatch.fetcher"] = fetcher
     return fetcher

@@ -128,17 +128,18 @@ def test_an_entry_on_a_host_that_is_not_allowed_is_refused(session, feed_server)
 def test_an_original_that_arrives_after_its_update_is_not_a_second_threat(
     session, world, feed_server
 ):
+    """Within one feed. Another feed's Update does not speak for this feed's messages
+    (tests/integration/test_cap_references.py)."""
     event, _, fetch = world
-    update_only = add_feed(
-        session,
-        event,
-        kind="cap",
-        url="https://api.weather.gov/alerts/urn:oid:2.49.0.1.840.0.5f35d70b45e31c68af30b20a3ed8440ba9c59917.001.1.cap",
-    )
-    poll_feed(session, update_only, fetch=fetch, publish=Recorder(), now=AT_1625)
-    original = add_feed(session, event, kind="cap", url=f"https://api.weather.gov/alerts/{SVR}.cap")
+    feed = add_feed(session, event, kind="cap", url="https://api.weather.gov/alerts/latest.cap")
+    update = FEEDS / "cap" / "alert-02-svr-update.xml"
+    feed_server.put("api.weather.gov", "/alerts/latest.cap", update.read_bytes())
+    poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    original = (FEEDS / "cap" / "alert-01-svr-warning.xml").read_bytes()
+    feed_server.put("api.weather.gov", "/alerts/latest.cap", original)
     published = Recorder()
-    poll_feed(session, original, fetch=fetch, publish=published, now=AT_1625)
+    result = poll_feed(session, feed, fetch=fetch, publish=published, now=AT_1625)
+    assert result.ok and result.errors == []
     assert len(threats(session, event)) == 1
     assert published.kinds() == ["feed_status"]
 

@@ -25,6 +25,7 @@ class FeedServer:
         self.queued: dict[tuple[str, str], deque] = {}
         self.log: list[dict] = []
         self.gates: dict[tuple[str, str], tuple[threading.Event, threading.Event]] = {}
+        self.drips: dict[tuple[str, str], tuple[bytes, float, bool]] = {}
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -59,6 +60,12 @@ class FeedServer:
         gate = self.gates[(host, path)] = (threading.Event(), threading.Event())
         return gate
 
+    def drip(self, host: str, path: str, body: bytes, every_s: float, *, head=False) -> None:
+        """Answer host+path one byte every `every_s` seconds: the body after prompt headers,
+        or (head=True) the whole answer from its status line on. No read ever waits long,
+        so no socket timeout trips: what a source that stalls a poller on purpose does."""
+        self.drips[(host, path)] = (body, every_s, head)
+
     def requests_to(self, path: str) -> list[dict]:
         return [r for r in self.log if r["path"] == path]
 
@@ -88,6 +95,10 @@ class FeedServer:
                 if gate is not None:
                     gate[0].set()
                     gate[1].wait(timeout=60)
+                if (host, path) in server.drips:
+                    _drip(self.wfile, *server.drips[(host, path)])
+                    entry["done"] = time.monotonic()
+                    return
                 status, headers, body = server._answer(host, path, parts.query, self.headers)
                 self.send_response(status)
                 for name, value in headers.items():
@@ -114,6 +125,19 @@ class FeedServer:
         if _not_modified(route["headers"], request_headers):
             return 304, {"ETag": route["headers"].get("ETag", "")}, b""
         return route["status"], route["headers"], (self.root / route["file"]).read_bytes()
+
+
+def _drip(out, body: bytes, every_s: float, head: bool) -> None:
+    status = f"HTTP/1.0 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    slow = status + body if head else body
+    # the fetcher gives up (the point of the test): the next write finds the pipe broken
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        if not head:
+            out.write(status)
+        for byte in slow:
+            out.write(bytes([byte]))
+            out.flush()
+            time.sleep(every_s)
 
 
 def _not_modified(headers: dict, request_headers) -> bool:

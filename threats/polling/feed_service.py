@@ -85,6 +85,7 @@ def poll_now(
         "items": result.items,
         "threats": result.threats,
         "errors": result.errors,
+        "refused": result.refused,
         "feed": feed_status(feed, w.now),
     }
     return Change("feed.poll", f"feed:{feed_id}", after=after, result=result)

@@ -1,4 +1,5 @@
-"""HTTP fetching for feeds: allowed hosts only, size cap, timeouts, conditional GET."""
+"""HTTP fetching for feeds: allowed hosts only (every redirect too), size cap, a timeout per
+read and a deadline per fetch, conditional GET."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
+from common.messages import message_of
+from threats.polling import urls
+from threats.polling.deadline import Deadline, DeadlineAdapter
+
 MAX_REDIRECTS = 3
+DEADLINE_S = 60.0  # a whole fetch, redirects and body included; FEED_DEADLINE_S
 # Maps a URL to the address actually contacted and the Host header to send; tests use it
 # to serve real feed URLs from a local server, after the allowed-host check.
 Rebase = Callable[[str], tuple[str, str]]
@@ -20,6 +26,11 @@ class FetchError(Exception):
     """A feed could not be fetched: refused host, network failure, bad status or too big."""
 
     retry_after_s: float | None = None
+
+
+class Refused(FetchError):
+    """A URL the fetcher will not contact (host not allowed, user-info, a confusing
+    character); nothing was sent. Readers count these in the feed's health."""
 
 
 class RetryLater(FetchError):
@@ -73,22 +84,25 @@ class Fetcher:
         max_bytes: int = 20 * 1024 * 1024,
         timeout_s: float = 15.0,
         rebase: Rebase | None = None,
+        deadline_s: float = DEADLINE_S,
     ) -> None:
         self.rebase = rebase
-        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.allowed_hosts = frozenset(urls.host_name(h) for h in allowed_hosts)
         self.max_bytes = max_bytes
-        self.timeout_s = timeout_s
+        self.timeout_s = timeout_s  # per connect and per read
+        self.deadline_s = deadline_s  # per fetch, whatever the source sends meanwhile
         self.http = requests.Session()
         self.http.headers["User-Agent"] = user_agent
         self.http.trust_env = False  # proxies from the environment could route around the list
+        for scheme in ("http://", "https://"):
+            self.http.mount(scheme, DeadlineAdapter())
 
-    def check_url(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise FetchError(f"refused {url!r}: only http and https are fetched")
-        host = (parts.hostname or "").lower()
-        if host not in self.allowed_hosts:
-            raise FetchError(f"refused {url!r}: host {host!r} is not an allowed feed host")
+    def check_url(self, url: str) -> str:
+        """The URL as it will be sent, when it may be fetched; Refused otherwise."""
+        try:
+            return urls.checked(url, self.allowed_hosts)
+        except urls.BadURL as exc:
+            raise Refused(message_of(exc)) from None
 
     def __call__(
         self, url: str, etag: str | None = None, last_modified: str | None = None
@@ -98,23 +112,43 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        with Deadline(self.deadline_s) as deadline:
+            try:
+                result = self._follow(url, headers, deadline)
+            except FetchError as exc:
+                if deadline.expired:  # the read broke because the deadline cut it
+                    raise self._late(url) from exc
+                raise
+            if deadline.expired:  # a body cut short by the deadline can look complete
+                raise self._late(url)
+            return result
+
+    def _follow(self, url: str, headers: dict[str, str], deadline: Deadline) -> FetchResult:
+        """Every hop is checked as the first was: a redirect is a URL the source chose."""
         for _ in range(MAX_REDIRECTS + 1):
-            self.check_url(url)
-            response = self._get(url, headers)
+            url = self.check_url(url)
+            response = self._get(url, headers, deadline)
             if response.is_redirect:
-                url = urljoin(url, response.headers.get("Location", ""))
+                location = response.headers.get("Location", "")
                 response.close()
+                if urls.CONFUSING.search(location):  # before urljoin drops tabs and newlines
+                    self.check_url(location)
+                url = urljoin(url, location)
                 continue
             return self._result(url, response)
         raise FetchError(f"too many redirects from {url!r}")
 
-    def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
+    def _late(self, url: str) -> FetchError:
+        return FetchError(f"{url!r} took longer than the {self.deadline_s:g} s deadline of a fetch")
+
+    def _get(self, url: str, headers: dict[str, str], deadline: Deadline) -> requests.Response:
         if self.rebase is not None:
             url, host = self.rebase(url)
             headers = {**headers, "Host": host}
+        timeout = min(self.timeout_s, deadline.remaining()) or 0.001
         try:
             return self.http.get(
-                url, headers=headers, timeout=self.timeout_s, stream=True, allow_redirects=False
+                url, headers=headers, timeout=timeout, stream=True, allow_redirects=False
             )
         except requests.RequestException as exc:
             raise FetchError(f"could not fetch {url!r}: {exc.__class__.__name__}: {exc}") from exc

@@ -23,7 +23,7 @@ from threats.ingest_service import EventContext, ingest_alert, ingest_incident
 from threats.models import Credential, FeedItem, FeedSource
 from threats.polling import backoff
 from threats.polling import watchlist_service as watchlist
-from threats.polling.fetch import Blocked, FetchError, FetchResult
+from threats.polling.fetch import Blocked, FetchError, FetchResult, Refused
 from threats.polling.health import feed_status
 from threats.polling.readers import READERS, Harvest, Source
 from threats.screening.screening_service import screen_event
@@ -42,6 +42,7 @@ class PollResult:
     threats: list[int] = field(default_factory=list)
     watchlist: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    refused: int = 0  # links not followed and CAP references not applied: see errors
 
 
 def poll_feed(
@@ -65,6 +66,7 @@ def poll_feed(
         harvest = _read(session, feed, fetch)
         feed.last_polled_at = now
         result.not_modified, result.errors = harvest.not_modified, list(harvest.errors)
+        result.refused = harvest.refused
         if not harvest.not_modified:
             _store(session, feed, harvest, now, publish, result)
             feed.etag, feed.last_modified = harvest.etag, harvest.last_modified
@@ -74,6 +76,7 @@ def poll_feed(
         feed = session.get(FeedSource, result.feed_id)
         feed.last_polled_at = now
         result.errors.append(str(exc))
+        result.refused = int(isinstance(exc, Refused))
         verdict = _failed(feed, exc, now, rng, backoff_base_s)
     _record_health(feed, result, now, verdict)
     if feed.event_id is not None:
@@ -128,16 +131,22 @@ def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) ->
 
 def _ingest(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
     alerts = sorted(harvest.alerts, key=lambda a: a.sent)  # originals before updates, cancels
+    refused: list[str] = []
     for event in _target_events(session, feed, now):
         ctx = EventContext.load(session, event)
         for alert in alerts:
-            threat = ingest_alert(session, ctx, alert, feed, now=now, publish=publish)
+            threat = ingest_alert(
+                session, ctx, alert, feed, now=now, publish=publish, refused=refused
+            )
             if threat is not None:
                 result.threats.append(threat.id)
         for incident in harvest.incidents:
             threat = ingest_incident(session, ctx, incident, feed, now=now, publish=publish)
             if threat is not None:
                 result.threats.append(threat.id)
+    refused = list(dict.fromkeys(refused))  # a feed of no event names the same in each event
+    result.refused += len(refused)
+    result.errors += refused
 
 
 def _target_events(session: Session, feed: FeedSource, now: datetime) -> list[Event]:
@@ -173,7 +182,8 @@ def _record_health(feed: FeedSource, result: PollResult, now: datetime, verdict)
             verdict.circuit_open_until,
         )
     if result.errors:
-        feed.last_error, feed.last_error_at = "; ".join(result.errors)[:4000], now
+        counted = [f"{result.refused} refused"] if result.refused else []
+        feed.last_error, feed.last_error_at = "; ".join(counted + result.errors)[:4000], now
     elif result.ok:
         feed.last_error = None
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from threats.feeds import cap, fbi, ftm, incidents, interpol, lookout, nws, ofac
 from threats.feeds.errors import FeedFormatError
 from threats.feeds.records import Incident, Lookout, Page, WatchlistEntry
-from threats.polling.fetch import FetchError, FetchResult
+from threats.polling.fetch import FetchError, FetchResult, Refused
 
 Fetch = Callable[..., FetchResult]
 MAX_PAGES = 50  # a source that never stops paging is a broken source
@@ -44,7 +44,15 @@ class Harvest:
     last_modified: str | None = None
     new_items: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    refused: int = 0  # links the fetcher would not follow (host, user-info, a trick)
     follow_ups: int = 0  # documents fetched beyond the feed's own pages (details)
+
+    def missed(self, what: str, exc: Exception) -> None:
+        """A linked document not read: tried again at the next poll, and counted in the
+        feed's health when it was refused rather than unreachable or broken."""
+        self.errors.append(f"{what}: {exc}")
+        if isinstance(exc, Refused):
+            self.refused += 1
 
 
 def first(source: Source, fetch: Fetch) -> tuple[FetchResult, Harvest]:
@@ -72,7 +80,7 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
             harvest.alerts.append(cap.parse_alert(fetch(entry.link).body))
             harvest.new_items.append(key)
         except (FetchError, FeedFormatError) as exc:
-            harvest.errors.append(f"entry {entry.id}: {exc}")  # tried again at the next poll
+            harvest.missed(f"entry {entry.id}", exc)
     return harvest
 
 
@@ -100,7 +108,7 @@ def read_pages(
             page, number = parse(fetch(url).body), number + 1
         except (FetchError, FeedFormatError) as exc:
             harvest.complete = False
-            harvest.errors.append(f"page {number + 1}: {exc}")
+            harvest.missed(f"page {number + 1}", exc)
             break
         records.extend(page.records)
     harvest.items = len(records)
@@ -140,7 +148,7 @@ def _with_detail(source: Source, fetch: Fetch, kind: str, entry, harvest: Harves
         detail = interpol.parse_notice_detail(fetch(url).body, kind)
         merged = interpol.merge(entry, detail)
     except (FetchError, FeedFormatError) as exc:
-        harvest.errors.append(f"notice {entry.source_id} detail: {exc}")
+        harvest.missed(f"notice {entry.source_id} detail", exc)
         return entry
     harvest.new_items.append(key)
     return replace(merged, extra={**merged.extra, "detail": True})
