@@ -187,9 +187,8 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_one_audited_and_thrott
         )
     with db_session(proxied) as session:
         addresses = session.scalars(select(AuditEntry.remote_addr)).all()
+        keys = set(session.scalars(select(LoginThrottle.key)))
     with proxied.app_context():
         db.engine.dispose()  # this second app's connections, closed now rather than by GC
     assert sorted(addresses) == [f"192.0.2.{n}" for n in range(FREE)]
-    with db_session(proxied) as session:
-        keys = set(session.scalars(select(LoginThrottle.key)))
     assert {f"address:192.0.2.{n}" for n in range(FREE)} <= keys
