@@ -24,7 +24,7 @@ from maps import sockets
 from maps.live_service import publish
 from threats.polling import jobs
 from web import config as settings
-from web import errors, headers, i18n
+from web import errors, headers, i18n, live_queue
 from web.database import init_database, upgrade_database
 from web.extensions import db, fetcher_for, new_scheduler, socketio
 
@@ -37,9 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.setdefault("DEMO_STARTED_AT", utcnow())
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
-    if app.config["TRUSTED_PROXIES"]:
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_database(app)
     i18n.init_app(app)
     auth.init_app(app)
@@ -48,11 +45,15 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=None,
+        **live_queue.options(app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"]),
     )
     sockets.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Outside Socket.IO's middleware, so that sockets see the client's address too
+        # (session protection compares it with the one the login was made from).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_blueprints(app)
     errors.init_app(app)
     headers.init_app(app)
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from accounts.admin_views import bp as admin_bp
     from accounts.views import bp as accounts_bp
     from maps.gis_views import bp as gis_bp
     from maps.views import bp as maps_bp
@@ -79,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = [
         accounts_bp,
+        admin_bp,
         planner_bp,
         plan_forms,
         event_forms,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, redirect, request, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts import services
+from accounts import services, session_service, token_service
 from accounts.models import User
 from web.access import forbidden
 from web.errors import api_error, wants_json
@@ -28,8 +28,16 @@ PASSWORD_CHANGE_ENDPOINTS = PARTNER_WRITABLE
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    """The user of a session, on every request and every Socket.IO event, while its login
+    is open on the server (a copy of a cookie from before a logout opens nothing)."""
+    token_id = session.get(session_service.SOCKET_TOKEN_KEY)
+    if token_id is not None:  # only a socket's own session, never a cookie, holds it
+        return token_service.user_for_token_id(db.session, token_id, int(user_id))
+    login = session_service.find(db.session, session.get(session_service.SESSION_KEY), int(user_id))
+    if login is None:
+        return None
+    login.user.login = login
+    return login.user
 
 
 @login_manager.request_loader
@@ -37,7 +45,7 @@ def load_user_from_request(req) -> User | None:
     auth = req.authorization
     if auth is None or auth.type != "bearer" or not auth.token:
         return None
-    user = services.user_for_token(db.session, auth.token)
+    user = token_service.user_for_token(db.session, auth.token)
     if user is not None:
         g.via_token = True
         db.session.commit()
@@ -57,6 +65,14 @@ def _password_change_first():
     return redirect(url_for("accounts.change_password"))
 
 
+def _confined() -> bool:
+    """A session opened with a one-time password reaches only the password page, and is
+    never promoted: once the password is changed (here or elsewhere) it has ended."""
+    if g.get("via_token"):
+        return False
+    return current_user.must_change_password or current_user.login.scope != session_service.FULL
+
+
 def guard():
     """Every route needs a login; partners never write; session writes need a CSRF token."""
     if request.endpoint is None:
@@ -67,11 +83,7 @@ def guard():
         return None
     if not current_user.is_authenticated:
         return unauthorized()
-    if (
-        current_user.must_change_password
-        and not g.get("via_token")
-        and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
-    ):
+    if _confined() and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return _password_change_first()
     if request.method in SAFE_METHODS:
         return None

@@ -30,6 +30,10 @@ class User(Base):
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
+    # The LoginSession this request came with: accounts.auth sets it on the user it loads
+    # from a session cookie; None for a token. Not a column.
+    login = None
+
     # What Flask-Login asks of a user object (its UserMixin, without importing Flask here).
     is_authenticated = True
     is_anonymous = False
@@ -60,6 +64,39 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginSession(Base):
+    """A browser's login, kept on the server: its cookie holds only a secret whose hash is
+    here, so logging out, a new password, a new role or deactivation ends it wherever a
+    copy of the cookie went."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "full", or "password": opened with a one-time password, it reaches only the page
+    # that replaces it, and is never promoted.
+    scope: Mapped[str] = mapped_column(String(16), default="full")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_why: Mapped[str] = mapped_column(String(32), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed-login counters per address, per account and per known browser (device), so
+    that many processes enforce one limit: each try takes its place under a row lock
+    before its password is checked."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):

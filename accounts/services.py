@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from accounts import security
-from accounts.models import ROLES, ApiToken, AuditEntry, User
+from accounts import security, session_service
+from accounts.models import ROLES, AuditEntry, LoginSession, User
 from common.messages import N_
-from common.times import utcnow
 from common.writes import Change, Write
 
 
@@ -23,6 +21,14 @@ class AccountError(ValueError):
 class NewUser:
     user: User
     password: str
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A login just opened: its user, and the secret the session cookie holds."""
+
+    user: User
+    secret: str
 
 
 def create_user(
@@ -47,7 +53,7 @@ def create_user(
         raise AccountError(N_("user %(name)r already exists", name=username))
     one_time = password is None
     password = password or security.new_password()
-    problem = None if one_time else security.password_problem(password)
+    problem = None if one_time else security.password_problem(password, username, display_name)
     if problem:
         raise AccountError(problem)
     user = User(
@@ -64,6 +70,10 @@ def create_user(
     return Change("user.create", f"user:{user.username}", after, None, NewUser(user, password))
 
 
+# What a spent one-time password is replaced with: no Argon2 hash, so nothing verifies.
+SPENT = "!spent one-time password"
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == username.strip()))
     if user is None or not user.active:
@@ -71,23 +81,61 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     if not security.verify_password(user.password_hash, password):
         return None
-    if security.needs_rehash(user.password_hash):
+    if not user.must_change_password and security.needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
     return user
 
 
-def change_password(w: Write, user: User, current: str, new: str) -> Change[User]:
-    """A user's own new password, checked against the current one; never in the audit log."""
-    if not security.verify_password(user.password_hash, current):
+def log_in(w: Write, user: User) -> Change[Opened]:
+    """Open a login for a user whose password was just checked.
+
+    A one-time password is spent by the login it opens, in one conditional UPDATE, so two
+    logins with it (even at the same instant, in two processes) open one session between
+    them; that session reaches only the page that replaces the password.
+    """
+    scope = session_service.FULL
+    if user.must_change_password:
+        spent = w.session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=SPENT)
+        )
+        if spent.rowcount != 1:
+            raise AccountError(N_("Wrong username or password."))
+        scope = session_service.PASSWORD_ONLY
+    secret = session_service.open_login(w.session, user, scope, w.now)
+    return Change("accounts.login", user.username, {"scope": scope}, None, Opened(user, secret))
+
+
+def log_out(w: Write, user: User, login: LoginSession | None) -> Change[User]:
+    """End this login on the server: a copy of its cookie opens nothing from now on."""
+    if login is not None:
+        session_service.end(w.session, login, "logout", w.now)
+    return Change("account.logout", f"user:{user.username}", result=user)
+
+
+def change_password(
+    w: Write, user: User, current: str, new: str, login: LoginSession | None
+) -> Change[str]:
+    """A user's own new password; never in the audit log. Every login of the user ends
+    (a copy of a cookie, a session opened with the one-time password) and this browser
+    gets a new one: the result is its secret. A login opened with a one-time password
+    spent it, so it is not asked for again."""
+    one_time = login is not None and login.scope == session_service.PASSWORD_ONLY
+    if not one_time and not security.verify_password(user.password_hash, current):
         raise AccountError(N_("The current password is not right."))
-    if security.password_problem(new):  # its one rule is the length
-        minimum = security.MIN_PASSWORD_LENGTH
-        raise AccountError(N_("Use at least %(count)d characters.", count=minimum))
-    if new == current:
+    problem = security.password_problem(new, user.username, user.display_name)
+    if problem:
+        raise AccountError(problem)
+    if not one_time and new == current:
         raise AccountError(N_("Choose a password different from the current one."))
     user.password_hash = security.hash_password(new)
     user.must_change_password = False
-    return Change("account.password", f"user:{user.username}", result=user)
+    ended = session_service.end_all(w.session, user, "password", w.now)
+    secret = session_service.open_login(w.session, user, session_service.FULL, w.now)
+    return Change(
+        "account.password", f"user:{user.username}", {"sessions_ended": ended}, None, secret
+    )
 
 
 def set_locale(w: Write, user: User, locale: str, languages) -> Change[User]:
@@ -96,29 +144,6 @@ def set_locale(w: Write, user: User, locale: str, languages) -> Change[User]:
         raise AccountError(N_("Choose one of the languages offered."))
     before, user.locale = {"locale": user.locale}, locale
     return Change("account.language", f"user:{user.username}", {"locale": locale}, before, user)
-
-
-def create_token(w: Write, user: User, name: str = "") -> Change[str]:
-    """A new API token for the user; the result is the token itself, shown once."""
-    token, digest = security.new_token()
-    w.session.add(ApiToken(user=user, name=name, token_hash=digest))
-    w.session.flush()
-    return Change("token.create", f"user:{user.username}", {"name": name}, None, token)
-
-
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
-
-
-def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == security.token_hash(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    now = now or utcnow()
-    # To the minute is enough to see which tokens are in use, and spares a GIS tool that
-    # polls every few seconds a write on every read.
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
-        row.last_used_at = now
-    return row.user
 
 
 def record_change(session: Session, user: User | None, change: Change, **fields) -> AuditEntry:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accounts import cutoff_service as cutoff
 from common.times import iso
 from common.validation import NotFound
 from common.writes import Change, Write
@@ -78,11 +79,13 @@ def links_of(session: Session, event_id: int, kind: str = "wall") -> list[WallLi
 
 
 def revoke(w: Write, event: Event, link_id: int, kind: str) -> Change[WallLink]:
-    """Revoke one of the event's links of this kind; open screens stop at their next join."""
+    """Revoke one of the event's links of this kind; open screens are cut once this
+    commits, in every web process (and could not join again anyway)."""
     link = w.session.get(WallLink, link_id)
     if link is None or link.event_id != event.id or link.kind != kind:
         raise NotFound(f"no {kind} link {link_id} in event {event.id}")
     before = _json(link)
     link.revoked_at = link.revoked_at or w.now
+    cutoff.cut_off(w.session, cutoff.wall_room(link.id))
     target = f"event:{event.id}:{kind}_link:{link.id}"
     return Change(f"{kind}_link.revoke", target, _json(link), before, link)

@@ -1,4 +1,6 @@
-"""The /live Socket.IO namespace: connect with a session or token, join an event, resync."""
+"""The /live Socket.IO namespace: connect with a session, a token or a wall link, join an
+event, resync. Every join checks the credential again, and a revoked one is cut at once
+(accounts.cutoff_service, through web.live_queue in every process)."""
 
 from __future__ import annotations
 
@@ -6,35 +8,50 @@ from flask import Flask, session
 from flask_login import current_user, login_user
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, rooms
 
-from accounts.services import user_for_token
+from accounts import cutoff_service as cutoff
+from accounts import session_service, token_service
 from common.times import utcnow
 from maps import link_service
 from maps import live_service as live
 from maps.snapshot_service import snapshot
 from planner.models import Event
 from web.extensions import db, socketio
+from web.live_queue import disconnect_room
 
 
 def on_connect(auth=None):
     if current_user.is_authenticated:
-        if current_user.must_change_password:  # as on HTTP: only the password page opens
+        login = current_user.login
+        if login is None or login.scope != session_service.FULL:
+            # as on HTTP: a one-time password's session opens only the password page
             raise ConnectionRefusedError("password_change_required: choose a new password first")
+        join_room(cutoff.user_room(current_user.id))
+        join_room(cutoff.login_room(login.id))
         return True
     wall = auth.get("wall") if isinstance(auth, dict) else None
     if isinstance(wall, str):
-        link = link_service.find(db.session, wall, utcnow())
-        db.session.rollback()
-        if link is None:
-            raise ConnectionRefusedError("this wall display link is unknown, expired or revoked")
-        session["wall_event_id"], session["wall_token"] = link.event_id, wall
-        return True
+        return _connect_wall(wall)
     token = auth.get("token") if isinstance(auth, dict) else None
-    user = user_for_token(db.session, token) if isinstance(token, str) else None
-    if user is None:
+    row = token_service.token_for(db.session, token) if isinstance(token, str) else None
+    if row is None:
         db.session.rollback()
         raise ConnectionRefusedError("unauthorized: log in or pass {token} as auth")
     db.session.commit()
-    login_user(user)  # for this socket's own session only
+    # For this socket's own session only (never a cookie); every event checks the token.
+    session[session_service.SOCKET_TOKEN_KEY] = row.id
+    login_user(row.user)
+    join_room(cutoff.user_room(row.user_id))
+    join_room(cutoff.token_room(row.id))
+    return True
+
+
+def _connect_wall(wall: str) -> bool:
+    link = link_service.find(db.session, wall, utcnow())
+    db.session.rollback()
+    if link is None:
+        raise ConnectionRefusedError("this wall display link is unknown, expired or revoked")
+    session["wall_event_id"], session["wall_token"] = link.event_id, wall
+    join_room(cutoff.wall_room(link.id))
     return True
 
 
@@ -62,8 +79,8 @@ def on_join(data):
 
 
 def _audience(event_id: int | None) -> str | None:
-    """full or partner for a logged-in user; partner for a wall display still valid for
-    this event (checked again at every join, so a revoked link stops at its next resync)."""
+    """full or partner for a logged-in user (its login or token checked again by the user
+    loader, accounts.auth); partner for a wall display still valid for this event."""
     if current_user.is_authenticated:
         return "partner" if current_user.is_partner else "full"
     token, wall_event = session.get("wall_token"), session.get("wall_event_id")
@@ -103,3 +120,4 @@ def init_app(app: Flask) -> None:
     live.set_emitter(
         lambda name, data, to: socketio.emit(name, data, to=to, namespace=live.NAMESPACE)
     )
+    cutoff.set_cutter(lambda room: disconnect_room(socketio.server, live.NAMESPACE, room))

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from accounts import services as accounts
+from accounts import token_service
 from accounts.models import User
 from common.times import utcnow
 from common.writes import Write
@@ -89,6 +90,6 @@ def make_user(session: Session, role: str, username: str | None = None) -> User:
 
 def make_token(session: Session, role: str, username: str | None = None) -> str:
     user = make_user(session, role, username)
-    token = accounts.create_token(write(session), user, "test").result
+    token = token_service.create_token(write(session), user, "test").result
     session.commit()
     return token

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from hashlib import sha512
+
 from apscheduler.schedulers.background import BackgroundScheduler
-from flask import Flask, session
+from flask import Flask, request, session
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -16,13 +18,30 @@ db = SQLAlchemy(model_class=Base)
 socketio = SocketIO()
 
 
+def client_identifier() -> str:
+    """What strong session protection binds a login to: the client's address and browser.
+
+    Flask-Login's own takes the address from X-Forwarded-For, which any client can send,
+    so a copied cookie would pass with the victim's address in that header. This takes
+    `request.remote_addr`, which werkzeug's ProxyFix sets from X-Forwarded-For only for as
+    many proxies as TRUSTED_PROXIES says are in front (app.py).
+    """
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent')}"
+    return sha512(base.encode("utf-8")).hexdigest()
+
+
 class SessionOrTokenLoginManager(LoginManager):
-    """Strong session protection, applied only to a session that holds a login.
+    """Strong session protection, applied only to a session that holds a login, and bound
+    to the address the app trusts (client_identifier).
 
     Flask-Login fails the check for any session without its `_id`, a login page's CSRF
     token for instance, and then never asks the request loader: an API client keeping
     cookies (requests.Session, a GIS tool) would get 401 for a valid Bearer token.
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._session_identifier_generator = client_identifier
 
     def _session_protection_failed(self) -> bool:
         if "_user_id" not in session:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from accounts.models import ROLES, AuditEntry
 from accounts.services import create_user
+from accounts.token_service import create_token
 from common.audience import FEED_FIELDS, staffing_for_partner, zone_for_partner
 from maps import link_service as walls
 from maps.models import WallLink
@@ -27,6 +28,7 @@ from tests.factories import (
     make_fixture_zones,
     make_shift_now,
     make_token,
+    make_user,
     write,
 )
 from tests.support.feedserver import FEEDS
@@ -93,6 +95,11 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "feeds.create"): ADMINS,
     ("POST", "feeds.toggle"): ADMINS,
     ("POST", "feeds.poll"): COMMANDERS,
+    ("GET", "admin.users"): ADMINS,
+    ("POST", "admin.set_active"): ADMINS,
+    ("POST", "admin.set_role"): ADMINS,
+    ("GET", "admin.tokens"): ADMINS,
+    ("POST", "admin.revoke_token"): ADMINS,
     # /api/v1: events, zones, shifts
     ("GET", "planner_api.list_events"): ANYONE,
     ("POST", "planner_api.create_event"): PLANNERS,
@@ -201,6 +208,12 @@ def world(app, client, feed_server) -> World:
         ids = {"event": event.id, "north": zones["north-avenue-beach"].id, "shift": shift.id}
         made = World(app, {"event_id": event.id, "token": wall}, other.id)
         made.values["link_id"] = session.scalar(select(WallLink.id))
+        # What the admin pages' writes act on: someone else's account and token, not the
+        # walking admin's own.
+        spare = make_user(session, "planner", "spare-user")
+        made.values["token_id"] = create_token(write(session), spare, "spare").after["id"]
+        made.values["user_id"] = spare.id
+        session.commit()
     app.extensions["eventwatch.fetcher"] = Fetcher((HOST, BOLO), "test", rebase=feed_server.rebase)
     feed_server.put(HOST, "/cap/now.xml", fresh_alert("LIVE-9"))
     feed_server.put(BOLO, "/bolo.csv", (FEEDS / "lookout" / "bolo.csv").read_bytes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 import subprocess
@@ -94,16 +95,91 @@ def test_token_hash_is_deterministic_and_tells_tokens_apart():
     assert token_hash("ew_abc") != token_hash("ew_abd")
 
 
-@pytest.mark.parametrize("password", ["", "short", "elevenchars"])
+@pytest.mark.parametrize("password", ["short", "elevenchars", "a" + " " * 11, " eleven   char "])
 def test_passwords_under_twelve_characters_are_refused(password):
+    """Runs of spaces count as one: twelve characters of which eleven are spaces are one."""
     problem = password_problem(password)
     assert problem is not None
     assert "12" in problem
 
 
-@pytest.mark.parametrize("password", ["twelve chars", "a much longer pass phrase"])
+@pytest.mark.parametrize("password", ["", " " * 12, "\t \n" * 8, "\u3000" * 14])
+def test_spaces_alone_are_no_password(password):
+    assert password_problem(password) == "Use letters, digits or symbols, not only spaces."
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "twelve chars",
+        "a much longer pass phrase",
+        PASSWORD,
+        "dragonfly over the lake",
+        "lakefront radio check 7",
+        "contraseña de la playa",
+    ],
+)
 def test_passwords_of_twelve_or_more_characters_are_accepted(password):
-    assert password_problem(password) is None
+    assert password_problem(password, "cmdr", "Ana Ruiz") is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",  # on the list, with digits after it
+        "PASSWORD1234",
+        "Passw0rd!2024",  # look-alike digits, digits and symbols around
+        "!!iloveyou2024!!",
+        "1qaz2wsx3edc",  # on the list as it is
+        "baseball 1234567",
+        "p@ss w0rd 1234",  # spaces taken out
+    ],
+)
+def test_common_passwords_and_their_breached_style_variants_are_refused(password):
+    assert password_problem(password) == (
+        "This password is one of the most common ones, or close to one."
+    )
+
+
+def test_the_common_password_list_is_the_one_documented_beside_it():
+    listed = security.COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    assert len(listed) == 19640 and listed[:4] == ["123456", "123456789", "qwerty", "password"]
+    readme = (security.COMMON_PASSWORDS.parent / "README.md").read_text(encoding="utf-8")
+    digest = hashlib.sha256(security.COMMON_PASSWORDS.read_bytes()).hexdigest()
+    assert digest in readme and "BSD" in readme
+    assert (security.COMMON_PASSWORDS.parent / "LICENSE.django").exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "username", "name"),
+    [
+        ("commander-duty", "commander-duty", ""),
+        ("Commander_Duty!!", "commander-duty", ""),
+        ("ytud-rednammoc", "commander-duty", ""),  # reversed
+        ("c0mmand3r-duty-2026", "commander-duty", ""),  # look-alikes and a year
+        ("anaruiz123456", "ar7", "Ana Ruiz"),
+        ("Ana Ruiz Ana!!", "ar7", "Ana Ruiz"),  # the name and three more letters
+        ("EventWatch2026!", "cmdr", "Commander"),  # the service's own name
+    ],
+)
+def test_the_user_name_the_name_and_close_variants_are_refused(password, username, name):
+    assert password_problem(password, username, name) == (
+        "This password is too close to your user name or your name."
+    )
+
+
+@pytest.mark.parametrize(
+    "password", ["aaaaaaaaaaaa", "abababababab", "abcdefghijklmn", "123456789012", "987654321098"]
+)
+def test_repeated_and_counting_characters_are_refused(password):
+    assert password_problem(password) == (
+        "This password repeats or counts characters (like aaaa or 1234)."
+    )
+
+
+def test_a_pasted_novel_is_refused_but_sixty_four_characters_are_fine():
+    assert password_problem("correct horse " * 100) == "Use at most 1024 characters."
+    assert password_problem("river stone lantern orbit " * 2 + "m" * 12) is None
 
 
 # The cost of hashing. The suite runs with security.CHEAP (tests/conftest.py switches it
