@@ -105,10 +105,14 @@ PROBE = """((want) => {
     map.eachLayer((layer) => (n += layer instanceof type));
     return n;
   };
+  // Either page's map, as Leaflet makes it: folium's is a global, ours a module's (map.js).
+  let leaflet, map = null;
+  Object.defineProperty(window, "L", { configurable: true, get: () => leaflet, set: (value) => {
+    leaflet = value;
+    value.Map.addInitHook(function () { map = this; });
+  } });
   function watch() {
-    const div = document.querySelector(".folium-map");
-    const map = div && window.L && window[div.id]; // the <div> itself until the script runs
-    const all = map instanceof L.Map && count(map, L.CircleMarker) >= want.markers;
+    const all = map && count(map, L.CircleMarker) >= want.markers; // map: set once L.map runs
     if (!all || count(map, L.Polygon) < want.zones) return requestAnimationFrame(watch);
     requestAnimationFrame(() => (bench.drawn = performance.now())); // after the painting frame
   }

@@ -1,5 +1,6 @@
 // Planner map: draw new zones, reshape or delete existing ones, through the JSON API.
-// Leaflet, Leaflet.draw and folium's map are classic scripts loaded before this module.
+// Leaflet and Leaflet.draw are classic scripts loaded before this module.
+import { map, zonesLayer as zones } from "./map.js";
 import { words } from "./words.js";
 
 const script = document.getElementById("planner-js"); // a module has no document.currentScript
@@ -7,8 +8,6 @@ const script = document.getElementById("planner-js"); // a module has no documen
 const T = JSON.parse(document.getElementById("i18n").textContent);
 const { t } = words(T);
 const L = window.L;
-const map = window[script.dataset.map];
-const zones = window[script.dataset.zones];
 const api = script.dataset.api; // .../api/v1/events/<id>/zones
 const headers = { "Content-Type": "application/json", "X-CSRFToken": script.dataset.csrf };
 const panel = document.getElementById("new-zone");

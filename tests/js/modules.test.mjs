@@ -7,7 +7,9 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const STATIC_JS = resolve(dirname(fileURLToPath(import.meta.url)), "../../static/js");
-const PURE = ["words.js", "command/sequence.js", "command/threats.js", "command/queue.js", "command/coverage.js"];
+const PURE = [
+  "words.js", "zone_tooltip.js", "command/sequence.js", "command/threats.js", "command/queue.js", "command/coverage.js",
+];
 
 function modules(dir = STATIC_JS) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -42,5 +44,15 @@ test("the pure modules touch no DOM, window, Leaflet or socket", () => {
   for (const name of PURE) {
     const source = code(readFileSync(join(STATIC_JS, name), "utf8"));
     assert.doesNotMatch(source, /\b(document|window|localStorage|fetch|io)\b|\bL\./, name);
+  }
+});
+
+// Names, titles and descriptions come from planners, files and feeds: the page writes them as
+// text. A string handed to Leaflet's tooltip, popup or control is read as markup, so those
+// take a node built with textContent (map.js, markers.js).
+test("no page script writes markup", () => {
+  const MARKUP = /\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write|createContextualFragment|\.(bindTooltip|bindPopup|setContent)\(\s*["'`]/;
+  for (const path of modules()) {
+    assert.doesNotMatch(code(readFileSync(path, "utf8")), MARKUP, relative(STATIC_JS, path));
   }
 });

@@ -47,7 +47,7 @@ def test_a_planner_draws_a_zone_on_the_map_and_it_is_measured(chromium, demo_ser
     rows_before = page.locator("#zones tbody tr").count()
     assert rows_before >= 8
     page.click(".leaflet-draw-draw-rectangle")
-    box = page.locator(".plan-map .folium-map").bounding_box()
+    box = page.locator(".plan-map .event-map").bounding_box()
     x, y = box["x"] + 60, box["y"] + 60  # the map's west, inland of the lakefront zones
     page.mouse.move(x, y)
     page.mouse.down()

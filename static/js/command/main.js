@@ -2,8 +2,8 @@
 // deltas, resyncs from the last sequence number after any gap, reconnect or hidden tab, and
 // lets a commander act on threats and check people in and out.
 //
-// Leaflet (L), folium's map and zones layer and the Socket.IO client (io) are classic scripts
-// loaded before this module. Pure modules, tested under Node (tests/js/): sequence.js,
+// Leaflet (L) and the Socket.IO client (io) are classic scripts loaded before this module; the
+// map and its zones are ../map.js's. Pure modules, tested under Node (tests/js/): sequence.js,
 // threats.js, queue.js, coverage.js and ../words.js.
 import { setUpMute } from "./alarm.js";
 import { setUpCheckIn } from "./checkin.js";
@@ -26,7 +26,7 @@ function zoneCount() {
 onMarkerClick(select);
 setUpCoverageMode();
 setUpMute();
-const overlays = zonesLayer ? { [T.layer_zones]: zonesLayer, [T.layer_threats]: threatLayer } : { [T.layer_threats]: threatLayer };
+const overlays = { [T.layer_zones]: zonesLayer, [T.layer_threats]: threatLayer };
 window.L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
 // What the browser tests (tests/web/test_browser*.py) read the page through.

@@ -1,5 +1,6 @@
 // The command page's settings, from the data-* attributes of its script element (a module
 // script has no document.currentScript), and its words, from the #i18n JSON.
+import { map, zonesLayer } from "../map.js";
 import { words } from "../words.js";
 
 const element = document.getElementById("command-js");
@@ -13,8 +14,8 @@ export const LANGUAGE = LOCALE.split("-")[0].toLowerCase();
 
 export const settings = {
   eventId: Number(data.eventId),
-  map: window[data.map], // folium's map and zones layer: classic globals, made before this runs
-  zonesLayer: window[data.zones],
+  map,
+  zonesLayer,
   audience: data.audience, // "full", or "partner": never sent titles
   canAct: data.canAct === "yes",
   api: data.api, // /api/v1/events/<id>

@@ -1,14 +1,13 @@
-// The event's zones on the map (folium's GeoJSON layer): coloured by staffing, and changed
-// in place when a planner edits them while the map is open.
+// The event's zones on the map (../map.js): coloured by staffing, and changed in place when a
+// planner edits them while the map is open (the tooltip writes their names as text).
 import { zoneStyle } from "./coverage.js";
 import { settings } from "./page.js";
 import { picture } from "./picture.js";
 
-const layer = settings.zonesLayer; // none when the event has no zones yet
+const layer = settings.zonesLayer;
 
 // `coverage`: zone id -> {status}, as staffing deltas and plannedCoverage() give it.
 export function colourZones(coverage) {
-  if (!layer) return;
   layer.eachLayer((zone) => {
     const p = zone.feature.properties;
     const status = (coverage[String(p.id)] || {}).status || "none";
@@ -30,7 +29,6 @@ export function rememberZone(feature) {
 
 export function replaceZone(feature) {
   rememberZone(feature);
-  if (!layer) return;
   layer.eachLayer((zone) => {
     if (zone.feature.properties.id === feature.properties.id) layer.removeLayer(zone);
   });
@@ -41,7 +39,7 @@ export function replaceZone(feature) {
 // Names as drawn on the map, for the staffing table (zone id -> name).
 export function namesOnMap() {
   const names = {};
-  if (layer) layer.eachLayer((zone) => { names[zone.feature.properties.id] = zone.feature.properties.name; });
+  layer.eachLayer((zone) => { names[zone.feature.properties.id] = zone.feature.properties.name; });
   return names;
 }
 
