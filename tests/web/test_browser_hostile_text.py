@@ -19,7 +19,7 @@ from tests.support.browser import DemoServer, flask_cli, wait_until
 from tests.support.feedserver import FeedServer
 
 pytestmark = pytest.mark.browser
-USER, PASSWORD = "hostile-admin", "hostile-admin-2027"
+USER, PASSWORD = "hostile-admin", "lakefront-harbour-watch-2027"  # NIST rules: not the name
 HOST = "127.0.0.1"
 # Who plants: before any page loads ("first"), or while a page is open; and a zone file.
 TAGS = ("first", "command", "shared", "wall", "kml")
