@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from common.messages import N_
+
+# What XML 1.0 (the CAP feed out) cannot carry, nor a terminal show harmlessly: C0 controls
+# and DEL, lone surrogates (which no database can store as UTF-8) and the two non-characters.
+# Tab and line breaks are let through only in text that may run over several lines.
+_CONTROLS = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 class InputError(ValueError):
@@ -30,7 +37,16 @@ def require(data: dict, field: str) -> object:
     return value
 
 
-def text(data: dict, field: str, *, required: bool = True, max_len: int = 200) -> str:
+def has_controls(value: str, *, multiline: bool = False) -> bool:
+    """Whether `value` holds a character that names and free text may not (see _CONTROLS)."""
+    return (_CONTROLS_BUT_LINES if multiline else _CONTROLS).search(value) is not None
+
+
+def text(
+    data: dict, field: str, *, required: bool = True, max_len: int = 200, multiline: bool = False
+) -> str:
+    """A string field, stripped; control characters in it refused (tab and line breaks too,
+    unless `multiline`)."""
     value = require(data, field) if required else data.get(field, "")
     if value is None:
         value = ""
@@ -41,7 +57,10 @@ def text(data: dict, field: str, *, required: bool = True, max_len: int = 200) -
             N_("%(field)s is longer than %(max_len)d characters", field=field, max_len=max_len),
             field,
         )
-    return value.strip()
+    value = value.strip()
+    if has_controls(value, multiline=multiline):
+        raise InputError(N_("%(field)s holds control characters", field=field), field)
+    return value
 
 
 def timezone(data: dict, field: str = "timezone") -> str:

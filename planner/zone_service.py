@@ -49,7 +49,7 @@ def create_zone(w: Write, event: Event, feature: dict) -> Change[Zone]:
         geometry=geometry,
         area_m2=area,
         density=_density(props, kind),
-        notes=text(props, "notes", required=False, max_len=2000),
+        notes=text(props, "notes", required=False, max_len=2000, multiline=True),
     )
     w.session.add(zone)
     return _published(w, "zone.create", zone)
@@ -72,7 +72,7 @@ def update_zone(w: Write, event: Event, zone_id: int, changes: dict) -> Change[Z
     if "density" in fields:
         zone.density = _planned_density(fields)
     if "notes" in fields:
-        zone.notes = text(fields, "notes", required=False, max_len=2000)
+        zone.notes = text(fields, "notes", required=False, max_len=2000, multiline=True)
     if "geometry" in fields:
         zone.geometry, zone.area_m2 = _shape(fields["geometry"], zone.name)
     return _published(w, "zone.update", zone, before)

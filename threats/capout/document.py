@@ -37,6 +37,7 @@ from threats.capout.values import (
     headline,
     parse_time,
     stated_severity,
+    xml_text,
     zone_names,
 )
 from threats.feeds.cap import ATOM_NS, CAP_NS
@@ -283,8 +284,10 @@ def _entry(message: Message, link: str, tz: ZoneInfo) -> ET.Element:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    """A child element; its text cleaned of what XML cannot carry (ElementTree writes such
+    characters as they are, making a document no consumer can parse)."""
     child = ET.SubElement(parent, tag)
-    child.text = text
+    child.text = None if text is None else xml_text(text)
     return child
 
 
