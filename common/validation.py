@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from common.messages import N_
@@ -14,6 +14,9 @@ from common.messages import N_
 # Tab and line breaks are let through only in text that may run over several lines.
 _CONTROLS = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# The narrowest whole-number column (PostgreSQL's integer: every id, count and sequence
+# number): a number beyond it names no row, and storing one fails in the database.
+DB_INT_MAX = 2**31 - 1
 
 
 class InputError(ValueError):
@@ -90,10 +93,37 @@ def aware_datetime(data: dict, field: str, tz: str | None = None) -> datetime:
                 field,
             )
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
+    try:
+        parsed.astimezone(UTC)  # as it is stored: 9999-12-31 at -05:00 is past year 9999
+    except OverflowError as exc:
+        raise InputError(
+            N_("%(field)s: %(value)r is out of range", field=field, value=value), field
+        ) from exc
     return parsed
 
 
-def optional_number(data: dict, field: str, *, minimum: float = 0) -> float | None:
+def is_record_id(value: object) -> bool:
+    """A JSON value that can be a row's id: a whole number from 1 to DB_INT_MAX."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= DB_INT_MAX
+
+
+def whole_number(written: str) -> int:
+    """An id or count as a query string or form writes it: ASCII digits only (no sign,
+    spaces, "1e3" or "²"), at most DB_INT_MAX; ValueError otherwise, so werkzeug's
+    `args.get(name, type=whole_number)` answers None for it."""
+    if not (written.isascii() and written.isdigit()) or len(written) > 10:
+        raise ValueError(f"not a whole number up to {DB_INT_MAX}: {written[:20]!r}")
+    number = int(written)
+    if number > DB_INT_MAX:
+        raise ValueError(f"not a whole number up to {DB_INT_MAX}: {written!r}")
+    return number
+
+
+def optional_number(
+    data: dict, field: str, *, minimum: float = 0, maximum: float | None = None
+) -> float | None:
+    """A finite number from `minimum` (to `maximum`: one stored in a whole-number column
+    must fit it), or None when absent."""
     value = data.get(field)
     if value is None:
         return None
@@ -106,5 +136,9 @@ def optional_number(data: dict, field: str, *, minimum: float = 0) -> float | No
         raise InputError(
             N_("%(field)s must be a number of at least %(minimum)s", field=field, minimum=minimum),
             field,
+        )
+    if maximum is not None and value > maximum:
+        raise InputError(
+            N_("%(field)s must be at most %(maximum)s", field=field, maximum=maximum), field
         )
     return value

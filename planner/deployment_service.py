@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from common.messages import N_
-from common.validation import InputError
+from common.validation import InputError, is_record_id
 from common.writes import Change, Write
 from planner import assign, duty_service, staffing
 from planner.models import Assignment, Event, Requirement, Shift, Zone
@@ -138,7 +138,7 @@ def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
             "shift_id",
         )
     person_id = item.get("person_id")
-    if isinstance(person_id, bool) or not isinstance(person_id, int):
+    if not is_record_id(person_id):
         raise InputError(N_("%(where)s: person_id must be a number", where=where), "person_id")
     role = _role(item, where)
     return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
@@ -164,7 +164,7 @@ def _role(item: dict, where: str) -> str:
 
 def unassign(w: Write, event: Event, ids: list) -> Change[int]:
     """Remove assignments of this event by id; ids of other events are left alone."""
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+    if not isinstance(ids, list) or not all(is_record_id(i) for i in ids):
         raise InputError(N_('send {"ids": [assignment ids]}'), "ids")
     mine = (Assignment.event_id == event.id) & Assignment.id.in_(ids)
     gone = [assignment_json(a) for a in w.session.scalars(select(Assignment).where(mine))]

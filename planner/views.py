@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from accounts.models import AuditEntry
+from common.validation import whole_number
 from planner import gaps, plan_service
 from planner.models import Assignment, Event, Person, Zone
 from planner.serialize import zone_feature
@@ -93,7 +94,7 @@ def _planner_strings() -> dict[str, str]:
 
 
 def _selected_shift(event: Event):
-    wanted = request.args.get("shift", type=int)
+    wanted = request.args.get("shift", type=whole_number)
     for shift in event.shifts:
         if shift.id == wanted:
             return shift

@@ -10,13 +10,13 @@ from common.audience import threat_for_partner
 from common.geojson import feature_collection
 from common.messages import N_
 from common.times import utcnow
-from common.validation import InputError
+from common.validation import InputError, whole_number
 from threats import activity_service, threat_service
 from threats.lifecycle import parse_statuses
 from threats.models import Threat
 from threats.serialize import threat_feature
 from web.access import roles_required
-from web.doors import commit, get_event, write
+from web.doors import commit, get_event, query_id, write
 from web.downloads import csv_download
 from web.extensions import db
 
@@ -29,11 +29,14 @@ def _id_list(text: str | None) -> list[int] | None:
     if not text:
         return None
     parts = text.split(",")
-    if len(parts) > MAX_IDS or not all(p.strip().isdigit() for p in parts):
-        raise InputError(
-            N_("ids must be at most %(max)d threat ids, separated by commas", max=MAX_IDS), "ids"
-        )
-    return [int(p) for p in parts]
+    try:
+        if len(parts) <= MAX_IDS:
+            return [whole_number(p.strip()) for p in parts]
+    except ValueError:
+        pass
+    raise InputError(
+        N_("ids must be at most %(max)d threat ids, separated by commas", max=MAX_IDS), "ids"
+    )
 
 
 def for_viewer(feature: dict) -> dict:
@@ -83,7 +86,7 @@ def activity_log(event_id: int, fmt: str = "json"):
     event = get_event(event_id)
     if current_user.is_partner:
         abort(403, description="The activity log holds details withheld from partners.")
-    rows = activity_service.entries(db.session, event_id, request.args.get("threat", type=int))
+    rows = activity_service.entries(db.session, event_id, query_id("threat"))
     if fmt == "csv":
         titles = dict(
             db.session.execute(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
-from common.validation import InputError, NotFound
+from common.validation import InputError, NotFound, is_record_id
 from common.writes import Change, Write
 from planner import duty_service, gaps
 from planner.models import Assignment, CheckIn, Event, Zone
@@ -86,7 +86,7 @@ def divert(w: Write, event: Event, data) -> Change[CheckIn]:
     are posted; their role stays the one planned for now."""
     person = duty_service.person_of(w.session, data)
     threat_id = data.get("threat_id")
-    threat = w.session.get(Threat, threat_id) if isinstance(threat_id, int) else None
+    threat = w.session.get(Threat, threat_id) if is_record_id(threat_id) else None
     if threat is None or threat.event_id != event.id:
         raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
     row = duty_service.checkin_row(w, event, person, "divert")
