@@ -16,7 +16,7 @@ from threats.lifecycle import parse_statuses
 from threats.models import Threat
 from threats.serialize import threat_feature
 from web.access import roles_required
-from web.doors import commit, get_event, query_id, write
+from web.doors import commit, get_event, if_match, query_id, tagged, write
 from web.downloads import csv_download
 from web.extensions import db
 
@@ -58,8 +58,9 @@ def show_threat(event_id: int, threat_id: int):
     event = get_event(event_id)
     threat = threat_service.get_threat(db.session, event, threat_id)
     feature = threat_feature(threat, threat_service.zone_names(db.session, event_id))
+    version = threat_service.threat_version(threat)
     if current_user.is_partner:
-        return threat_for_partner(feature)
+        return tagged(threat_for_partner(feature), version)
     feature["properties"]["staffing_now"] = threat_service.staffing_now(
         db.session, event, threat.zone_ids, utcnow()
     )
@@ -67,16 +68,17 @@ def show_threat(event_id: int, threat_id: int):
         activity_service.entry_json(e)
         for e in activity_service.entries(db.session, event_id, threat_id)
     ]
-    return feature
+    return tagged(feature, version)
 
 
 @bp.patch("/events/<int:event_id>/threats/<int:threat_id>")
 @roles_required("commander")
 def update_threat(event_id: int, threat_id: int):
-    """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note."""
-    event = get_event(event_id)
-    change = threat_service.update_threat(write(), event, threat_id, request.get_json(silent=True))
-    return commit(change).result
+    """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note.
+    With If-Match, only to the version named there (else 409, and the threat as it is now)."""
+    event, body, seen = get_event(event_id), request.get_json(silent=True), if_match()
+    change = commit(threat_service.update_threat(write(), event, threat_id, body, seen=seen))
+    return tagged(change.result, threat_service.feature_version(change.result))
 
 
 @bp.get("/events/<int:event_id>/log")

@@ -3,7 +3,7 @@ answering with what the write changed (audited, then committed)."""
 
 from __future__ import annotations
 
-from flask import abort, g, request
+from flask import Response, abort, g, make_response, request
 from flask_login import current_user
 
 from common.messages import N_
@@ -29,6 +29,23 @@ def query_id(name: str) -> int | None:
         return whole_number(written)
     except ValueError as exc:
         raise InputError(N_("%(field)s must be an id (a whole number)", field=name), name) from exc
+
+
+def if_match() -> frozenset[str] | None:
+    """The versions a write says it read (If-Match), or None when it names none: writes from
+    older clients and scripts go through as before, the app's own pages always name one.
+    Weak tags count too: a proxy that compresses answers (nginx's gzip) weakens the ETag."""
+    tags = request.if_match
+    if tags.star_tag:
+        return frozenset({"*"})
+    return frozenset(tags.as_set(include_weak=True)) or None
+
+
+def tagged(body: dict, version: str, status: int = 200) -> Response:
+    """An answer with the thing's version as its ETag, to send back in If-Match."""
+    response = make_response(body, status)
+    response.set_etag(version)
+    return response
 
 
 def write() -> Write:
