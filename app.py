@@ -24,7 +24,7 @@ from maps import sockets
 from maps.live_service import publish
 from threats.polling import jobs
 from web import config as settings
-from web import errors, headers, i18n, live_queue
+from web import errors, headers, i18n, live_queue, numbers
 from web.database import init_database, upgrade_database
 from web.extensions import db, fetcher_for, new_scheduler, socketio
 
@@ -33,6 +33,7 @@ log = logging.getLogger("eventwatch")
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    numbers.init_app(app)  # before any route: each picks its converters when it is added
     app.config.update(settings.from_env())
     app.config.update(config or {})
     app.config.setdefault("DEMO_STARTED_AT", utcnow())

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from common.versions import version_of
+
 FIELDS = ("id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones")
 CODED = ("severity", "status", "family", "kind")
 WORDS = ("title", "assignee", "texts")  # texts: the words of a CAP alert's other languages
@@ -27,9 +29,11 @@ def family(category: str | None) -> str | None:
     return first or None
 
 
-def _stamp(properties: dict) -> float | None:
+def _stamp(properties: dict) -> int | None:
+    """When the threat last changed, in whole milliseconds since 1970: its version, which
+    the page sends back (If-Match) with a commander's change (common.versions)."""
     value = properties.get("updated_at")
-    return datetime.fromisoformat(value).timestamp() if value else None
+    return int(version_of(datetime.fromisoformat(value))) if value else None
 
 
 class _Codes:
@@ -56,7 +60,7 @@ def _point(properties: dict) -> tuple[float | None, float | None]:
     return round(point[0], PLACES), round(point[1], PLACES)
 
 
-def _row(properties: dict, codes: _Codes, stamp: float | None, base: float) -> list:
+def _row(properties: dict, codes: _Codes, stamp: int | None, base: int) -> list:
     lon, lat = _point(properties)
     coded = {
         "severity": properties.get("severity"),
@@ -69,7 +73,7 @@ def _row(properties: dict, codes: _Codes, stamp: float | None, base: float) -> l
         lon,
         lat,
         *(codes.of(name, coded[name]) for name in CODED),
-        None if stamp is None else round(stamp - base),
+        None if stamp is None else stamp - base,
         [zone["id"] for zone in properties.get("zones", [])],
     ]
 
@@ -79,12 +83,12 @@ def _words(properties: dict) -> dict:
 
 
 def threat_table(features: Sequence[dict], newest: Sequence[dict] | None = None) -> dict:
-    """Rows of FIELDS, coded words in `codes`, `updated` in seconds after `base`, and
+    """Rows of FIELDS, coded words in `codes`, `updated` in milliseconds after `base`, and
     outlines only for threats that are areas. Words (titles) come from `newest`, whole
     features of the most recently changed, else from the RECENT newest of `features`."""
     stamps = [_stamp(f["properties"]) for f in features]
     known = [s for s in stamps if s is not None]
-    base = float(int(min(known))) if known else 0.0
+    base = min(known) // 1000 * 1000 if known else 0  # a whole second, as `base` says it
     codes = _Codes()
     rows = [_row(f["properties"], codes, s, base) for f, s in zip(features, stamps, strict=True)]
     outlines = {
@@ -99,7 +103,7 @@ def threat_table(features: Sequence[dict], newest: Sequence[dict] | None = None)
     return {
         "fields": list(FIELDS),
         "codes": codes.values,
-        "base": datetime.fromtimestamp(base, UTC).isoformat() if known else None,
+        "base": datetime.fromtimestamp(base // 1000, UTC).isoformat() if known else None,
         "rows": rows,
         "outlines": outlines,
         "words": words,
@@ -115,8 +119,8 @@ def expand(table: dict) -> list[dict]:
         for name in CODED:
             code = threat[name]
             threat[name] = None if code is None else table["codes"][name][code]
-        if threat["updated"] is not None:
-            threat["updated"] = base + threat["updated"]
+        if threat["updated"] is not None:  # in seconds, as datetime.timestamp()
+            threat["updated"] = base + threat["updated"] / 1000
         threat |= table["words"].get(str(threat["id"]), {})
         threat["outline"] = table["outlines"].get(str(threat["id"]))
         threats.append(threat)

@@ -11,6 +11,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, 
 from accounts import cutoff_service as cutoff
 from accounts import session_service, token_service
 from common.times import utcnow
+from common.validation import is_record_id, whole_number
 from maps import link_service
 from maps import live_service as live
 from maps.snapshot_service import snapshot
@@ -94,16 +95,19 @@ def _audience(event_id: int | None) -> str | None:
 
 
 def _parse_join(data) -> tuple[int | None, int | None]:
+    """(event id, last seq) of a join. Neither may be past what its column holds: such an
+    event cannot exist, and such a seq asks for a snapshot, like a missing one."""
     if not isinstance(data, dict):
         return None, None
     event_id, since = data.get("event_id"), data.get("since")
-    if isinstance(event_id, str) and event_id.isdigit():
-        event_id = int(event_id)
-    if not isinstance(event_id, int) or isinstance(event_id, bool):
+    if isinstance(event_id, str):  # an id written as text, as a query string would
+        try:
+            event_id = whole_number(event_id)
+        except ValueError:
+            return None, None
+    if not is_record_id(event_id):
         return None, None
-    if not isinstance(since, int) or isinstance(since, bool) or since < 0:
-        since = None
-    return event_id, since
+    return event_id, since if is_record_id(since) or (since == 0 and type(since) is int) else None
 
 
 def _catch_up(event_id: int, since: int | None, audience: str) -> list[tuple[str, dict]]:

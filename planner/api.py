@@ -15,7 +15,7 @@ from planner.models import Event, Shift, Zone
 from planner.serialize import event_json, shift_json, zone_feature
 from planner.zones import overlaps
 from web.access import roles_required
-from web.doors import answer, created, get_event, write
+from web.doors import answer, commit, created, get_event, if_match, tagged, write
 from web.extensions import db
 from web.i18n import say
 
@@ -92,13 +92,19 @@ def create_shift(event_id: int):
 
 @bp.get("/events/<int:event_id>/zones/<int:zone_id>")
 def show_zone(event_id: int, zone_id: int):
-    return zone_for_viewer(zone_service.get_zone(db.session, get_event(event_id), zone_id))
+    """The zone, with its version as the ETag (send it back in If-Match with a change)."""
+    zone = zone_service.get_zone(db.session, get_event(event_id), zone_id)
+    return tagged(zone_for_viewer(zone), zone_service.zone_version(zone))
 
 
 @bp.patch("/events/<int:event_id>/zones/<int:zone_id>")
 @roles_required("planner")
 def update_zone(event_id: int, zone_id: int):
-    return answer(zone_service.update_zone(write(), get_event(event_id), zone_id, _body()))
+    """A change; with If-Match, only to the version named there (else 409, and the zone
+    as it is now)."""
+    event, seen = get_event(event_id), if_match()
+    change = commit(zone_service.update_zone(write(), event, zone_id, _body(), seen=seen))
+    return tagged(change.after, zone_service.zone_version(change.result))
 
 
 @bp.delete("/events/<int:event_id>/zones/<int:zone_id>")

@@ -12,7 +12,7 @@ from planner.models import Shift
 from threats import threat_service
 from threats.lifecycle import parse_statuses
 from web.access import roles_required
-from web.doors import get_event
+from web.doors import get_event, query_id
 from web.downloads import file_download
 from web.extensions import db
 
@@ -56,7 +56,7 @@ def threats(event_id: int, fmt: str):
 def assignments(event_id: int, fmt: str):
     """One feature per assignment (`?shift=` one operational period): zone, person, role."""
     event = get_event(event_id)
-    shift_id = request.args.get("shift", type=int)
+    shift_id = query_id("shift")
     name = f"assignments-event{event_id}"
     if shift_id is not None:
         shift = db.session.get(Shift, shift_id)

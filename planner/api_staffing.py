@@ -16,7 +16,7 @@ from planner import export_service as exports
 from planner.models import Assignment, Person, Requirement
 from threats import threat_service
 from web.access import roles_required
-from web.doors import answer, commit, created, get_event, write
+from web.doors import answer, commit, created, get_event, query_id, write
 from web.downloads import csv_download, file_download
 from web.extensions import db
 from web.i18n import local_datetime, say
@@ -64,7 +64,7 @@ def save_requirements(event_id: int):
 @bp.get("/events/<int:event_id>/requirements/suggest")
 def suggest_requirements(event_id: int):
     """Proposed counts, not saved: the planner accepts or changes them, then POSTs them."""
-    shift = request.args.get("shift", type=int)
+    shift = query_id("shift")
     proposals = plan_service.suggest(db.session, get_event(event_id), [shift] if shift else None)
     return {"requirements": proposals}
 
@@ -97,7 +97,7 @@ def import_personnel():
 def list_assignments(event_id: int):
     get_event(event_id)
     query = select(Assignment).where(Assignment.event_id == event_id).order_by(Assignment.id)
-    shift = request.args.get("shift", type=int)
+    shift = query_id("shift")
     if shift:
         query = query.where(Assignment.shift_id == shift)
     return {
@@ -146,7 +146,7 @@ def list_gaps(event_id: int):
     """Required vs assigned per zone, shift and role; `?shift=` one shift, `?at=` an instant."""
     event = get_event(event_id)
     at = _instant(request.args.get("at"), event.timezone)
-    shift_id = request.args.get("shift", type=int)
+    shift_id = query_id("shift")
     if at is None and shift_id is None:  # now: with who is actually on duty
         now = utcnow()
         rows = duty_service.live_rows(db.session, event, now)
@@ -178,7 +178,7 @@ def _instant(value: str | None, tz: str) -> datetime | None:
 def export(event_id: int, form: str, fmt: str = "html"):
     """ICS 204 / 215 for one operational period (`?shift=`), as CSV, PDF or printable HTML."""
     event = get_event(event_id)
-    shift_id = request.args.get("shift", type=int)
+    shift_id = query_id("shift")
     if shift_id is None:
         raise InputError(N_("choose the operational period with ?shift=<id>"), "shift")
     name = f"{form}-event{event_id}-shift{shift_id}.{fmt}"

@@ -7,12 +7,12 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from common.messages import N_
-from common.validation import InputError
+from common.validation import InputError, is_record_id
 from common.writes import Change, Write
 from planner import assign, duty_service, staffing
 from planner.models import Assignment, Event, Requirement, Shift, Zone
 from planner.plan_service import Context, context, ids_of, needs, people
-from planner.roster import normalise_role
+from planner.roster import is_role, normalise_role
 
 
 def set_requirements(w: Write, event: Event, items: list, *, replace: bool) -> Change[int]:
@@ -59,7 +59,6 @@ def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
     if not isinstance(item, dict):
         raise InputError(N_("%(where)s: expected an object", where=where))
     zone_id, shift_id, required = item.get("zone_id"), item.get("shift_id"), item.get("required")
-    role = normalise_role(str(item.get("role") or ""))
     if zone_id not in zones:
         raise InputError(
             N_("%(where)s: zone %(zone)r is not a zone of this event", where=where, zone=zone_id),
@@ -74,8 +73,7 @@ def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
             ),
             "shift_id",
         )
-    if not role:
-        raise InputError(N_("%(where)s: a role is required", where=where), "role")
+    role = _role(item, where)
     if isinstance(required, bool) or not isinstance(required, int) or not 0 <= required <= 100_000:
         raise InputError(
             N_("%(where)s: required must be a whole number from 0", where=where), "required"
@@ -140,17 +138,33 @@ def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
             "shift_id",
         )
     person_id = item.get("person_id")
-    if isinstance(person_id, bool) or not isinstance(person_id, int):
+    if not is_record_id(person_id):
         raise InputError(N_("%(where)s: person_id must be a number", where=where), "person_id")
+    role = _role(item, where)
+    return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
+
+
+def _role(item: dict, where: str) -> str:
+    """The item's role as people hold roles (planner.roster): no other text can name one,
+    nor reach an ICS form or the CSV a spreadsheet opens."""
     role = normalise_role(str(item.get("role") or ""))
     if not role:
         raise InputError(N_("%(where)s: a role is required", where=where), "role")
-    return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
+    if not is_role(role):
+        raise InputError(
+            N_(
+                "%(where)s: role %(role)r is not letters, digits and underscores",
+                where=where,
+                role=role[:64],
+            ),
+            "role",
+        )
+    return role
 
 
 def unassign(w: Write, event: Event, ids: list) -> Change[int]:
     """Remove assignments of this event by id; ids of other events are left alone."""
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+    if not isinstance(ids, list) or not all(is_record_id(i) for i in ids):
         raise InputError(N_('send {"ids": [assignment ids]}'), "ids")
     mine = (Assignment.event_id == event.id) & Assignment.id.in_(ids)
     gone = [assignment_json(a) for a in w.session.scalars(select(Assignment).where(mine))]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import N_
-from common.validation import InputError, NotFound
+from common.validation import InputError, NotFound, is_record_id
 from common.writes import Change, Write
 from planner import duty, gaps
 from planner.models import Assignment, CheckIn, Event, Person, Zone
@@ -44,7 +44,7 @@ def person_of(session: Session, data) -> Person:
     if not isinstance(data, dict):
         raise InputError(N_("send {person_id, action: in, out or divert}"), "action")
     person_id = data.get("person_id")
-    person = session.get(Person, person_id if isinstance(person_id, int) else -1)
+    person = session.get(Person, person_id) if is_record_id(person_id) else None
     if person is None:
         raise NotFound(f"no person {person_id!r}")
     return person
@@ -84,7 +84,7 @@ def _post(session, event: Event, person: Person, data: dict, now) -> tuple[int, 
     """Where and as what someone checks in: as given, else as planned for the shift now."""
     planned_zone, planned_role = assignment_now(session, event, person.id, now)
     zone_id = data.get("zone_id") or planned_zone
-    zone = session.get(Zone, zone_id) if isinstance(zone_id, int) else None
+    zone = session.get(Zone, zone_id) if is_record_id(zone_id) else None
     if zone is None or zone.event_id != event.id:
         raise InputError(N_("say in which zone (no assignment for this person now)"), "zone_id")
     role = data.get("role") or planned_role or (person.roles[0] if person.roles else "")

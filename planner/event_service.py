@@ -4,7 +4,14 @@ anything is written; each write returns what the audit log keeps."""
 from __future__ import annotations
 
 from common.messages import N_, message_of
-from common.validation import InputError, aware_datetime, optional_number, text, timezone
+from common.validation import (
+    DB_INT_MAX,
+    InputError,
+    aware_datetime,
+    optional_number,
+    text,
+    timezone,
+)
 from common.writes import Change, Write
 from planner.models import Event, Shift
 from planner.reach import rules_from_json, rules_to_json
@@ -28,7 +35,7 @@ def create_event(w: Write, data: dict) -> Change[Event]:
     ends = aware_datetime(data, "ends_at", tz)
     if ends <= starts:
         raise InputError(N_("ends_at must be after starts_at"), "ends_at")
-    attendance = optional_number(data, "expected_attendance")
+    attendance = optional_number(data, "expected_attendance", maximum=DB_INT_MAX)
     event = Event(
         reach_rules=_reach_rules(data) if "reach_rules" in data else None,
         name=text(data, "name"),
@@ -64,7 +71,7 @@ def update_event(w: Write, event: Event, changes: dict) -> Change[Event]:
     if "reach_rules" in changes:
         event.reach_rules = _reach_rules(changes)
     if "expected_attendance" in changes:
-        number = optional_number(changes, "expected_attendance")
+        number = optional_number(changes, "expected_attendance", maximum=DB_INT_MAX)
         event.expected_attendance = None if number is None else int(number)
     w.session.flush()
     after = event_json(event)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from common.validation import InputError
+from common.validation import InputError, whole_number
 from planner import deployment_service, event_service, people_service, zone_service
 from planner.models import Person
 from web.access import roles_required
@@ -18,8 +18,17 @@ from web.i18n import local_number, say
 bp = Blueprint("plan_forms", __name__, url_prefix="/events/<int:event_id>/plan")
 
 
+def _whole(written: str) -> int:
+    """A form's id or count; -1 (no row's id, no count) for anything else: a sign, "1e999",
+    "²", or a number past what a column holds."""
+    try:
+        return whole_number(written.strip())
+    except ValueError:
+        return -1
+
+
 def _back(event_id: int, anchor: str = ""):
-    shift = request.form.get("shift_id", type=int)
+    shift = request.form.get("shift_id", type=whole_number)
     target = url_for("planner.event", event_id=event_id, shift=shift)
     return redirect(f"{target}#{anchor}" if anchor else target)
 
@@ -33,15 +42,13 @@ def _refused(exc: Exception, event_id: int, anchor: str):
 
 def _requirement_items() -> list[dict]:
     """`req:<zone>:<role>` fields, as the API's {zone_id, shift_id, role, required} items."""
-    shift_id = request.form.get("shift_id", type=int)
+    shift_id = request.form.get("shift_id", type=whole_number)
     items = []
     for key, value in request.form.items():
         if key.startswith("req:") and value.strip() != "":
             _, zone_id, role = key.split(":", 2)
-            number = int(value) if value.strip().isdigit() else -1
-            items.append(
-                {"zone_id": int(zone_id), "shift_id": shift_id, "role": role, "required": number}
-            )
+            item = {"zone_id": _whole(zone_id), "shift_id": shift_id, "role": role}
+            items.append(item | {"required": _whole(value)})
     return items
 
 
@@ -72,13 +79,13 @@ def assign(event_id: int):
     form = request.form
     items = [
         {
-            "person_id": int(p),
-            "zone_id": form.get("zone_id", type=int),
-            "shift_id": form.get("shift_id", type=int),
+            "person_id": person_id,
+            "zone_id": form.get("zone_id", type=whole_number),
+            "shift_id": form.get("shift_id", type=whole_number),
             "role": form.get("role", ""),
         }
-        for p in form.getlist("person_id")
-        if p.isdigit()
+        for person_id in map(_whole, form.getlist("person_id"))
+        if person_id > 0
     ]
     try:
         change = deployment_service.assign_people(write(), event, items)
@@ -92,7 +99,7 @@ def assign(event_id: int):
 @bp.post("/unassign")
 @roles_required("planner")
 def unassign(event_id: int):
-    ids = [int(i) for i in request.form.getlist("assignment_id") if i.isdigit()]
+    ids = [i for i in map(_whole, request.form.getlist("assignment_id")) if i > 0]
     removed = commit(deployment_service.unassign(write(), get_event(event_id), ids)).result
     flash(ngettext("Removed %(num)d assignment.", "Removed %(num)d assignments.", removed), "info")
     return _back(event_id, "assignments")
@@ -220,10 +227,9 @@ events_bp = Blueprint("event_forms", __name__)
 @roles_required("planner")
 def add_event():
     form = dict(request.form)
-    if form.get("expected_attendance", "").strip().isdigit():
-        form["expected_attendance"] = int(form["expected_attendance"])
-    else:
-        form.pop("expected_attendance", None)
+    attendance = _whole(form.pop("expected_attendance", ""))
+    if attendance >= 0:
+        form["expected_attendance"] = attendance
     try:
         event = commit(event_service.create_event(write(), form)).result
     except InputError as exc:

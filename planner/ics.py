@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from common.csvfiles import csv_cell
+from common.csvfiles import csv_table
 from planner.gaps import Gap
 
 # The CSV columns; a person's export may put their own language's titles in the header row.
@@ -73,25 +71,13 @@ def ics204(
 
 
 def ics204_csv(forms: Iterable[Assignment204], headings: Sequence[str] = ICS204_COLUMNS) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headings)
-    for form in forms:
-        leader = form.leader.name if form.leader else ""
-        for r in form.resources:
-            cells = [
-                form.division,
-                form.period,
-                leader,
-                r.role,
-                r.name,
-                r.agency,
-                r.unit,
-                r.contact,
-                form.instructions,
-            ]
-            writer.writerow([csv_cell(c) for c in cells])
-    return out.getvalue()
+    return csv_table(headings, (_row204(form, r) for form in forms for r in form.resources))
+
+
+def _row204(form: Assignment204, r: Resource) -> list[str]:
+    leader = form.leader.name if form.leader else ""
+    who = [r.role, r.name, r.agency, r.unit, r.contact]
+    return [form.division, form.period, leader, *who, form.instructions]
 
 
 @dataclass(frozen=True)
@@ -134,9 +120,6 @@ def totals215(rows: Iterable[Row215]) -> list[Total215]:
 
 
 def ics215_csv(rows: Iterable[Row215], headings: Sequence[str] = ICS215_COLUMNS) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headings)
-    for row in rows:
-        writer.writerow([csv_cell(row.work_assignment), row.role, row.required, row.have, row.need])
-    return out.getvalue()
+    return csv_table(
+        headings, ([r.work_assignment, r.role, r.required, r.have, r.need] for r in rows)
+    )

@@ -12,10 +12,10 @@ from common.validation import InputError, text
 from common.writes import Change, Write
 from planner.models import Agency, Person
 from planner.roster import (
-    ROLE_PATTERN,
     Refused,
     RosterError,
     RosterRow,
+    is_role,
     normalise_role,
     read_roster,
 )
@@ -94,7 +94,7 @@ def create_person(w: Write, data: dict) -> Change[Person]:
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
         raise InputError(N_("roles must be a non-empty list of role names"), "roles")
     roles = list(dict.fromkeys(normalise_role(r) for r in roles))
-    if not all(ROLE_PATTERN.match(r) for r in roles):
+    if not all(is_role(r) for r in roles):
         raise InputError(N_("a role is letters, digits and underscores"), "roles")
     person = Person(
         agency=agency(session, text(data, "agency")),

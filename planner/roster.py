@@ -14,7 +14,7 @@ MAX_ROWS = 50_000
 MAX_BADGE_CHARS = 64  # Person.badge is String(64)
 NAME_COLUMNS = ("name", "full_name")
 ROLE_SPLIT = re.compile(r"[;|,]")
-ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")  # whole names only: see is_role
 
 
 class RosterError(ValueError):
@@ -47,6 +47,11 @@ class Roster:
 def normalise_role(text: str) -> str:
     """'Patrol Officer' and 'patrol-officer' are the same role: patrol_officer."""
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def is_role(name: str) -> bool:
+    """A role name as people hold them (after normalise_role): letters, digits, underscores."""
+    return ROLE_PATTERN.fullmatch(name) is not None
 
 
 def read_roster(data: bytes) -> Roster:
@@ -105,7 +110,7 @@ def _row(line: int, record: dict[str, str]) -> RosterRow | str:
             normalise_role(r) for r in ROLE_SPLIT.split(record.get("roles", "")) if r.strip()
         )
     )
-    bad = [r for r in roles if not ROLE_PATTERN.match(r)]
+    bad = [r for r in roles if not is_role(r)]
     if bad:
         return N_("unreadable role %(role)r", role=bad[0])
     if not roles:

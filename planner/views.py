@@ -8,9 +8,11 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from accounts.models import AuditEntry
+from common.validation import whole_number
 from planner import gaps, plan_service
 from planner.models import Assignment, Event, Person, Zone
 from planner.serialize import zone_feature
+from planner.zone_service import zone_version
 from planner.zones import ZONE_KINDS, overlaps
 from web.access import roles_required
 from web.doors import get_event
@@ -93,7 +95,7 @@ def _planner_strings() -> dict[str, str]:
 
 
 def _selected_shift(event: Event):
-    wanted = request.args.get("shift", type=int)
+    wanted = request.args.get("shift", type=whole_number)
     for shift in event.shifts:
         if shift.id == wanted:
             return shift
@@ -116,6 +118,7 @@ def _plan_map(zones: list[Zone], coverage: dict):
     features = []
     for zone in zones:
         feature = zone_feature(zone)
+        feature["properties"]["version"] = zone_version(zone)  # planner.js sends it back
         cov = coverage.get(zone.id)
         feature["properties"]["coverage"] = cov.status if cov else "none"
         feature["properties"]["staffing"] = (

@@ -3,6 +3,7 @@ map as a `zone_changed` delta in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from common.geojson import feature_collection
 from common.messages import N_, message_of
 from common.validation import InputError, NotFound, optional_number, text
+from common.versions import check_version, version_of
 from common.writes import Change, Write
 from planner.importing import read_zones
 from planner.models import Event, Zone
@@ -27,8 +29,10 @@ DENSITY_KINDS = ("crowd", "vip")
 ZONE_FIELDS = {"name", "kind", "density", "notes", "geometry", "properties"}
 
 
-def get_zone(session: Session, event: Event, zone_id: int) -> Zone:
-    zone = session.get(Zone, zone_id)
+def get_zone(session: Session, event: Event, zone_id: int, *, lock: bool = False) -> Zone:
+    """The event's zone; with `lock`, held until the transaction ends (PostgreSQL's FOR
+    UPDATE: SQLite's BEGIN IMMEDIATE already lets one writer in at a time)."""
+    zone = session.get(Zone, zone_id, with_for_update=lock, populate_existing=lock)
     if zone is None or zone.event_id != event.id:
         raise NotFound(f"no zone {zone_id} in event {event.id}")
     return zone
@@ -49,15 +53,28 @@ def create_zone(w: Write, event: Event, feature: dict) -> Change[Zone]:
         geometry=geometry,
         area_m2=area,
         density=_density(props, kind),
-        notes=text(props, "notes", required=False, max_len=2000),
+        notes=text(props, "notes", required=False, max_len=2000, multiline=True),
     )
     w.session.add(zone)
     return _published(w, "zone.create", zone)
 
 
-def update_zone(w: Write, event: Event, zone_id: int, changes: dict) -> Change[Zone]:
-    """Change a zone's name, kind, density, notes or geometry; the area follows the shape."""
-    zone = get_zone(w.session, event, zone_id)
+def zone_version(zone: Zone) -> str:
+    """The zone's version: its ETag, and what a write names in If-Match (common.versions)."""
+    return version_of(zone.updated_at)
+
+
+def update_zone(
+    w: Write, event: Event, zone_id: int, changes: dict, *, seen: Collection[str] | None = None
+) -> Change[Zone]:
+    """Change a zone's name, kind, density, notes or geometry; the area follows the shape.
+    A write based on another version than the current one (`seen`) is a Conflict."""
+    zone = get_zone(w.session, event, zone_id, lock=True)
+    stale = N_(
+        "zone %(id)d changed after you read it: read it again, then send your change again",
+        id=zone.id,
+    )
+    check_version(zone_version(zone), seen, stale, lambda: zone_feature(zone))
     if not isinstance(changes, dict) or not changes:
         raise InputError(N_("send the fields to change"))
     unknown = set(changes) - ZONE_FIELDS
@@ -72,7 +89,7 @@ def update_zone(w: Write, event: Event, zone_id: int, changes: dict) -> Change[Z
     if "density" in fields:
         zone.density = _planned_density(fields)
     if "notes" in fields:
-        zone.notes = text(fields, "notes", required=False, max_len=2000)
+        zone.notes = text(fields, "notes", required=False, max_len=2000, multiline=True)
     if "geometry" in fields:
         zone.geometry, zone.area_m2 = _shape(fields["geometry"], zone.name)
     return _published(w, "zone.update", zone, before)

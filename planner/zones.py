@@ -67,14 +67,14 @@ def checked_polygon(geom: BaseGeometry, label: str = N_("zone")) -> BaseGeometry
                 max=f"{MAX_ZONE_VERTICES:,}",
             )
         )
-    if not geom.is_valid:
-        geom = _polygonal(shapely.make_valid(geom), label)
+    # Before any repair: a repair can drop the one vertex that is nowhere on Earth (or
+    # overflow on it), and the zone would be kept without a word.
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ZoneError(
             N_("%(label)s: coordinates are not longitude/latitude (EPSG:4326)", label=label)
         )
-    return geom
+    return geom if geom.is_valid else _polygonal(shapely.make_valid(geom), label)
 
 
 def _polygonal(geom: BaseGeometry, label: str) -> BaseGeometry:

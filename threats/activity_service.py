@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.csvfiles import csv_cell
+from common.csvfiles import csv_table
 from threats.models import ActivityEntry, Threat
 
 
@@ -60,35 +58,27 @@ def entry_json(entry: ActivityEntry) -> dict:
     }
 
 
+LOG_COLUMNS = (
+    *("date_time", "actor", "threat_id", "threat", "action"),
+    *("from_status", "to_status", "assignee", "note"),
+)
+
+
 def as_csv(rows: list[ActivityEntry], tz: str, titles: dict[int, str]) -> str:
     """ICS 214-style columns: date/time, who, the notable activity."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "date_time",
-            "actor",
-            "threat_id",
-            "threat",
-            "action",
-            "from_status",
-            "to_status",
-            "assignee",
-            "note",
-        ]
-    )
     zone = ZoneInfo(tz)
-    for e in rows:
-        cells = [
-            e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
-            e.actor,
-            e.threat_id,
-            titles.get(e.threat_id, ""),
-            e.action,
-            e.from_status,
-            e.to_status,
-            e.assignee,
-            e.note,
-        ]
-        writer.writerow([csv_cell(c) for c in cells])
-    return out.getvalue()
+    return csv_table(LOG_COLUMNS, (_log_row(e, zone, titles) for e in rows))
+
+
+def _log_row(e: ActivityEntry, zone: ZoneInfo, titles: dict[int, str]) -> list:
+    return [
+        e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
+        e.actor,
+        e.threat_id,
+        titles.get(e.threat_id, ""),
+        e.action,
+        e.from_status,
+        e.to_status,
+        e.assignee,
+        e.note,
+    ]

@@ -10,13 +10,13 @@ from common.audience import threat_for_partner
 from common.geojson import feature_collection
 from common.messages import N_
 from common.times import utcnow
-from common.validation import InputError
+from common.validation import InputError, whole_number
 from threats import activity_service, threat_service
 from threats.lifecycle import parse_statuses
 from threats.models import Threat
 from threats.serialize import threat_feature
 from web.access import roles_required
-from web.doors import commit, get_event, write
+from web.doors import commit, get_event, if_match, query_id, tagged, write
 from web.downloads import csv_download
 from web.extensions import db
 
@@ -29,11 +29,14 @@ def _id_list(text: str | None) -> list[int] | None:
     if not text:
         return None
     parts = text.split(",")
-    if len(parts) > MAX_IDS or not all(p.strip().isdigit() for p in parts):
-        raise InputError(
-            N_("ids must be at most %(max)d threat ids, separated by commas", max=MAX_IDS), "ids"
-        )
-    return [int(p) for p in parts]
+    try:
+        if len(parts) <= MAX_IDS:
+            return [whole_number(p.strip()) for p in parts]
+    except ValueError:
+        pass
+    raise InputError(
+        N_("ids must be at most %(max)d threat ids, separated by commas", max=MAX_IDS), "ids"
+    )
 
 
 def for_viewer(feature: dict) -> dict:
@@ -55,8 +58,9 @@ def show_threat(event_id: int, threat_id: int):
     event = get_event(event_id)
     threat = threat_service.get_threat(db.session, event, threat_id)
     feature = threat_feature(threat, threat_service.zone_names(db.session, event_id))
+    version = threat_service.threat_version(threat)
     if current_user.is_partner:
-        return threat_for_partner(feature)
+        return tagged(threat_for_partner(feature), version)
     feature["properties"]["staffing_now"] = threat_service.staffing_now(
         db.session, event, threat.zone_ids, utcnow()
     )
@@ -64,16 +68,17 @@ def show_threat(event_id: int, threat_id: int):
         activity_service.entry_json(e)
         for e in activity_service.entries(db.session, event_id, threat_id)
     ]
-    return feature
+    return tagged(feature, version)
 
 
 @bp.patch("/events/<int:event_id>/threats/<int:threat_id>")
 @roles_required("commander")
 def update_threat(event_id: int, threat_id: int):
-    """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note."""
-    event = get_event(event_id)
-    change = threat_service.update_threat(write(), event, threat_id, request.get_json(silent=True))
-    return commit(change).result
+    """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note.
+    With If-Match, only to the version named there (else 409, and the threat as it is now)."""
+    event, body, seen = get_event(event_id), request.get_json(silent=True), if_match()
+    change = commit(threat_service.update_threat(write(), event, threat_id, body, seen=seen))
+    return tagged(change.result, threat_service.feature_version(change.result))
 
 
 @bp.get("/events/<int:event_id>/log")
@@ -83,7 +88,7 @@ def activity_log(event_id: int, fmt: str = "json"):
     event = get_event(event_id)
     if current_user.is_partner:
         abort(403, description="The activity log holds details withheld from partners.")
-    rows = activity_service.entries(db.session, event_id, request.args.get("threat", type=int))
+    rows = activity_service.entries(db.session, event_id, query_id("threat"))
     if fmt == "csv":
         titles = dict(
             db.session.execute(

@@ -3,13 +3,15 @@ person to it; with the reads the threat views share (features, one threat's staf
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
-from common.validation import InputError, NotFound
+from common.validation import InputError, NotFound, is_record_id
+from common.versions import check_version, version_of
 from common.writes import Change, Write
 from planner import duty_service, gaps
 from planner.models import Assignment, CheckIn, Event, Zone
@@ -26,8 +28,9 @@ def zone_names(session: Session, event_id: int) -> dict[int, str]:
     return {zone_id: name for zone_id, name in rows}
 
 
-def get_threat(session: Session, event: Event, threat_id: int) -> Threat:
-    threat = session.get(Threat, threat_id)
+def get_threat(session: Session, event: Event, threat_id: int, *, lock: bool = False) -> Threat:
+    """The event's threat; with `lock`, held until the transaction ends (as get_zone)."""
+    threat = session.get(Threat, threat_id, with_for_update=lock, populate_existing=lock)
     if threat is None or threat.event_id != event.id:
         raise NotFound(f"no threat {threat_id} in event {event.id}")
     return threat
@@ -49,11 +52,29 @@ def threat_features(
     return [threat_feature(t, names) for t in session.scalars(query)]
 
 
-def update_threat(w: Write, event: Event, threat_id: int, request) -> Change[dict]:
+def threat_version(threat: Threat) -> str:
+    """The threat's version: its ETag, and what a write names in If-Match (common.versions)."""
+    return version_of(threat.updated_at)
+
+
+def feature_version(feature: dict) -> str:
+    """The version of the threat a feature shows (threat_feature writes updated_at whole)."""
+    return version_of(datetime.fromisoformat(feature["properties"]["updated_at"]))
+
+
+def update_threat(
+    w: Write, event: Event, threat_id: int, request, *, seen: Collection[str] | None = None
+) -> Change[dict]:
     """Acknowledge, assign (to a person or unit), resolve, dismiss or reopen; with a note.
-    Checked against the lifecycle, logged (ICS 214), and told to every viewer."""
-    threat = get_threat(w.session, event, threat_id)
+    Checked against the lifecycle, logged (ICS 214), and told to every viewer. A change
+    based on another version than the current one (`seen`) is a Conflict."""
+    threat = get_threat(w.session, event, threat_id, lock=True)
     names = zone_names(w.session, event.id)
+    stale = N_(
+        "threat %(id)d changed after you read it: read it again, then send your change again",
+        id=threat.id,
+    )
+    check_version(threat_version(threat), seen, stale, lambda: threat_feature(threat, names))
     before = threat_feature(threat, names)["properties"]
     try:
         outcome = lifecycle.change(
@@ -86,7 +107,7 @@ def divert(w: Write, event: Event, data) -> Change[CheckIn]:
     are posted; their role stays the one planned for now."""
     person = duty_service.person_of(w.session, data)
     threat_id = data.get("threat_id")
-    threat = w.session.get(Threat, threat_id) if isinstance(threat_id, int) else None
+    threat = w.session.get(Threat, threat_id) if is_record_id(threat_id) else None
     if threat is None or threat.event_id != event.id:
         raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
     row = duty_service.checkin_row(w, event, person, "divert")

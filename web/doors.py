@@ -3,10 +3,12 @@ answering with what the write changed (audited, then committed)."""
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import Response, abort, g, make_response, request
 from flask_login import current_user
 
+from common.messages import N_
 from common.times import utcnow
+from common.validation import InputError, whole_number
 from common.writes import Change, Write
 from maps.live_service import publish
 from planner.models import Event
@@ -15,6 +17,35 @@ from web.extensions import db
 
 def get_event(event_id: int) -> Event:
     return db.session.get(Event, event_id) or abort(404, description=f"no event {event_id}")
+
+
+def query_id(name: str) -> int | None:
+    """`?name=<id>` of an API read: None when absent; a 400 naming it when it is no id a
+    database column holds (a sign, "1e999", "²", or past 2**31)."""
+    written = request.args.get(name)
+    if not written:
+        return None
+    try:
+        return whole_number(written)
+    except ValueError as exc:
+        raise InputError(N_("%(field)s must be an id (a whole number)", field=name), name) from exc
+
+
+def if_match() -> frozenset[str] | None:
+    """The versions a write says it read (If-Match), or None when it names none: writes from
+    older clients and scripts go through as before, the app's own pages always name one.
+    Weak tags count too: a proxy that compresses answers (nginx's gzip) weakens the ETag."""
+    tags = request.if_match
+    if tags.star_tag:
+        return frozenset({"*"})
+    return frozenset(tags.as_set(include_weak=True)) or None
+
+
+def tagged(body: dict, version: str, status: int = 200) -> Response:
+    """An answer with the thing's version as its ETag, to send back in If-Match."""
+    response = make_response(body, status)
+    response.set_etag(version)
+    return response
 
 
 def write() -> Write:

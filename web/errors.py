@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from common.validation import InputError, NotFound
+from common.versions import Conflict
 from web import i18n
 
 WORDS = {
@@ -70,6 +71,13 @@ def not_found(exc: NotFound):
     return page_for(PageNotFound(description=i18n.say(exc)))
 
 
+def conflict(exc: Conflict):
+    """A write based on an old version: 409, with the thing as it is now and its ETag."""
+    response, status = api_error(409, "conflict", i18n.say(exc), {"current": exc.current})
+    response.set_etag(exc.version)
+    return response, status
+
+
 def csrf_failed(exc: CSRFError):
     if wants_json():
         return api_error(400, "csrf", exc.description)
@@ -105,6 +113,7 @@ def http_error(exc: HTTPException):
 def init_app(app: Flask) -> None:
     app.register_error_handler(InputError, invalid)
     app.register_error_handler(NotFound, not_found)
+    app.register_error_handler(Conflict, conflict)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(RequestEntityTooLarge, too_large)
     app.register_error_handler(HTTPException, http_error)

@@ -42,8 +42,11 @@ map.addControl(new L.Control.Draw({
   edit: { featureGroup: zones, remove: true },
 }));
 
-async function send(method, url, body) {
-  const response = await fetch(url, { method, headers, body: body && JSON.stringify(body), credentials: "same-origin" });
+// With `version` (the zone's, as the page was drawn), the server refuses the change (409)
+// if someone changed the zone since: nobody's edit is silently undone.
+async function send(method, url, body, version) {
+  const sent = version ? { ...headers, "If-Match": `"${version}"` } : headers;
+  const response = await fetch(url, { method, headers: sent, body: body && JSON.stringify(body), credentials: "same-origin" });
   if (!response.ok && response.status !== 204) {
     let message = `HTTP ${response.status}`;
     try { message = (await response.json()).error.message; } catch (e) { /* not JSON */ }
@@ -87,7 +90,7 @@ async function each(event, method, body) {
   try {
     for (const layer of event.layers.getLayers()) {
       const id = layer.feature.properties.id;
-      await send(method, `${api}/${id}`, body && body(layer));
+      await send(method, `${api}/${id}`, body && body(layer), layer.feature.properties.version);
       done.push(id);
     }
     window.location.reload();

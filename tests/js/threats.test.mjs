@@ -12,13 +12,13 @@ const FIXTURE = JSON.parse(readFileSync(new URL("./fixtures/compact_table.json",
 const SQUARE = { type: "Polygon", coordinates: [[[-87.62, 41.9], [-87.62, 41.91], [-87.63, 41.91], [-87.63, 41.9], [-87.62, 41.9]]] };
 
 // Two threats as maps/compact.py sends them: repeated words as codes into `codes`, `updated`
-// in seconds after `base`, outlines for areas only (keyed by id as a string), words for the newest.
+// in milliseconds after `base`, outlines for areas only (keyed by id as a string), words for the newest.
 const TABLE = {
   fields: ["id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones"],
   codes: { severity: ["severe", "minor"], status: ["new", "assigned"], family: ["security"], kind: ["Suspicious package"] },
   base: "2027-08-21T15:00:00+00:00",
   rows: [
-    [11, -87.62456, 41.91123, 0, 0, 0, 0, 60, [1, 2]],
+    [11, -87.62456, 41.91123, 0, 0, 0, 0, 60_007, [1, 2]],
     [12, -87.625, 41.905, 1, 1, null, null, null, []],
   ],
   outlines: { 12: SQUARE },
@@ -29,7 +29,7 @@ test("a compact table decodes into the page's threats", () => {
   const [bag, square] = fromTable(TABLE);
   assert.deepEqual(bag, {
     id: 11, point: [-87.62456, 41.91123], outline: null, severity: "severe", status: "new",
-    family: "security", kind: "Suspicious package", updated: Date.parse("2027-08-21T15:01:00Z"), zones: [1, 2],
+    family: "security", kind: "Suspicious package", updated: Date.parse("2027-08-21T15:01:00.007Z"), zones: [1, 2],
     title: "Bag left by the pier", texts: { es: { title: "Bolsa abandonada" } },
   });
   assert.deepEqual(square, {
@@ -62,7 +62,7 @@ function seen(threat) {
     severity: threat.severity,
     status: threat.status,
     kind: threat.kind ?? null,
-    updated: Math.round(threat.updated / 1000), // the table's second
+    updated: threat.updated, // to the millisecond: the version a change is sent with
     zones: threat.zones,
     title: headline(threat, "en", "Threat"),
     titleInSpanish: headline(threat, "es", "Threat"),

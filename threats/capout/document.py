@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from shapely.geometry import shape
 
 from common.audience import threat_for_partner
+from common.validation import DB_INT_MAX
 from threats.capout.values import (
     CERTAINTIES,
     URGENCIES,
@@ -37,6 +38,7 @@ from threats.capout.values import (
     headline,
     parse_time,
     stated_severity,
+    xml_text,
     zone_names,
 )
 from threats.feeds.cap import ATOM_NS, CAP_NS
@@ -46,7 +48,7 @@ THREAT_DELTAS = ("threat_created", "threat_updated")
 CLOSED = frozenset({"resolved", "dismissed"})
 SCOPE = "Restricted"
 RESTRICTION = "For the event's partner agencies; not for release to the public."
-_SEQUENCE = re.compile(r"(\d+)\.(\d+)", re.ASCII)
+_SEQUENCE = re.compile(r"(\d{1,10})\.(\d{1,10})", re.ASCII)  # ids fit in 10 digits
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,8 @@ def parse_identifier(identifier: str, sender: str, event_id: int) -> tuple[int, 
     """(threat id, seq) of one of this event's identifiers, else None."""
     prefix = f"{sender_domain(sender)}.{event_id}."
     found = identifier.startswith(prefix) and _SEQUENCE.fullmatch(identifier[len(prefix) :])
-    return (int(found.group(1)), int(found.group(2))) if found else None
+    numbers = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    return numbers if min(numbers) > 0 and max(numbers) <= DB_INT_MAX else None
 
 
 def partner_versions(rows: Iterable[tuple[int, datetime, dict]]) -> list[Version]:
@@ -283,8 +286,10 @@ def _entry(message: Message, link: str, tz: ZoneInfo) -> ET.Element:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    """A child element; its text cleaned of what XML cannot carry (ElementTree writes such
+    characters as they are, making a document no consumer can parse)."""
     child = ET.SubElement(parent, tag)
-    child.text = text
+    child.text = None if text is None else xml_text(text)
     return child
 
 

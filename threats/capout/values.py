@@ -4,6 +4,7 @@ categories, a headline, and its geometry as CAP polygons and circles ("lat,lon" 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,6 +26,14 @@ UNNAMED_EVENT = "Security alert"  # CAP needs an <event>; a watchlist threat's k
 POINT_RADIUS_KM = 0.01  # a point is sent as a 10 m circle: CAP circles need a radius above 0
 HEADLINE_MAX = 160
 _GEOD = Geod(ellps="WGS84")
+# Everything outside XML 1.0's Char production: C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. Old rows and other feeds' words may hold them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 cannot carry, so a document stays well-formed."""
+    return _NOT_XML.sub("", value)
 
 
 def cap_time(value: datetime, tz: ZoneInfo) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from common.audience import feed_for_partner
 from common.times import utcnow
+from common.validation import whole_number
 from threats.models import FeedSource
 from threats.polling import feed_service, watchlist_service
 from threats.polling.health import feed_status
@@ -70,6 +71,6 @@ def list_watchlist():
         request.args.get("q", ""),
         request.args.get("list_kind"),
         include_removed=request.args.get("removed") == "1",
-        limit=min(request.args.get("limit", 200, type=int), 1000),
+        limit=min(request.args.get("limit", 200, type=whole_number), 1000),
     )
     return {"watchlist": [watchlist_service.record_json(r) for r in rows]}

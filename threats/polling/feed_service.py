@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
-from common.validation import InputError, NotFound, optional_number, text
+from common.validation import (
+    DB_INT_MAX,
+    InputError,
+    NotFound,
+    is_record_id,
+    optional_number,
+    text,
+)
 from common.writes import Change, Write
 from planner.models import Event
 from threats.models import FEED_KINDS, FeedSource
@@ -115,7 +122,7 @@ def _kind(data: dict) -> str:
 
 
 def _interval(data: dict, default: int, minimum: float) -> int:
-    return int(optional_number(data, "interval_s", minimum=minimum) or default)
+    return int(optional_number(data, "interval_s", minimum=minimum, maximum=DB_INT_MAX) or default)
 
 
 def _enabled(data: dict) -> bool:
@@ -127,7 +134,6 @@ def _enabled(data: dict) -> bool:
 def _event_id(w: Write, event_id) -> int | None:
     if event_id is None:
         return None
-    known = isinstance(event_id, int) and not isinstance(event_id, bool)
-    if not known or w.session.get(Event, event_id) is None:
+    if not is_record_id(event_id) or w.session.get(Event, event_id) is None:
         raise NotFound(f"no event {event_id!r}")
     return event_id

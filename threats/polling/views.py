@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from common.times import utcnow
-from common.validation import InputError, NotFound
+from common.validation import InputError, NotFound, whole_number
 from planner.models import Event
 from threats.models import FEED_KINDS, FeedSource, WatchlistRecord
 from threats.polling import feed_service
@@ -51,8 +51,8 @@ def _form() -> dict:
         "name": form.get("name", ""),
         "kind": form.get("kind", ""),
         "url": form.get("url", ""),
-        "interval_s": form.get("interval_s", type=int),
-        "event_id": form.get("event_id", type=int),
+        "interval_s": form.get("interval_s", type=whole_number),
+        "event_id": form.get("event_id", type=whole_number),
     }
 
 

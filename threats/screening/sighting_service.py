@@ -45,7 +45,8 @@ def read_sighting(data: dict, tz: str) -> tuple[str, str, Point, datetime | None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InputError(N_("latitude/longitude are out of range"), "latitude")
     seen = aware_datetime(data, "at", tz) if data.get("at") else None
-    return name, plate, Point(lon, lat), seen, text(data, "note", required=False, max_len=2000)
+    note = text(data, "note", required=False, max_len=2000, multiline=True)
+    return name, plate, Point(lon, lat), seen, note
 
 
 def check_sighting(w: Write, event: Event, data: dict) -> Change[SightingResult]:

@@ -13,10 +13,10 @@ function learn(properties) {
   if (known) learnWords(known.threat, properties);
 }
 
-// The change itself arrives as a delta, like everyone else's.
-async function change(id, body) {
+// The change itself arrives as a delta, like everyone else's; made to the threat as shown.
+async function change(threat, body) {
   if (!body) return;
-  const response = await send("PATCH", `${settings.api}/threats/${id}`, body);
+  const response = await send("PATCH", `${settings.api}/threats/${threat.id}`, body, threat.updated);
   if (!response.ok) window.alert(t("not_changed", { message: await refusal(response) }));
 }
 
@@ -25,7 +25,7 @@ function actionButtons(threat) {
   const act = (label, body) => {
     const b = el("button", "small secondary", label);
     b.type = "button";
-    b.addEventListener("click", (e) => { e.stopPropagation(); change(threat.id, body()); });
+    b.addEventListener("click", (e) => { e.stopPropagation(); change(threat, body()); });
     box.appendChild(b);
   };
   if (threat.status === "new") act(T.acknowledge, () => ({ status: "acknowledged" }));

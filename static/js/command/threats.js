@@ -2,8 +2,8 @@
 // as a GeoJSON feature in a delta or an API answer. Pure: no DOM, no Leaflet.
 //
 // A threat: { id, point: [lon, lat] | null, outline: GeoJSON geometry | null, severity,
-//   status, family, kind, updated: ms since 1970, zones: [zone id], and its words when
-//   known: title, assignee, instruction, texts }
+//   status, family, kind, updated: ms since 1970 (also its version, sent with a change),
+//   zones: [zone id], and its words when known: title, assignee, instruction, texts }
 
 export const OPEN = new Set(["new", "acknowledged", "assigned"]);
 export const LOUD = new Set(["severe", "extreme"]); // a new one of these flashes and beeps
@@ -26,7 +26,7 @@ export function fromFeature(feature) {
 }
 
 // The snapshot's compact table (maps/compact.py): rows of `fields`, repeated words as codes,
-// `updated` in seconds after `base`, outlines for areas only, words for the newest only.
+// `updated` in milliseconds after `base`, outlines for areas only, words for the newest only.
 export function fromTable(table) {
   const at = Object.fromEntries(table.fields.map((name, i) => [name, i]));
   const base = table.base ? Date.parse(table.base) : 0;
@@ -36,7 +36,7 @@ export function fromTable(table) {
     return {
       id, point: row[at.lon] === null ? null : [row[at.lon], row[at.lat]], outline: table.outlines[id] || null,
       severity: decode(row, "severity"), status: decode(row, "status"), family: decode(row, "family"),
-      kind: decode(row, "kind"), updated: row[at.updated] === null ? 0 : base + row[at.updated] * 1000,
+      kind: decode(row, "kind"), updated: row[at.updated] === null ? 0 : base + row[at.updated],
       zones: row[at.zones] || [], ...(table.words[id] || {}),
     };
   });

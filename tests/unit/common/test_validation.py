@@ -7,7 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from common.validation import InputError, aware_datetime, optional_number, require, text, timezone
+from common.validation import (
+    DB_INT_MAX,
+    InputError,
+    aware_datetime,
+    is_record_id,
+    optional_number,
+    require,
+    text,
+    timezone,
+    whole_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +150,54 @@ def test_optional_number_refuses_bools_strings_and_small_values(value, minimum):
 def test_optional_number_refuses_nan_and_infinity(value):
     with pytest.raises(InputError):
         optional_number({"density": value}, "density")
+
+
+@pytest.mark.parametrize(
+    "value", ["Gate\x013", "Gate\x0b3", "Gate\x1f3", "Gate\t3", "A\nB", "\ud800"]
+)
+def test_a_name_with_control_characters_is_refused(value):
+    with pytest.raises(InputError, match="control characters") as info:
+        text({"name": value}, "name")
+    assert info.value.field == "name"
+
+
+def test_multiline_text_keeps_tabs_and_line_breaks_but_no_other_control():
+    assert text({"notes": "a\tb\r\nc"}, "notes", multiline=True) == "a\tb\r\nc"
+    with pytest.raises(InputError, match="control characters"):
+        text({"notes": "a\x07b"}, "notes", multiline=True)
+
+
+@pytest.mark.parametrize("written", ["0", "7", "0042", str(DB_INT_MAX)])
+def test_a_whole_number_as_written_in_a_query_or_form(written):
+    assert whole_number(written) == int(written)
+
+
+@pytest.mark.parametrize(
+    "written", ["", "-1", "+1", " 1", "1e3", "1.0", "²", "٣", str(DB_INT_MAX + 1), "9" * 5000]
+)
+def test_what_is_no_whole_number_a_column_holds_is_a_value_error(written):
+    with pytest.raises(ValueError):
+        whole_number(written)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [(1, True), (DB_INT_MAX, True), (0, False), (-1, False), (DB_INT_MAX + 1, False),
+     (True, False), (1.0, False), ("1", False), (None, False)],
+)  # fmt: skip
+def test_a_record_id_is_a_whole_number_an_id_column_holds(value, ok):
+    assert is_record_id(value) is ok
+
+
+def test_a_number_stored_in_a_whole_number_column_has_a_maximum():
+    assert optional_number({"n": DB_INT_MAX}, "n", maximum=DB_INT_MAX) == DB_INT_MAX
+    with pytest.raises(InputError, match="at most") as info:
+        optional_number({"n": 1e308}, "n", maximum=DB_INT_MAX)
+    assert info.value.field == "n"
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+05:00"])
+def test_a_time_past_what_can_be_stored_is_refused(value):
+    with pytest.raises(InputError, match="out of range") as info:
+        aware_datetime({"at": value}, "at")
+    assert info.value.field == "at"

@@ -37,7 +37,8 @@ def threat(n: int, **fields) -> dict:
         source_id=f"LFS-{n:05d}",
         geometry=Point(-87.6245678 + n * 1e-5, 41.9112345),
         zone_ids=[1, 2],
-        updated_at=AT + timedelta(minutes=n, seconds=n * 7),
+        # to the microsecond, as stored: the page keeps the millisecond, the version
+        updated_at=AT + timedelta(minutes=n, seconds=n * 7, microseconds=n * 123_456),
     )
     for key, value in fields.items():
         setattr(row, key, value)
