@@ -103,3 +103,6 @@ async function each(event, method, body) {
 
 map.on(L.Draw.Event.EDITED, (e) => each(e, "PATCH", (layer) => ({ geometry: layer.toGeoJSON().geometry })));
 map.on(L.Draw.Event.DELETED, (e) => each(e, "DELETE", null));
+
+// What the browser tests (tests/web/test_browser*.py) read and drive the page through.
+window.eventwatch = { map, zones };

@@ -69,19 +69,16 @@ def test_a_planner_reshaping_a_zone_someone_changed_meanwhile_is_stopped(desk, d
     page, token, dialogs = desk
     page.goto(demo_server.url + "/events/1")
     page.wait_for_selector("#zones tbody tr")
-    zone = page.evaluate("""() => {
-        const s = document.getElementById("planner-js");
-        return window[s.dataset.zones].getLayers()[0].feature.properties.id; }""")
+    zone = page.evaluate("window.eventwatch.zones.getLayers()[0].feature.properties.id")
     other(demo_server, token, "PATCH", f"/zones/{zone}", {"notes": "gate 3 shut"})
     with page.expect_navigation():  # the page reloads after telling the planner
         page.evaluate(
             """(zone) => {
-            const s = document.getElementById("planner-js");
-            const layer = window[s.dataset.zones].getLayers().find(
-                (l) => l.feature.properties.id === zone);
+            const { map, zones } = window.eventwatch;
+            const layer = zones.getLayers().find((l) => l.feature.properties.id === zone);
             const moved = layer.getLatLngs()[0].map((p) => window.L.latLng(p.lat + 0.001, p.lng));
             layer.setLatLngs([moved]);
-            window[s.dataset.map].fire("draw:edited", { layers: window.L.layerGroup([layer]) });
+            map.fire("draw:edited", { layers: window.L.layerGroup([layer]) });
         }""",
             zone,
         )
