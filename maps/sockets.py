@@ -12,10 +12,16 @@ from maps import link_service
 from maps import live_service as live
 from maps.snapshot_service import snapshot
 from planner.models import Event
+from web.database import commit_written, reads_only
 from web.extensions import db, socketio
 
 
 def on_connect(auth=None):
+    with reads_only():  # connecting only reads; noting a token's use is its own write
+        return _connect(auth)
+
+
+def _connect(auth):
     if current_user.is_authenticated:
         if current_user.must_change_password:  # as on HTTP: only the password page opens
             raise ConnectionRefusedError("password_change_required: choose a new password first")
@@ -29,17 +35,23 @@ def on_connect(auth=None):
         session["wall_event_id"], session["wall_token"] = link.event_id, wall
         return True
     token = auth.get("token") if isinstance(auth, dict) else None
-    user = user_for_token(db.session, token) if isinstance(token, str) else None
+    user = None
+    if isinstance(token, str):
+        user = commit_written(db.session, lambda session: user_for_token(session, token))
     if user is None:
         db.session.rollback()
         raise ConnectionRefusedError("unauthorized: log in or pass {token} as auth")
-    db.session.commit()
     login_user(user)  # for this socket's own session only
     return True
 
 
 def on_join(data):
     """Enter the event's room for this user's audience and catch up from `since`."""
+    with reads_only():  # many viewers join at once, beside any write
+        return _join(data)
+
+
+def _join(data):
     event_id, since = _parse_join(data)
     audience = _audience(event_id)
     if audience is None:
@@ -54,7 +66,7 @@ def on_join(data):
     join_room(live.room(event_id, audience))
     messages = _catch_up(event_id, since, audience)
     # End the transaction before sending: a slow client, or a message queue, must never
-    # hold the database (on SQLite, the write lock every BEGIN IMMEDIATE waits for).
+    # hold the database open.
     db.session.rollback()
     for name, body in messages:
         emit(name, body)
