@@ -204,7 +204,8 @@ def import_roster():
         flash(_("Choose a CSV file to import."), "error")
         return redirect(url_for("planner.personnel"))
     try:
-        report = commit(people_service.import_roster(write(), upload.read())).result
+        roster = before_any_transaction(people_service.read_roster_file, upload.read())
+        report = commit(people_service.import_roster(write(), roster)).result
     except InputError as exc:
         db.session.rollback()
         refused(exc)

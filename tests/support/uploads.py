@@ -172,6 +172,13 @@ DELETE FROM gpkg_contents WHERE table_name = 'beach';
 """
 
 
+def large_roster(rows: int) -> bytes:
+    """A legal roster of `rows` people in twenty agencies, each with a badge of its own."""
+    row = "Officer {n},Agency {agency},Unit {unit},patrol_officer,B-{n},\n"
+    lines = [row.format(n=n, agency=n % 20, unit=n % 7) for n in range(rows)]
+    return ("name,agency,unit,roles,badge,phone\n" + "".join(lines)).encode()
+
+
 def zip_bomb(megabytes: int) -> bytes:
     """One zones.shp member of zeros, a thousand times smaller compressed."""
     buffer = BytesIO()

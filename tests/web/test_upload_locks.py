@@ -18,7 +18,7 @@ import pytest
 from shapely.geometry import mapping
 from sqlalchemy import func, select
 
-from planner.models import Zone
+from planner.models import Person, Zone
 from tests.factories import db_session, make_event, make_token
 from tests.support import uploads as files
 
@@ -101,3 +101,13 @@ def test_a_geopackage_layer_that_is_an_endless_view_is_refused_while_others_answ
     assert "'endless' is a view" in sent.body, sent.body[:500]
     assert_answered(page, write)
     assert count(app, Zone) == 1  # the write's zone, none from the file
+
+
+def test_a_50000_row_roster_imports_while_others_answer(app, desk):
+    roster = files.large_roster(50_000)
+    upload = lambda: desk.upload("/api/v1/personnel/import", roster, "roster.csv")  # noqa: E731
+    sent, page, write = meanwhile(desk, upload)
+    assert sent.status == 200, sent.body[:500]
+    assert '"created":50000' in sent.body.replace(" ", "")
+    assert_answered(page, write)
+    assert count(app, Person) == 50_000
