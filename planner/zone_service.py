@@ -13,7 +13,7 @@ from common.validation import InputError, NotFound, optional_number, text
 from common.writes import Change, Write
 from planner import reading
 from planner.models import Event, Zone
-from planner.serialize import zone_feature
+from planner.serialize import live_zone_feature, zone_feature
 from planner.zone_reports import ImportReport
 from planner.zones import (
     MAX_DENSITY,
@@ -98,7 +98,7 @@ def delete_zone(w: Write, event: Event, zone_id: int) -> Change[None]:
 def _published(w: Write, action: str, zone: Zone, before: dict | None = None) -> Change[Zone]:
     w.session.flush()
     after = zone_feature(zone)
-    w.tell(zone.event_id, "zone_changed", after)
+    w.tell(zone.event_id, "zone_changed", live_zone_feature(zone))
     return Change(action, f"zone:{zone.id}", after=after, before=before, result=zone)
 
 
@@ -137,8 +137,8 @@ def import_zones(w: Write, event: Event, report: ImportReport) -> Change[ZoneImp
     w.session.add_all(zones)
     w.session.flush()
     features = [zone_feature(z) for z in zones]
-    for feature in features:
-        w.tell(event.id, "zone_changed", feature)
+    for zone in zones:
+        w.tell(event.id, "zone_changed", live_zone_feature(zone))
     after = {
         "zones": feature_collection(features),
         "warnings": report.warnings,
