@@ -9,6 +9,7 @@ from flask_login import current_user
 from accounts import services, session_service, token_service
 from accounts.models import User
 from web.access import forbidden
+from web.database import commit_written
 from web.errors import api_error, wants_json
 from web.extensions import csrf, db, login_manager
 
@@ -45,10 +46,12 @@ def load_user_from_request(req) -> User | None:
     auth = req.authorization
     if auth is None or auth.type != "bearer" or not auth.token:
         return None
-    user = token_service.user_for_token(db.session, auth.token)
+    # Noting the token's use (once a minute) is a write, even within a GET.
+    user = commit_written(
+        db.session, lambda session: token_service.user_for_token(session, auth.token)
+    )
     if user is not None:
         g.via_token = True
-        db.session.commit()
     return user
 
 

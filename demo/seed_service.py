@@ -81,7 +81,7 @@ def seed_event(w: Write, today: date) -> Event:
 def seed_staffing(w: Write, event: Event) -> None:
     """The demo's roster, head counts for the show periods, and an auto-assigned plan."""
     if w.session.scalar(select(Person.id).limit(1)) is None:
-        people_service.import_roster(w, roster_csv())
+        people_service.import_roster(w, people_service.read_roster_file(roster_csv()))
     items = [
         {"zone_id": zone.id, "shift_id": shift.id, "role": role, "required": count}
         for shift in event.shifts

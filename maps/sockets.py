@@ -16,11 +16,17 @@ from maps import link_service
 from maps import live_service as live
 from maps.snapshot_service import snapshot
 from planner.models import Event
+from web.database import commit_written, reads_only
 from web.extensions import db, socketio
 from web.live_queue import disconnect_room
 
 
 def on_connect(auth=None):
+    with reads_only():  # connecting only reads; noting a token's use is its own write
+        return _connect(auth)
+
+
+def _connect(auth):
     if current_user.is_authenticated:
         login = current_user.login
         if login is None or login.scope != session_service.FULL:
@@ -33,11 +39,12 @@ def on_connect(auth=None):
     if isinstance(wall, str):
         return _connect_wall(wall)
     token = auth.get("token") if isinstance(auth, dict) else None
-    row = token_service.token_for(db.session, token) if isinstance(token, str) else None
+    row = None
+    if isinstance(token, str):  # noting the token's use is a write of its own
+        row = commit_written(db.session, lambda session: token_service.token_for(session, token))
     if row is None:
         db.session.rollback()
         raise ConnectionRefusedError("unauthorized: log in or pass {token} as auth")
-    db.session.commit()
     # For this socket's own session only (never a cookie); every event checks the token.
     session[session_service.SOCKET_TOKEN_KEY] = row.id
     login_user(row.user)
@@ -58,6 +65,11 @@ def _connect_wall(wall: str) -> bool:
 
 def on_join(data):
     """Enter the event's room for this user's audience and catch up from `since`."""
+    with reads_only():  # many viewers join at once, beside any write
+        return _join(data)
+
+
+def _join(data):
     event_id, since = _parse_join(data)
     audience = _audience(event_id)
     if audience is None:
@@ -72,7 +84,7 @@ def on_join(data):
     join_room(live.room(event_id, audience))
     messages = _catch_up(event_id, since, audience)
     # End the transaction before sending: a slow client, or a message queue, must never
-    # hold the database (on SQLite, the write lock every BEGIN IMMEDIATE waits for).
+    # hold the database open.
     db.session.rollback()
     for name, body in messages:
         emit(name, body)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from common.audience import zone_for_partner
 from common.times import utcnow
 from maps import link_service
+from maps.snapshot_service import live_zones
 from maps.strings import command_strings
-from planner.models import Event, Shift, Zone
-from planner.serialize import zone_feature
+from planner.models import Event, Shift
 from web.access import roles_required
 from web.doors import commit, get_event, write
 from web.extensions import db
@@ -23,8 +23,7 @@ bp = Blueprint("maps", __name__)
 
 def live_page(event: Event, *, audience: str, wall_token: str = ""):
     """The live map page for one audience; what it may do is decided again on the server."""
-    zones = db.session.scalars(select(Zone).where(Zone.event_id == event.id)).all()
-    features = [zone_feature(z) for z in zones]
+    features = live_zones(db.session, event.id)  # outlines, as the live updates send them
     if audience != "full":
         features = [zone_for_partner(f) for f in features]
     shifts = db.session.scalars(

@@ -15,7 +15,16 @@ from planner.models import Event, Shift, Zone
 from planner.serialize import event_json, shift_json, zone_feature
 from planner.zones import overlaps
 from web.access import roles_required
-from web.doors import answer, commit, created, get_event, if_match, tagged, write
+from web.doors import (
+    answer,
+    before_any_transaction,
+    commit,
+    created,
+    get_event,
+    if_match,
+    tagged,
+    write,
+)
 from web.extensions import db
 from web.i18n import say
 
@@ -118,11 +127,11 @@ def delete_zone(event_id: int, zone_id: int):
 @roles_required("planner")
 def import_zones(event_id: int):
     """A GeoJSON, KML, zipped Shapefile or GeoPackage file in any CRS; all or nothing."""
-    event = get_event(event_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InputError(N_("send the zones as a multipart file in the field 'file'"), "file")
-    change = zone_service.import_zones(write(), event, upload.read(), upload.filename)
+    report = before_any_transaction(zone_service.read_zone_file, upload.read(), upload.filename)
+    change = zone_service.import_zones(write(), get_event(event_id), report)
     body, status = created(change)
     return {**body, "warnings": [say(w) for w in change.result.warnings]}, status
 

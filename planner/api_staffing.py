@@ -16,7 +16,15 @@ from planner import export_service as exports
 from planner.models import Assignment, Person, Requirement
 from threats import threat_service
 from web.access import roles_required
-from web.doors import answer, commit, created, get_event, query_id, write
+from web.doors import (
+    answer,
+    before_any_transaction,
+    commit,
+    created,
+    get_event,
+    query_id,
+    write,
+)
 from web.downloads import csv_download, file_download
 from web.extensions import db
 from web.i18n import local_datetime, say
@@ -88,7 +96,8 @@ def import_personnel():
     upload = request.files.get("file")
     if upload is None:
         raise InputError(N_("send the roster as a multipart file in the field 'file'"), "file")
-    body, _status = answer(people_service.import_roster(write(), upload.read()))
+    roster = before_any_transaction(people_service.read_roster_file, upload.read())
+    body, _status = answer(people_service.import_roster(write(), roster))
     return {**body, "refused": [r | {"reason": say(r["reason"])} for r in body["refused"]]}
 
 

@@ -11,7 +11,7 @@ from common.validation import InputError, whole_number
 from planner import deployment_service, event_service, people_service, zone_service
 from planner.models import Person
 from web.access import roles_required
-from web.doors import commit, get_event, refused, write
+from web.doors import before_any_transaction, commit, get_event, refused, write
 from web.extensions import db
 from web.i18n import local_number, say
 
@@ -148,13 +148,14 @@ def auto(event_id: int):
 @bp.post("/zones/import")
 @roles_required("planner")
 def import_zones(event_id: int):
-    event = get_event(event_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
+        get_event(event_id)
         flash(_("Choose a file to import."), "error")
         return _back(event_id, "zones")
     try:
-        change = zone_service.import_zones(write(), event, upload.read(), upload.filename)
+        report = before_any_transaction(zone_service.read_zone_file, upload.read(), upload.filename)
+        change = zone_service.import_zones(write(), get_event(event_id), report)
     except InputError as exc:
         return _refused(exc, event_id, "zones")
     result = commit(change).result
@@ -210,7 +211,8 @@ def import_roster():
         flash(_("Choose a CSV file to import."), "error")
         return redirect(url_for("planner.personnel"))
     try:
-        report = commit(people_service.import_roster(write(), upload.read())).result
+        roster = before_any_transaction(people_service.read_roster_file, upload.read())
+        report = commit(people_service.import_roster(write(), roster)).result
     except InputError as exc:
         db.session.rollback()
         refused(exc)

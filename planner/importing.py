@@ -1,7 +1,9 @@
 """Zone files from planners: GeoJSON, KML, a zipped Shapefile or a GeoPackage, in any CRS.
 
 Everything is reprojected to EPSG:4326 and invalid polygons are repaired and reported. One
-refused feature refuses the whole file, so a caller stores all of its zones or none.
+refused feature refuses the whole file, so a caller stores all of its zones or none. GDAL
+reads here with its network off (planner.offline, imported first); the app runs this in a
+reading process of its own, with a deadline (planner.reading).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import math
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,7 +24,9 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from common.messages import N_, Joined, Np_, message_of
+from planner import offline  # noqa: F401  (GDAL and PROJ go offline before a file is read)
 from planner.uploads import GEOJSON, SHAPEFILE, format_of, staged
+from planner.zone_reports import ImportedZone, ImportReport
 from planner.zones import (
     MAX_DENSITY,
     MAX_ZONE_AREA_M2,
@@ -42,28 +46,6 @@ NAME_KEYS = ("name", "title", "label")
 KIND_KEYS = ("kind", "type", "zone_kind")
 NOTES_KEYS = ("description", "notes", "descriptio")  # Shapefile field names stop at 10 characters
 KIND_ALIASES = {"viewing": "crowd", "marine": "water"}
-
-
-@dataclass(frozen=True)
-class ImportedZone:
-    """One zone read from a file: a valid (Multi)Polygon in EPSG:4326, 2D, with its area."""
-
-    name: str
-    kind: str
-    density: float | None
-    notes: str
-    geometry: BaseGeometry
-    area_m2: float
-    repaired: bool
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What a file held: its zones, what was repaired or guessed, and the CRS it came in."""
-
-    zones: list[ImportedZone]
-    warnings: list[str]
-    source_crs: str
 
 
 def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> ImportReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
@@ -13,8 +13,8 @@ from common.writes import Change, Write
 from planner.models import Agency, Person
 from planner.roster import (
     Refused,
+    Roster,
     RosterError,
-    RosterRow,
     is_role,
     normalise_role,
     read_roster,
@@ -54,38 +54,77 @@ def agency(session: Session, name: str, cache: dict[str, Agency] | None = None) 
     return found
 
 
-def import_roster(w: Write, data: bytes) -> Change[ImportReport]:
-    """Create or update people from a CSV; refused rows are reported, the rest kept."""
-    session = w.session
+def read_roster_file(data: bytes) -> Roster:
+    """A roster CSV read and checked row by row; doors call it before any transaction
+    begins, so parsing a large file holds no lock."""
     try:
-        roster = read_roster(data)
+        return read_roster(data)
     except RosterError as exc:  # the whole file: not CSV, or no usable header
         raise InputError(message_of(exc), "file") from exc
-    report = ImportReport(refused=list(roster.refused))
+
+
+def import_roster(w: Write, roster: Roster) -> Change[ImportReport]:
+    """Create or update people from a read roster; refused rows are reported, the rest kept.
+
+    A person is found within the agency by badge, else by name. The whole file is written
+    in a few statements (not one per row), so even 50,000 rows hold the write lock briefly.
+    """
+    session = w.session
     agencies: dict[str, Agency] = {}
-    for row in roster.rows:
-        _, created = _upsert(session, row, agency(session, row.agency, agencies))
-        report.created += created
-        report.updated += not created
-    session.flush()
+    owners = [agency(session, row.agency, agencies).id for row in roster.rows]
+    known = _known_people(session, set(owners))
+    new: list[dict] = []
+    changed: list[dict] = []
+    for row, owner in zip(roster.rows, owners, strict=True):
+        fields = {"name": row.name, "unit": row.unit, "roles": list(row.roles)}
+        fields |= {"phone": row.phone, "active": True}
+        found = known.get(_key(owner, row.badge, row.name))
+        if isinstance(found, dict):  # a person this file adds, named again by name
+            found.update(fields)
+            changed.append(found)
+        elif found is not None:
+            changed.append(fields | {"id": found})
+        else:
+            new.append(_added(known, owner, row.badge, fields))
+    _write_people(session, new, [c for c in changed if "id" in c])
+    report = ImportReport(created=len(new), updated=len(changed), refused=list(roster.refused))
     return Change("personnel.import", "personnel:import", after=report.as_json(), result=report)
 
 
-def _upsert(session: Session, row: RosterRow, owner: Agency) -> tuple[Person, bool]:
-    match = Person.badge == row.badge if row.badge else Person.name == row.name
-    person = session.scalar(select(Person).where(Person.agency_id == owner.id, match))
-    created = person is None
-    if created:
-        person = Person(agency=owner, badge=row.badge)
-        session.add(person)
-    person.name, person.unit, person.roles, person.phone = (
-        row.name,
-        row.unit,
-        list(row.roles),
-        row.phone,
+def _key(owner: int, badge: str | None, name: str) -> tuple:
+    return (owner, "badge", badge) if badge else (owner, "name", name)
+
+
+def _known_people(session: Session, owners: set[int]) -> dict[tuple, int | dict]:
+    """The agencies' people by badge and by name (the oldest of a name, as a lookup by
+    name finds it first)."""
+    rows = session.execute(
+        select(Person.id, Person.agency_id, Person.badge, Person.name)
+        .where(Person.agency_id.in_(owners))
+        .order_by(Person.id)
     )
-    person.active = True
-    return person, created
+    known: dict[tuple, int | dict] = {}
+    for person_id, owner, badge, name in rows:
+        if badge:
+            known[(owner, "badge", badge)] = person_id
+        known.setdefault((owner, "name", name), person_id)
+    return known
+
+
+def _added(known: dict, owner: int, badge: str | None, fields: dict) -> dict:
+    """A new person's row, found by later rows of the file as a stored one would be."""
+    row = fields | {"agency_id": owner, "badge": badge}
+    if badge:
+        known[(owner, "badge", badge)] = row
+    known.setdefault((owner, "name", fields["name"]), row)
+    return row
+
+
+def _write_people(session: Session, new: list[dict], changed: list[dict]) -> None:
+    if new:
+        session.execute(insert(Person), new)
+    if changed:
+        session.execute(update(Person), changed)
 
 
 def create_person(w: Write, data: dict) -> Change[Person]:

@@ -7,6 +7,7 @@ from shapely.geometry import mapping
 
 from common.times import iso
 from planner.models import Event, Shift, Zone
+from planner.outlines import live_outline
 
 
 def event_json(event: Event) -> dict:
@@ -23,11 +24,12 @@ def event_json(event: Event) -> dict:
     }
 
 
-def zone_feature(zone: Zone) -> dict:
+def zone_feature(zone: Zone, geometry: dict | None = None) -> dict:
+    """The zone as GeoJSON; `geometry` replaces its own (the live map's outline)."""
     return {
         "type": "Feature",
         "id": zone.id,
-        "geometry": mapping(zone.geometry),
+        "geometry": mapping(zone.geometry) if geometry is None else geometry,
         "properties": {
             "id": zone.id,
             "event_id": zone.event_id,
@@ -39,6 +41,12 @@ def zone_feature(zone: Zone) -> dict:
             "notes": zone.notes,
         },
     }
+
+
+def live_zone_feature(zone: Zone) -> dict:
+    """The zone as the live map draws it, in a `zone_changed` delta: its outline simplified
+    (planner.outlines); the API and exports keep the whole geometry."""
+    return zone_feature(zone, mapping(live_outline(zone.geometry)))
 
 
 def shift_json(shift: Shift) -> dict:

@@ -1,6 +1,9 @@
 """An uploaded zone file, checked before GDAL reads a byte of it: the format its name
-claims and its first bytes agree on, KML without DTDs, entities or network links, and a
-zip archive without escaping paths or bombs, staged under a temporary folder."""
+claims and its first bytes agree on; nothing in it that points outside it (GeoJSON crs
+links, KML network links and hrefs, URL or /vsi names: planner.references); KML without
+DTDs or entities; a GeoPackage of plain tables (planner.geopackages); a zip archive without
+escaping paths or bombs, unpacked to no more than an upload may be. Staged under a
+temporary folder."""
 
 from __future__ import annotations
 
@@ -15,10 +18,14 @@ import defusedxml
 import defusedxml.ElementTree
 
 from common.messages import N_
+from planner.geopackages import inspect_geopackage
+from planner.references import refuse_remote_geojson, refuse_remote_kml, refuse_remote_name
 from planner.zones import ZoneError
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# What an archive may unpack to, as much as an upload may be: GDAL reads no more than that.
+MAX_UNZIPPED_BYTES = MAX_UPLOAD_BYTES
+COPY_CHUNK = 1024 * 1024
 MAX_ZIP_MEMBERS = 200
 MAX_ZIP_RATIO = 100  # uncompressed : compressed, checked for members over 1 MB
 # A corrupt or truncated archive, an unknown compression or encryption, a header pointing
@@ -44,6 +51,7 @@ def format_of(data: bytes, filename: str) -> str:
         raise ZoneError(N_("file is empty"))
     if len(data) > MAX_UPLOAD_BYTES:
         raise ZoneError(N_("over the %(mb)d MB upload limit", mb=MAX_UPLOAD_BYTES // 2**20))
+    refuse_remote_name(filename)
     name = PurePosixPath(filename.replace("\\", "/")).name
     suffix = PurePosixPath(name).suffix.lower()
     fmt = FORMATS.get(suffix)
@@ -69,21 +77,24 @@ def staged(data: bytes, fmt: str, tmp: Path) -> list[Path]:
         return _unzipped_shapefiles(data, tmp / "unzipped")
     if fmt == KML:
         _refuse_unsafe_kml(data)
+    if fmt == GEOJSON:
+        refuse_remote_geojson(data)
     path = tmp / {GEOJSON: "upload.geojson", KML: "upload.kml", GPKG: "upload.gpkg"}[fmt]
     path.write_bytes(data)
+    if fmt == GPKG:
+        inspect_geopackage(path)
     return [path]
 
 
 def _refuse_unsafe_kml(data: bytes) -> None:
-    """Refuse DTDs and entities (billion laughs, local files) and network links before GDAL."""
+    """Refuse DTDs and entities (billion laughs, local files) and references out of the file."""
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
         raise ZoneError(N_("KML: DTDs and entities are not allowed")) from exc
     except ParseError as exc:
         raise ZoneError(N_("KML: not well-formed XML (%(error)s)", error=str(exc))) from exc
-    if any(str(element.tag).endswith("NetworkLink") for element in root.iter()):
-        raise ZoneError(N_("KML: network links are not followed; export the zones themselves"))
+    refuse_remote_kml(root)
 
 
 def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
@@ -93,8 +104,9 @@ def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
     except zipfile.BadZipFile as exc:
         raise ZoneError(N_("not a readable zip archive (%(error)s)", error=str(exc))) from exc
     with archive:
+        room = [MAX_UNZIPPED_BYTES]  # what the members still written may take
         for member in _checked_members(archive):
-            _extracted(archive, member, folder)
+            _extracted(archive, member, folder, room)
     # macOS zips carry "__MACOSX/._name.shp" resource forks that are not Shapefiles.
     shapefiles = [
         shp
@@ -115,10 +127,23 @@ def _unzipped_shapefiles(data: bytes, folder: Path) -> list[Path]:
     return shapefiles
 
 
-def _extracted(archive: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path) -> None:
-    """One checked member written under folder; zipfile stops at its declared, bounded size."""
+def _extracted(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path, room: list[int]
+) -> None:
+    """One checked member written under folder, counting what it really unpacks to: the
+    declared sizes were checked, and these bytes are what GDAL will read."""
+    target = folder.joinpath(*PurePosixPath(member.filename.replace("\\", "/")).parts)
     try:
-        archive.extract(member, folder)
+        if not target.parent.exists():  # a file already there: refused below, by open()
+            target.parent.mkdir(parents=True)
+        with archive.open(member) as source, target.open("wb") as sink:
+            while chunk := source.read(COPY_CHUNK):
+                room[0] -= len(chunk)
+                if room[0] < 0:
+                    raise ZoneError(_unpacks_to_more())
+                sink.write(chunk)
+    except ZoneError:
+        raise
     except UNPACKING_ERRORS as exc:
         raise ZoneError(
             N_("the archive could not be unpacked (%(error)s)", error=str(exc))
@@ -142,10 +167,9 @@ def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         path = PurePosixPath(member.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or re.match(r"[A-Za-z]:", member.filename):
             raise ZoneError(N_("zip member '%(name)s' escapes the archive", name=member.filename))
+        refuse_remote_name(member.filename)
     if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-        raise ZoneError(
-            N_("the archive unpacks to more than %(mb)d MB", mb=MAX_UNZIPPED_BYTES // 2**20)
-        )
+        raise ZoneError(_unpacks_to_more())
     for member in members:
         if member.file_size > 2**20 and member.file_size > MAX_ZIP_RATIO * member.compress_size:
             raise ZoneError(
@@ -156,3 +180,7 @@ def _checked_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
                 )
             )
     return [member for member in members if not member.is_dir()]
+
+
+def _unpacks_to_more() -> str:
+    return N_("the archive unpacks to more than %(mb)d MB", mb=MAX_UNZIPPED_BYTES // 2**20)

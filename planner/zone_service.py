@@ -13,9 +13,10 @@ from common.messages import N_, message_of
 from common.validation import InputError, NotFound, optional_number, text
 from common.versions import check_version, version_of
 from common.writes import Change, Write
-from planner.importing import read_zones
+from planner import reading
 from planner.models import Event, Zone
-from planner.serialize import zone_feature
+from planner.serialize import live_zone_feature, zone_feature
+from planner.zone_reports import ImportReport
 from planner.zones import (
     MAX_DENSITY,
     STANDING_DENSITY,
@@ -114,7 +115,7 @@ def delete_zone(w: Write, event: Event, zone_id: int) -> Change[None]:
 def _published(w: Write, action: str, zone: Zone, before: dict | None = None) -> Change[Zone]:
     w.session.flush()
     after = zone_feature(zone)
-    w.tell(zone.event_id, "zone_changed", after)
+    w.tell(zone.event_id, "zone_changed", live_zone_feature(zone))
     return Change(action, f"zone:{zone.id}", after=after, before=before, result=zone)
 
 
@@ -125,12 +126,19 @@ class ZoneImport:
     source_crs: str
 
 
-def import_zones(w: Write, event: Event, data: bytes, filename: str) -> Change[ZoneImport]:
-    """Zones from a file; any refused feature refuses the whole file, so nothing is half-done."""
+def read_zone_file(data: bytes, filename: str) -> ImportReport:
+    """A zone file read and checked in a reading process of its own, within a deadline
+    (planner.reading). Doors call it before any transaction begins: a slow or hostile file
+    then holds no lock, and on SQLite every other request goes on."""
     try:
-        report = read_zones(data, filename)
+        return reading.read_zone_file(data, filename)
     except ZoneError as exc:
         raise InputError(message_of(exc), "file") from exc
+
+
+def import_zones(w: Write, event: Event, report: ImportReport) -> Change[ZoneImport]:
+    """The zones of a file read by read_zone_file; it refused the whole file if any feature
+    was refused, so nothing is half-done."""
     zones = [
         Zone(
             event=event,
@@ -146,8 +154,8 @@ def import_zones(w: Write, event: Event, data: bytes, filename: str) -> Change[Z
     w.session.add_all(zones)
     w.session.flush()
     features = [zone_feature(z) for z in zones]
-    for feature in features:
-        w.tell(event.id, "zone_changed", feature)
+    for zone in zones:
+        w.tell(event.id, "zone_changed", live_zone_feature(zone))
     after = {
         "zones": feature_collection(features),
         "warnings": report.warnings,

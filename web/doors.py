@@ -3,6 +3,9 @@ answering with what the write changed (audited, then committed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, abort, g, make_response, request
 from flask_login import current_user
 
@@ -13,6 +16,8 @@ from common.writes import Change, Write
 from maps.live_service import publish
 from planner.models import Event
 from web.extensions import db
+
+T = TypeVar("T")
 
 
 def get_event(event_id: int) -> Event:
@@ -52,6 +57,23 @@ def write() -> Write:
     """This request's write: the user acting now, publishing to the live map."""
     actor = current_user.username if current_user.is_authenticated else ""
     return Write(db.session, actor, utcnow(), publish)
+
+
+def before_any_transaction(read: Callable[..., T], *args) -> T:
+    """`read(*args)` with no database transaction open: an upload is read and checked before
+    its write begins, so however long the file takes, it holds no lock (on SQLite, the write
+    lock every other writer waits for). The login's own read is ended first; what it loaded
+    (the user) stays loaded."""
+    session = db.session()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("a door changed rows before reading its upload")
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()  # current_user stays as it was read
+        finally:
+            session.expire_on_commit = expire
+    return read(*args)
 
 
 def audit(change: Change) -> Change:

@@ -3,8 +3,10 @@ hypothesis strategies that turn one into the other. Every strategy draws (bytes,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import sqlite3
 import tempfile
 import zipfile
 from io import BytesIO
@@ -143,6 +145,38 @@ def external_entity_kml(path: str) -> bytes:
 def xinclude_kml(path: str) -> bytes:
     name = f'<xi:include href="file://{path}" parse="text"/>'
     return kml_bytes((name, kml_ring(BEACH)))
+
+
+def endless_view_geopackage() -> bytes:
+    """A GeoPackage whose only feature layer is a VIEW over an endless recursive query: any
+    reader that counts or reads its features never returns."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "zones.gpkg"
+        frame = gpd.GeoDataFrame({"name": ["Beach"]}, geometry=[BEACH], crs="EPSG:4326")
+        frame.to_file(path, layer="beach", engine="pyogrio")
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.executescript(ENDLESS_VIEW)
+            db.commit()
+        return path.read_bytes()
+
+
+ENDLESS_VIEW = """
+CREATE VIEW endless AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+    SELECT n.i AS fid, b.geom AS geom, b.name AS name FROM n, beach AS b;
+INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id)
+    VALUES ('endless', 'features', 'endless', 4326);
+INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
+    VALUES ('endless', 'geom', 'POLYGON', 4326, 0, 0);
+DELETE FROM gpkg_geometry_columns WHERE table_name = 'beach';
+DELETE FROM gpkg_contents WHERE table_name = 'beach';
+"""
+
+
+def large_roster(rows: int) -> bytes:
+    """A legal roster of `rows` people in twenty agencies, each with a badge of its own."""
+    row = "Officer {n},Agency {agency},Unit {unit},patrol_officer,B-{n},\n"
+    lines = [row.format(n=n, agency=n % 20, unit=n % 7) for n in range(rows)]
+    return ("name,agency,unit,roles,badge,phone\n" + "".join(lines)).encode()
 
 
 def zip_bomb(megabytes: int) -> bytes:

@@ -231,7 +231,13 @@ def projected(epsg: int, *, swap: bool = False, scale: float = 1.0) -> bytes:
 
 HOSTILE_ZONE_FILES = {
     "billion-laughs": (files.billion_laughs_kml, "zones.kml", "DTDs and entities are not allowed"),
-    "zip-bomb": (lambda: files.zip_bomb(250), "zones.zip", "unpacks to more than 200 MB"),
+    "zip-bomb": (lambda: files.zip_bomb(250), "zones.zip", "unpacks to more than 25 MB"),
+    # Beyond what an upload may be (25 MB) once unpacked: GDAL reads no more than that.
+    "zip-beyond-the-upload-cap": (
+        lambda: files.zip_bomb(30),
+        "zones.zip",
+        "unpacks to more than 25 MB",
+    ),
     "dot-dot": (lambda: shapefile_zip(f"../../{UNIQUE}"), "zones.zip", "escapes the archive"),
     "file-where-a-folder-goes": (
         lambda: files.zip_bytes({"x": b"1", "x/zones.shp": b"2"}),
