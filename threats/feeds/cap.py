@@ -129,6 +129,12 @@ def parse_alert(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Alert:
     )
 
 
+def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Alert]:
+    """Every CAP alert a document carries, whatever wraps it: what a source serves or a
+    partner pushes. A bare CAP alert is one."""
+    return [parse_alert(data, max_bytes)]
+
+
 def parse_atom_index(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[AtomEntry]:
     """Parse an Atom index of CAP alerts (api.weather.gov style) into its entries."""
     root = _load(data, max_bytes, "Atom")

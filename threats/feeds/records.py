@@ -3,6 +3,11 @@
 CAP and NWS sources give `cap.Alert`; watchlists give `WatchlistEntry`; incident feeds
 give `Incident`; lookout (BOLO) lists give `Lookout`. A paginated source's parser returns
 a `Page` with the link to the next page, which the poller follows (allowed hosts only).
+
+One malformed record never costs the others: a parser that can tell records apart refuses
+the bad one into `Page.refused` ("record 7 (id 2026/1): no name") and keeps the rest. The
+poller counts refusals in the feed's health and treats such a read as partial, so nothing
+is marked removed because it was refused.
 """
 
 from __future__ import annotations
@@ -68,3 +73,10 @@ class Page(Generic[T]):
     records: list[T]
     next_url: str | None = None
     total: int | None = None
+    refused: tuple[str, ...] = ()  # one reason per record refused, the rest were kept
+
+
+def refusal(position: int, source_id: str | None, reason: object) -> str:
+    """How a refused record is named in the feed's health: its place and id, then why."""
+    named = f" (id {source_id})" if source_id else ""
+    return f"record {position}{named}: {reason}"

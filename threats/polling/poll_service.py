@@ -43,6 +43,7 @@ class PollResult:
     watchlist: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     refused: int = 0  # links not followed and CAP references not applied: see errors
+    rejected: list[str] = field(default_factory=list)  # malformed records refused, rest kept
 
 
 def poll_feed(
@@ -66,7 +67,7 @@ def poll_feed(
         harvest = _read(session, feed, fetch)
         feed.last_polled_at = now
         result.not_modified, result.errors = harvest.not_modified, list(harvest.errors)
-        result.refused = harvest.refused
+        result.refused, result.rejected = harvest.refused, list(harvest.rejected)
         if not harvest.not_modified:
             _store(session, feed, harvest, now, publish, result)
             feed.etag, feed.last_modified = harvest.etag, harvest.last_modified
@@ -181,11 +182,25 @@ def _record_health(feed: FeedSource, result: PollResult, now: datetime, verdict)
             verdict.next_attempt_at,
             verdict.circuit_open_until,
         )
-    if result.errors:
+    if result.errors or result.rejected:
         counted = [f"{result.refused} refused"] if result.refused else []
-        feed.last_error, feed.last_error_at = "; ".join(counted + result.errors)[:4000], now
+        said = "; ".join(counted + _records_refused(result) + result.errors)
+        feed.last_error, feed.last_error_at = said[:4000], now
     elif result.ok:
         feed.last_error = None
+
+
+MAX_REASONS = 5  # the health line names the first few; the count says how many in all
+
+
+def _records_refused(result: PollResult) -> list[str]:
+    """'3 of 60 records refused: record 7 (id X): no name; ...', or nothing."""
+    if not result.rejected:
+        return []
+    shown = "; ".join(result.rejected[:MAX_REASONS])
+    more = len(result.rejected) - MAX_REASONS
+    tail = f"; and {more} more" if more > 0 else ""
+    return [f"{len(result.rejected)} of {result.items} records refused: {shown}{tail}"]
 
 
 def poll_once(

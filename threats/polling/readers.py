@@ -46,6 +46,14 @@ class Harvest:
     errors: list[str] = field(default_factory=list)
     refused: int = 0  # links the fetcher would not follow (host, user-info, a trick)
     follow_ups: int = 0  # documents fetched beyond the feed's own pages (details)
+    rejected: list[str] = field(default_factory=list)  # records refused, others kept
+
+    def refused_records(self, reasons) -> None:
+        """Records a parser refused while keeping the rest: the read is partial, so no
+        entry is marked removed merely because its record was malformed this time."""
+        if reasons:
+            self.rejected.extend(reasons)
+            self.complete = False
 
     def missed(self, what: str, exc: Exception) -> None:
         """A linked document not read: tried again at the next poll, and counted in the
@@ -99,6 +107,7 @@ def read_pages(
         return harvest, records
     page, number = parse(response.body), 1
     records.extend(page.records)
+    harvest.refused_records(page.refused)
     while (url := next_url(source.url, page, number)) is not None:
         if number >= MAX_PAGES:
             harvest.complete = False
@@ -111,7 +120,8 @@ def read_pages(
             harvest.missed(f"page {number + 1}", exc)
             break
         records.extend(page.records)
-    harvest.items = len(records)
+        harvest.refused_records(page.refused)
+    harvest.items = len(records) + len(harvest.rejected)
     return harvest, records
 
 
@@ -194,22 +204,25 @@ def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     return harvest
 
 
-def single(field: str, parse: Callable[[bytes, Source], list]) -> Callable:
-    """A reader for a source that serves one whole document, parsed into one kind of record."""
+def single(field: str, parse: Callable[[bytes, Source], list | Page]) -> Callable:
+    """A reader for a source that serves one whole document, parsed into one kind of record
+    (a plain list, or a `Page` when the parser refuses bad records and keeps the rest)."""
 
     def read(source: Source, fetch: Fetch) -> Harvest:
         response, harvest = first(source, fetch)
         if not harvest.not_modified:
-            records = parse(response.body, source)
-            setattr(harvest, field, records)
-            harvest.items = len(records)
+            page = parse(response.body, source)
+            page = page if isinstance(page, Page) else Page(list(page))
+            setattr(harvest, field, page.records)
+            harvest.refused_records(page.refused)
+            harvest.items = len(page.records) + len(page.refused)
         return harvest
 
     return read
 
 
 READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
-    "cap": single("alerts", lambda body, _: [cap.parse_alert(body)]),
+    "cap": single("alerts", lambda body, _: cap.parse_alerts(body)),
     "cap-atom": read_cap_atom,
     "nws": single("alerts", lambda body, _: nws.parse_alerts(body)),
     "interpol-red": read_interpol,
