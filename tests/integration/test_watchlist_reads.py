@@ -117,3 +117,32 @@ def test_interpol_beyond_its_160_results_is_partial(session, world, feed_server)
     assert result.ok and result.watchlist["added"] == 20 and result.watchlist["removed"] == 0
     assert "only the first 160 of 6300 notices" in feed.last_error
     assert feed_state(feed, AT_1625) == "partial"
+
+
+SDN_XML = "https://www.treasury.gov/ofac/downloads/sdn.xml"
+
+
+def test_one_empty_sdn_entry_is_refused_the_rest_stored_and_nothing_removed(
+    session, world, feed_server
+):
+    event, fetch = world
+    feed = add_feed(session, event, url=SDN_XML, kind="ofac-xml")
+    poll(session, feed, fetch, AT_1625)
+    assert sorted(entries(session, feed)) == ["990001", "990002", "990004"]
+    # the next publication: 990004 delisted, a new person, and one entry with no parts
+    lines = (feed_server.root / "sanctions" / "ofac" / "sdn.xml").read_text().splitlines()
+    _, abd, yevgeny = (i for i, line in enumerate(lines) if "<sdnEntry>" in line)
+    new = lines[yevgeny].replace("990004", "990005").replace("Yevgeny", "Yevgenia")
+    body = [*lines[:abd], "  <sdnEntry><uid>990003</uid></sdnEntry>", lines[abd], new]
+    body += lines[yevgeny + 1 :]
+    feed_server.put("www.treasury.gov", "/ofac/downloads/sdn.xml", "\n".join(body).encode())
+    later = AT_1625 + timedelta(hours=1)
+    result = poll(session, feed, fetch, later)
+    assert result.ok and result.watchlist == {"added": 1, "changed": 0, "removed": 0}
+    assert sorted(entries(session, feed)) == ["990001", "990002", "990004", "990005"]
+    status = feed_status(feed, later)
+    assert status["state"] == "partial"
+    assert status["last_error"] == (
+        "1 of 4 records refused: record 2 (id 990003): sdnEntry has no sdnType"
+    )
+    assert entries(session, feed, removed=True) == {}  # a partial read removes nothing

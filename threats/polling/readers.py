@@ -220,8 +220,10 @@ def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     response, harvest = first(source, fetch)
     if not harvest.not_modified:
         alt_url = source.url.rsplit("/", 1)[0] + "/alt.csv"
-        harvest.entries = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
-        harvest.items = len(harvest.entries)
+        page = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
+        harvest.entries = page.records
+        harvest.refused_records(page.refused)
+        harvest.items = len(page.records) + len(page.refused)
     return harvest
 
 
