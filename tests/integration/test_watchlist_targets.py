@@ -3,6 +3,9 @@ kind its topics name, and only targets are screened unless the feed asks for the
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from tests.factories import make_event
 from tests.support.feedserver import FEEDS
 from tests.support.polling import AT_1625, Recorder, add_feed
 from threats.models import ScreeningHit, WatchlistRecord
+from threats.polling import watchlist_service as watchlist
 from threats.polling.feed_service import update_feed
 from threats.polling.fetch import Fetcher
 from threats.polling.poll_service import poll_feed
@@ -72,3 +76,18 @@ def test_only_targets_are_screened_unless_the_feed_asks_for_non_targets(session,
     found = hits(session, event)
     assert found["B-1"] == ("Hildegard Fiktivmann", "pep")
     assert found["B-2"] == ("Boris Attrapov", "sanctions")
+
+
+def test_rows_hashed_before_target_existed_are_not_changed_by_it(session, polled):
+    # The hash as it was computed before 0016 (no `target`): a stored target must still
+    # match it, or the first poll after the upgrade reopens every dismissed hit.
+    _, feed, fetch = polled
+    rows = session.scalars(select(WatchlistRecord).where(WatchlistRecord.feed_id == feed.id))
+    for row in rows:
+        values = {k: getattr(row, k) for k in watchlist.FIELDS if k != "target"}
+        old = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode())
+        assert (row.content_hash == old.hexdigest()) is row.target
+    feed.etag = feed.last_modified = None
+    session.commit()
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert result.watchlist == {"added": 0, "changed": 0, "removed": 0}

@@ -2,10 +2,11 @@
 and ranges of years, "1984 to 1986", which OFAC writes when it knows only the span.
 
 A range becomes every year it spans ("1984", "1985", "1986"): the screener reads each
-listed year as the whole of that year, so a badge holder born in any of them agrees with
-the listing, and one born far outside it is held against the name match. "circa 1970"
-becomes the year 1970, read the same way; the raw text is kept so a person can see that
-OFAC called it approximate.
+listed year as the whole of that year, so a badge holder born in any of them gets the
+"within listed year" bonus, one born within two years of the span a small penalty ("near
+but not equal") and one born further away a large one. "circa 1970" becomes the year 1970,
+read the same way (a birth in 1971 is "near"); the raw text is kept in
+`extra["approximate_birth_dates"]` so a person can see that OFAC called it approximate.
 """
 
 from __future__ import annotations

@@ -67,7 +67,10 @@ def _plain(value: object) -> object:
 
 
 def _digest(values: dict) -> str:
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+    # A target hashes as rows did before `target` was stored: the new column alone must not
+    # make every stored entry "changed" and reopen every dismissed screening hit.
+    hashed = {k: v for k, v in values.items() if not (k == "target" and v is True)}
+    return hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def upsert(
