@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
@@ -15,10 +16,11 @@ from common.validation import (
 )
 from common.writes import Change, Write
 from planner.models import Event
-from threats.models import FEED_KINDS, FeedSource
+from threats.models import FEED_KINDS, Credential, FeedSource
 from threats.polling import poll_service
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
+from threats.screening.screening_service import screen_event
 
 FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "screen_non_targets"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
@@ -75,7 +77,10 @@ def update_feed(
             feed.consecutive_blocks = 0
         feed.enabled = enabled
     if "screen_non_targets" in changes:
+        wider = _screen_non_targets(changes) and not feed.screen_non_targets
         feed.screen_non_targets = _screen_non_targets(changes)
+        if wider:
+            _screen_everyone(w)
     w.session.flush()
     after = feed_status(feed, w.now)
     return Change("feed.update", f"feed:{feed.id}", after=after, before=before, result=feed)
@@ -133,6 +138,15 @@ def _enabled(data: dict) -> bool:
     if not isinstance(data["enabled"], bool):
         raise InputError(N_("enabled must be true or false"), "enabled")
     return data["enabled"]
+
+
+def _screen_everyone(w: Write) -> None:
+    """A feed now screens its non-targets: they are not "changed since the last screening",
+    so every event's badge holders are screened against everything once, now."""
+    w.session.flush()
+    with_badges = select(Credential.event_id).distinct()
+    for event in w.session.scalars(select(Event).where(Event.id.in_(with_badges))):
+        screen_event(w.session, event, now=w.now, publish=w.publish, full=True)
 
 
 def _screen_non_targets(data: dict) -> bool:
