@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from common.validation import InputError
 from common.writes import Write
 from tests.factories import make_event
 from tests.support.feedserver import FEEDS
@@ -90,3 +91,13 @@ def test_rows_hashed_before_target_existed_are_not_changed_by_it(session, polled
     session.commit()
     result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
     assert result.watchlist == {"added": 0, "changed": 0, "removed": 0}
+
+
+def test_screen_non_targets_is_a_boolean_shown_in_the_feed_status(session, polled):
+    _, feed, fetch = polled
+    w = Write(session, "admin", AT_1625, Recorder())
+    with pytest.raises(InputError, match="screen_non_targets must be true or false"):
+        update_feed(w, feed.id, {"screen_non_targets": "yes"}, fetch)
+    change = update_feed(w, feed.id, {"screen_non_targets": True}, fetch)
+    assert change.before["screen_non_targets"] is False
+    assert change.after["screen_non_targets"] is True
