@@ -81,7 +81,8 @@ def parse_sdn_csv(
 
 def parse_sdn_xml(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Page[WatchlistEntry]:
     """Read SDN.XML (current or tempuri.org namespace) into one entry per individual; an
-    `sdnEntry` without a uid, or an individual without a name, is refused by its place."""
+    `sdnEntry` without a uid or sdnType, or an individual without a name, is refused by its
+    place in the list."""
     root = _load_xml(data, max_bytes)
     ns = next((n for n in (SDN_NS, LEGACY_SDN_NS) if root.tag == f"{{{n}}}sdnList"), None)
     if ns is None:
