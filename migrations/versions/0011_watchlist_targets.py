@@ -4,7 +4,7 @@ An FtM export carries people who are only context (party donors, relatives): the
 stored with target = false and screened only when their feed's screen_non_targets is on.
 Rows already stored are targets until their feed is read again.
 
-Revision ID: 0016
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06 17:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0016"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
