@@ -51,6 +51,11 @@ class FeedSource(Base):
     circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The credential sent to the source (credentials.py): its kind and header name, shown;
+    # the secret only sealed (Fernet), opened by the fetcher just before it is sent.
+    credential_kind: Mapped[str | None] = mapped_column(String(16))
+    credential_header: Mapped[str | None] = mapped_column(String(100))
+    credential_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedItem(Base):
