@@ -64,8 +64,9 @@ class Credential:
         """`said` with the secret (and its Basic encoding) blotted out: third-party error
         text may quote the headers it was given."""
         for value in (self.secret, self._basic() if self.kind == "basic" else ""):
-            if value:
-                said = said.replace(value, REDACTED)
+            for form in (value, repr(value)[1:-1]):  # as written, and as a repr quotes it
+                if form:
+                    said = said.replace(form, REDACTED)
         return said
 
     def _basic(self) -> str:

@@ -90,13 +90,14 @@ def origin(url: str) -> str:
     scheme = (parts.scheme or "").lower()
     host = host_name(parts.host or "")
     port = parts.port or DEFAULT_PORTS.get(scheme, 0)
-    return f"{scheme}://{host}:{port}" if scheme and host else ""
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port}" if scheme and host else ""
 
 
 def is_private_channel(origin_: str) -> bool:
     """HTTPS, or plain HTTP that never leaves this machine: where a secret may travel."""
     scheme, _, rest = origin_.partition("://")
-    host = rest.rpartition(":")[0]
+    host = host_name(rest.rpartition(":")[0])
     if scheme == "https":
         return True
     if scheme != "http":
