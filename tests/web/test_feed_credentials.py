@@ -9,6 +9,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
+from app import create_app
 from common.audience import for_partner
 from common.storage import Base
 from maps.models import LiveDelta
@@ -155,3 +156,11 @@ def test_a_partner_and_the_live_map_learn_nothing_of_the_credential(app, desk, l
     seen = viewer.get("/api/v1/feeds", headers={"Authorization": f"Bearer {partner}"})
     assert seen.status_code == 200 and "credential" not in seen.json["feeds"][0]
     assert "eoc-desk" not in everything_stored(app)
+
+
+def test_a_feed_secrets_key_that_is_no_key_stops_the_start_naming_the_setting(tmp_path):
+    config = {"TESTING": True, "SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)}
+    config |= {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SCHEDULER": False}
+    config |= {"DEMO": False, "FEED_SECRETS_KEY": "hunter2"}
+    with pytest.raises(ValueError, match="FEED_SECRETS_KEY: key 1 is not a Fernet key"):
+        create_app(config)
