@@ -14,7 +14,7 @@ from common.audience import for_partner
 from common.storage import Base
 from maps.models import LiveDelta
 from tests.factories import db_session, make_event, make_fixture_zones, make_token
-from tests.support.live import HOST, fresh_alert
+from tests.support.live import HOST, fresh_alert, joined, received
 from threats.polling.fetch import Fetcher
 from web.extensions import db, feed_secrets
 
@@ -119,6 +119,12 @@ def test_the_page_adds_keeps_replaces_and_removes_a_credential(app, desk, feed_s
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "The credential is unchanged" in kept
+    slip = page.post(
+        f"/admin/feeds/{feed_id}/credential",
+        data={**form, "credential_kind": "none", "credential_secret": SECRET},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "choose its kind" in slip and "Credential: bearer token set" in slip
     replaced = page.post(
         f"/admin/feeds/{feed_id}/credential",
         data={**form, "credential_kind": "bearer", "credential_secret": SECRET},
@@ -152,6 +158,10 @@ def test_a_partner_and_the_live_map_learn_nothing_of_the_credential(app, desk, l
         [delta] = session.scalars(select(LiveDelta).where(LiveDelta.kind == "feed_status"))
         assert delta.data["credential"] == {"kind": "basic"}
         assert "credential" not in for_partner("feed_status", delta.data)
+    sio = joined(admin, event_id)
+    [snapshot] = received(sio, "snapshot")
+    assert snapshot["feeds"][0]["credential"] == {"kind": "basic"}
+    assert SECRET not in repr(sio.get_received("/live")) + repr(snapshot)
     viewer = app.test_client()
     seen = viewer.get("/api/v1/feeds", headers={"Authorization": f"Bearer {partner}"})
     assert seen.status_code == 200 and "credential" not in seen.json["feeds"][0]

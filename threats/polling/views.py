@@ -109,6 +109,10 @@ def credential(feed_id: int):
     if not remove and not request.form.get("credential_secret"):
         flash(_("The credential is unchanged: type its secret to replace it."), "info")
         return redirect(url_for("feeds.index"))
+    if not remove and request.form.get("credential_kind", "none") == "none":
+        # a secret typed under "none" is a slip, not a wish to remove the stored one
+        flash(_("The credential is unchanged: choose its kind."), "error")
+        return redirect(url_for("feeds.index"))
     change = {"credential": None if remove else _credential_form()}
     try:
         feed = commit(feed_service.update_feed(write(), feed_id, change, _fetcher())).result
