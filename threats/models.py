@@ -54,6 +54,11 @@ class FeedSource(Base):
     # relatives) as well as its targets. Off unless someone asks for it, per feed.
     screen_non_targets: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The credential sent to the source (credentials.py): its kind and header name, shown;
+    # the secret only sealed (Fernet), opened by the fetcher just before it is sent.
+    credential_kind: Mapped[str | None] = mapped_column(String(16))
+    credential_header: Mapped[str | None] = mapped_column(String(100))
+    credential_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedItem(Base):
