@@ -36,7 +36,9 @@ EDXL_DE_NAMESPACES = (
     "urn:oasis:names:tc:emergency:EDXL:DE:1.0",
     "urn:oasis:names:tc:emergency:EDXL:DE:2.0",
 )
-_ALERTS_LISTS = frozenset({"alerts", *(q(ns, "alerts") for ns in CAP_NAMESPACES)})
+_DISTRIBUTIONS = frozenset(q(ns, "EDXLDistribution").lower() for ns in EDXL_DE_NAMESPACES)
+IPAWS_FEED_NS = "http://gov.fema.ipaws.services/feed"  # IPAWS-OPEN's list of alerts
+_ALERTS_LISTS = frozenset({"alerts", *(q(ns, "alerts") for ns in (*CAP_NAMESPACES, IPAWS_FEED_NS))})
 _STATUSES = frozenset({"Actual", "Exercise", "System", "Test", "Draft"})
 _MSG_TYPES = frozenset({"Alert", "Update", "Cancel", "Ack", "Error"})
 _SCOPES = frozenset({"Public", "Restricted", "Private"})
@@ -153,10 +155,10 @@ def _embedded_alerts(root: Element) -> list[Element]:
         return [root]
     if root.tag in _ALERTS_LISTS:
         return [child for child in root if is_cap_alert(child)]
-    for ns in EDXL_DE_NAMESPACES:
-        if root.tag == q(ns, "EDXLDistribution"):
-            objects = root.iter(q(ns, "contentObject"))
-            return [el for obj in objects for el in obj.iter() if is_cap_alert(el)]
+    if root.tag.lower() in _DISTRIBUTIONS:
+        # DE 1.0 nests xmlContent/embeddedXMLContent, DE 2.0 content/contentObject/contentXML,
+        # and the roots are spelled EDXLDistribution or edxlDistribution: search them all.
+        return [el for el in root.iter() if is_cap_alert(el)]
     raise FeedFormatError(
         f"CAP: root element is {root.tag!r}, expected a CAP <alert>, <alerts> or an "
         "EDXL-DE <EDXLDistribution>"

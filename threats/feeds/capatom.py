@@ -92,9 +92,8 @@ def _document_links(entry: Element) -> tuple[str, ...]:
         elif rel in _DOCUMENT_RELS and kind not in _HTML_TYPES:
             others.append(href)
     found = tuple(dict.fromkeys(typed + others))
-    if not found and len(links) == 1:
-        return (links[0].get("href", "").strip(),)
-    return found
+    only = links[0].get("href", "").strip() if len(links) == 1 else ""
+    return found or ((only,) if only else ())
 
 
 def _inline_document(entry: Element) -> bytes:
