@@ -118,9 +118,7 @@ class Alert:
 
 def parse_alert(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Alert:
     """Parse one CAP 1.2/1.1 <alert> document; raise FeedFormatError when it is not one."""
-    root = load(data, max_bytes, "CAP")
-    _cap_namespace(root)
-    return _alert(root)
+    return _alert(load(data, max_bytes, "CAP"))
 
 
 def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Alert]:
