@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.storage import Base, Geometry, UTCDateTime
@@ -50,6 +50,9 @@ class FeedSource(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
+    # Screen the people a list carries only as context (FtM non-targets: party donors,
+    # relatives) as well as its targets. Off unless someone asks for it, per feed.
+    screen_non_targets: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -141,6 +144,7 @@ class WatchlistRecord(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(2000), default="")
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    target: Mapped[bool] = mapped_column(default=True, server_default=true())  # see WatchlistEntry
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)

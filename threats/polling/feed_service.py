@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
@@ -15,12 +16,13 @@ from common.validation import (
 )
 from common.writes import Change, Write
 from planner.models import Event
-from threats.models import FEED_KINDS, FeedSource
+from threats.models import FEED_KINDS, Credential, FeedSource
 from threats.polling import poll_service
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
+from threats.screening.screening_service import screen_event
 
-FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind"}
+FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "screen_non_targets"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
 # polls its own replay on this machine, may go faster (DEMO_POLL_S).
 MIN_INTERVAL_S = 10
@@ -30,7 +32,8 @@ def create_feed(
     w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
     """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
-    event_id, enabled}. The URL must be one the fetcher may reach; the event must exist."""
+    event_id, enabled, screen_non_targets}. The URL must be one the fetcher may reach; the
+    event must exist."""
     if not isinstance(data, dict):
         raise InputError(N_("expected a JSON object"))
     feed = FeedSource(
@@ -40,6 +43,7 @@ def create_feed(
         interval_s=_interval(data, 300, min_interval_s),
         enabled=data.get("enabled", True) is not False,
         event_id=_event_id(w, data.get("event_id")),
+        screen_non_targets=_screen_non_targets(data) if "screen_non_targets" in data else False,
     )
     w.session.add(feed)
     w.session.flush()
@@ -72,6 +76,11 @@ def update_feed(
             feed.next_attempt_at = feed.circuit_open_until = None
             feed.consecutive_blocks = 0
         feed.enabled = enabled
+    if "screen_non_targets" in changes:
+        wider = _screen_non_targets(changes) and not feed.screen_non_targets
+        feed.screen_non_targets = _screen_non_targets(changes)
+        if wider:
+            _screen_everyone(w)
     w.session.flush()
     after = feed_status(feed, w.now)
     return Change("feed.update", f"feed:{feed.id}", after=after, before=before, result=feed)
@@ -129,6 +138,21 @@ def _enabled(data: dict) -> bool:
     if not isinstance(data["enabled"], bool):
         raise InputError(N_("enabled must be true or false"), "enabled")
     return data["enabled"]
+
+
+def _screen_everyone(w: Write) -> None:
+    """A feed now screens its non-targets: they are not "changed since the last screening",
+    so every event's badge holders are screened against everything once, now."""
+    w.session.flush()
+    with_badges = select(Credential.event_id).distinct()
+    for event in w.session.scalars(select(Event).where(Event.id.in_(with_badges))):
+        screen_event(w.session, event, now=w.now, publish=w.publish, full=True)
+
+
+def _screen_non_targets(data: dict) -> bool:
+    if not isinstance(data["screen_non_targets"], bool):
+        raise InputError(N_("screen_non_targets must be true or false"), "screen_non_targets")
+    return data["screen_non_targets"]
 
 
 def _event_id(w: Write, event_id) -> int | None:

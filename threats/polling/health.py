@@ -43,4 +43,5 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "next_attempt_at": iso(feed.next_attempt_at),
         "circuit_open_until": iso(feed.circuit_open_until),
         "item_count": feed.item_count,
+        "screen_non_targets": feed.screen_non_targets,
     }

@@ -15,7 +15,10 @@ from threats.feeds.records import Incident, Lookout, Page, WatchlistEntry
 from threats.polling.fetch import FetchError, FetchResult, Refused
 
 Fetch = Callable[..., FetchResult]
-MAX_PAGES = 50  # a source that never stops paging is a broken source
+# A source that never stops paging is a broken source: each reader stops at its own cap
+# and says so in the feed's health (the read is partial, so nothing is marked removed).
+MAX_PAGES = 50
+FBI_MAX_PAGES = 1_000  # 20,000 posters at 20 a page; the list holds about a thousand
 UTC = ZoneInfo("UTC")
 
 
@@ -121,9 +124,14 @@ def read_cap_document(body: bytes, harvest: Harvest) -> Harvest:
 
 
 def read_pages(
-    source: Source, fetch: Fetch, parse: Callable[[bytes], Page], next_url: Callable
+    source: Source,
+    fetch: Fetch,
+    parse: Callable[[bytes], Page],
+    next_url: Callable,
+    max_pages: int = MAX_PAGES,
 ) -> tuple[Harvest, list]:
-    """Follow a paginated source to its end; a failed page leaves the harvest incomplete."""
+    """Follow a paginated source to its end; a failed page, or the reader's page cap,
+    leaves the harvest incomplete."""
     response, harvest = first(source, fetch)
     records: list = []
     if harvest.not_modified:
@@ -132,9 +140,10 @@ def read_pages(
     records.extend(page.records)
     harvest.refused_records(page.refused)
     while (url := next_url(source.url, page, number)) is not None:
-        if number >= MAX_PAGES:
+        if number >= max_pages:
             harvest.complete = False
-            harvest.errors.append(f"stopped after {MAX_PAGES} pages")
+            stated = f" of {page.total} records" if page.total is not None else ""
+            harvest.errors.append(f"stopped after {max_pages} pages (the safety cap){stated}")
             break
         try:
             page, number = parse(fetch(url).body), number + 1
@@ -152,7 +161,10 @@ def read_interpol(source: Source, fetch: Fetch) -> Harvest:
     kind = source.kind.removeprefix("interpol-")
     per_page = int(_query(source.url).get("resultPerPage", "20"))
 
+    stated: list[int] = []
+
     def next_url(_url: str, page: Page, number: int) -> str | None:
+        stated[:] = [page.total] if page.total is not None else []
         return (
             None
             if interpol.should_stop(number, per_page, page.total, page.next_url)
@@ -162,6 +174,13 @@ def read_interpol(source: Source, fetch: Fetch) -> Harvest:
     harvest, entries = read_pages(
         source, fetch, lambda body: interpol.parse_notice_page(body, kind), next_url
     )
+    if stated and stated[0] > interpol.LIVE_RESULT_CAP:
+        # The API serves no notice past the 160th: the rest were not read, not removed.
+        harvest.complete = False
+        harvest.errors.append(
+            f"INTERPOL serves only the first {interpol.LIVE_RESULT_CAP} of {stated[0]}"
+            " notices: narrow the query (e.g. by nationality) to read them all"
+        )
     harvest.entries = [_with_detail(source, fetch, kind, e, harvest) for e in entries]
     return harvest
 
@@ -197,7 +216,9 @@ def read_fbi(source: Source, fetch: Fetch) -> Harvest:
         )
         return None if following is None else _with_query(url, page=str(following))
 
-    harvest, harvest.entries = read_pages(source, fetch, fbi.parse_wanted_page, next_url)
+    harvest, harvest.entries = read_pages(
+        source, fetch, fbi.parse_wanted_page, next_url, max_pages=FBI_MAX_PAGES
+    )
     return harvest
 
 
@@ -222,8 +243,10 @@ def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     response, harvest = first(source, fetch)
     if not harvest.not_modified:
         alt_url = source.url.rsplit("/", 1)[0] + "/alt.csv"
-        harvest.entries = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
-        harvest.items = len(harvest.entries)
+        page = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
+        harvest.entries = page.records
+        harvest.refused_records(page.refused)
+        harvest.items = len(page.records) + len(page.refused)
     return harvest
 
 
