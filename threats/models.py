@@ -95,6 +95,9 @@ class Threat(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     instruction: Mapped[str] = mapped_column(Text, default="")
+    # The language of title, description, instruction and kind: the alert's first <info>
+    # block's (a BCP 47 tag, "is-IS"); "" for eventwatch's own words, which are English.
+    language: Mapped[str] = mapped_column(String(64), default="")
     # The same words in the alert's other languages (CAP <info> blocks after the first),
     # by language subtag: {"es": {"title", "description", "instruction"}}.
     texts: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -75,7 +75,7 @@ def first(source: Source, fetch: Fetch) -> tuple[FetchResult, Harvest]:
 
 
 def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
-    """An ATOM index and the CAP documents of its new or changed entries."""
+    """An ATOM index and the CAP alerts of its new or changed entries."""
     response, harvest = first(source, fetch)
     if harvest.not_modified:
         return harvest
@@ -88,15 +88,38 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
         if key in source.known:
             continue
         try:
-            harvest.alerts.append(cap.parse_alert(fetch(entry.link).body))
-            harvest.new_items.append(key)
+            page = _entry_alerts(entry, fetch)
         except (FetchError, FeedFormatError) as exc:
             harvest.missed(f"entry {entry.id}", exc)
+            continue
+        harvest.alerts.extend(page.records)
+        harvest.refused_records(page.refused)
+        harvest.new_items.append(key)
     return harvest
 
 
+def _entry_alerts(entry: cap.AtomEntry, fetch: Fetch) -> Page:
+    """The entry's inline alert, else the first of its links that is CAP: a link that
+    fails or serves something else (an HTML page) hands over to the next."""
+    if entry.content:
+        return cap.read_alerts(entry.content)
+    if not entry.links:
+        raise FeedFormatError("Atom: the entry has no inline alert and no link to one")
+    failed: list[FetchError | FeedFormatError] = []
+    for url in entry.links:
+        try:
+            return cap.read_alerts(fetch(url).body)
+        except (FetchError, FeedFormatError) as exc:
+            failed.append(exc)
+    refused = next((exc for exc in failed if isinstance(exc, Refused)), None)
+    raise refused or failed[0]
+
+
 def read_cap_document(body: bytes, harvest: Harvest) -> Harvest:
-    harvest.alerts, harvest.items = [cap.parse_alert(body)], 1
+    """Every alert of a CAP document, whatever wraps it (threats.feeds.cap.read_alerts)."""
+    page = cap.read_alerts(body)
+    harvest.alerts, harvest.items = page.records, len(page.records) + len(page.refused)
+    harvest.refused_records(page.refused)
     return harvest
 
 
@@ -245,7 +268,7 @@ def single(field: str, parse: Callable[[bytes, Source], list | Page]) -> Callabl
 
 
 READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
-    "cap": single("alerts", lambda body, _: cap.parse_alerts(body)),
+    "cap": single("alerts", lambda body, _: cap.read_alerts(body)),
     "cap-atom": read_cap_atom,
     "nws": single("alerts", lambda body, _: nws.parse_alerts(body)),
     "interpol-red": read_interpol,
