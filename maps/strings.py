@@ -17,6 +17,7 @@ def command_strings() -> dict:
         "new_threat": _("new threat"),
         "zones_list": _("Zones: %(zones)s"),
         "more_zones": _("%(zones)s and %(count)s more"),
+        "whole_event": _("whole event: %(places)s"),
         "acknowledge": _("Acknowledge"),
         "assign": _("Assign"),
         "resolve": _("Resolve"),

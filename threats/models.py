@@ -50,6 +50,8 @@ class FeedSource(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
+    # Alerts of the last read with no area and no code an event declared: placed nowhere.
+    unplaced_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -92,6 +94,8 @@ class Threat(Base):
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
     geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry)
     zone_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # The event's place codes an alert with no polygon named: it reaches the whole event.
+    places: Mapped[list] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

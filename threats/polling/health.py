@@ -43,4 +43,6 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "next_attempt_at": iso(feed.next_attempt_at),
         "circuit_open_until": iso(feed.circuit_open_until),
         "item_count": feed.item_count,
+        # Alerts of the last read with no polygon or circle and no code any event declared.
+        "unplaced_count": feed.unplaced_count or 0,
     }
