@@ -35,6 +35,7 @@ def command_strings() -> dict:
         ),
         "never": _("never"),
         "feed_ok": _("ok %(when)s"),
+        "feed_unplaced": _("alerts not placed (no area, no matching place code): %(count)s"),
         "pick_person": _("Pick a person from the list."),
         "layer_zones": _("Zones"),
         "layer_threats": _("Threats"),
