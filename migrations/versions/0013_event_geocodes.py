@@ -18,9 +18,13 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("geocodes", sa.JSON(), nullable=True))
+        batch_op.add_column(
+            sa.Column("geocodes", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
     with op.batch_alter_table("threats", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("places", sa.JSON(), nullable=True))
+        batch_op.add_column(
+            sa.Column("places", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
     with op.batch_alter_table("feed_sources", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("unplaced_count", sa.Integer(), nullable=False, server_default="0")
