@@ -16,6 +16,9 @@ THREAT_FIELDS = frozenset(
         "certainty",
         "status",
         "zones",
+        "scope",
+        "places",  # public NWS place codes and county names: how far an alert reaches
+        "reach",
         "point",
         "sent_at",
         "expires_at",

@@ -18,7 +18,9 @@ from common.versions import version_of
 
 FIELDS = ("id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones")
 CODED = ("severity", "status", "family", "kind")
-WORDS = ("title", "assignee", "texts")  # texts: the words of a CAP alert's other languages
+# texts: the words of a CAP alert's other languages; places: those an alert with no shape
+# named, when it reaches the whole event
+WORDS = ("title", "assignee", "texts", "places")
 RECENT = 300  # the queue lists the newest 200; the rest is slack for threats that close
 PLACES = 5  # decimal places of a marker's point: about a metre
 

@@ -13,12 +13,14 @@ from common.validation import (
     timezone,
 )
 from common.writes import Change, Write
+from planner import geocodes
 from planner.models import Event, Shift
 from planner.reach import rules_from_json, rules_to_json
 from planner.serialize import event_json, shift_json
 
 EVENT_FIELDS = (
     "reach_rules",
+    "geocodes",
     "name",
     "timezone",
     "starts_at",
@@ -38,6 +40,7 @@ def create_event(w: Write, data: dict) -> Change[Event]:
     attendance = optional_number(data, "expected_attendance", maximum=DB_INT_MAX)
     event = Event(
         reach_rules=_reach_rules(data) if "reach_rules" in data else None,
+        geocodes=_geocodes(data) if "geocodes" in data else [],
         name=text(data, "name"),
         timezone=tz,
         starts_at=starts,
@@ -64,8 +67,10 @@ def update_event(w: Write, event: Event, changes: dict) -> Change[Event]:
         raise InputError(N_("ends_at must be after starts_at"), "ends_at")
     rest = _hours(changes, "min_rest_hours", event.min_rest_hours, 0, 48)
     day = _hours(changes, "max_hours_per_day", event.max_hours_per_day, 1, 24)
+    places = _geocodes(changes) if "geocodes" in changes else event.geocodes
     event.timezone, event.starts_at, event.ends_at = tz, starts, ends
     event.min_rest_hours, event.max_hours_per_day = rest, day
+    event.geocodes = places
     if "name" in changes:
         event.name = text(changes, "name")
     if "reach_rules" in changes:
@@ -95,6 +100,14 @@ def _reach_rules(data: dict) -> list | None:
         return rules_to_json(rules_from_json(data["reach_rules"]))
     except ValueError as exc:
         raise InputError(message_of(exc), "reach_rules") from exc
+
+
+def _geocodes(data: dict) -> list[str]:
+    """The NWS codes of the places the event lies in, checked and written one way."""
+    try:
+        return geocodes.normalise_all(data["geocodes"] or [])
+    except ValueError as exc:
+        raise InputError(message_of(exc), "geocodes") from exc
 
 
 def _hours(changes: dict, field: str, current: float, low: float, high: float) -> float:

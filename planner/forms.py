@@ -187,6 +187,20 @@ def rules(event_id: int):
     return _back(event_id, "rules")
 
 
+@bp.post("/geocodes")
+@roles_required("planner")
+def geocodes(event_id: int):
+    """The place codes the event lies in, as typed or as a suggestion adds them."""
+    changes = {"geocodes": request.form.get("geocodes", "")}
+    try:
+        change = event_service.update_event(write(), get_event(event_id), changes)
+    except InputError as exc:
+        return _refused(exc, event_id, "places")
+    codes = commit(change).result.geocodes
+    flash(ngettext("Saved %(num)d place code.", "Saved %(num)d place codes.", len(codes)), "info")
+    return _back(event_id, "places")
+
+
 @bp.post("/shifts")
 @roles_required("planner")
 def add_shift(event_id: int):

@@ -26,6 +26,9 @@ class Event(Base):
     max_hours_per_day: Mapped[float] = mapped_column(default=12.0)
     # How far each category of threat reaches (threats.reach); None means the defaults.
     reach_rules: Mapped[list | None] = mapped_column(JSON)
+    # The NWS codes of the places it lies in (planner.geocodes): an alert with no polygon
+    # that names one of them reaches the whole event.
+    geocodes: Mapped[list] = mapped_column(JSON, default=list)
     # When its badge holders were last screened: watchlist entries changed since are due.
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last live delta's sequence number, bumped in the same transaction as the delta.

@@ -21,6 +21,7 @@ def event_json(event: Event) -> dict:
         "min_rest_hours": event.min_rest_hours,
         "max_hours_per_day": event.max_hours_per_day,
         "reach_rules": event.reach_rules,
+        "geocodes": list(event.geocodes or []),
     }
 
 

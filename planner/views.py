@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from accounts.models import AuditEntry
 from common.validation import whole_number
 from planner import gaps, plan_service
+from planner.counties import counties_of, described
 from planner.models import Assignment, Event, Person, Zone
 from planner.serialize import zone_feature
 from planner.zone_service import zone_version
@@ -54,12 +55,30 @@ def event(event_id: int):
         required={(g.zone_id, g.role): g.required for g in rows},
         suggested=suggested,
         overlaps=_overlaps(zones),
+        places=described(row.geocodes or []),
+        place_kinds=_place_kinds(),
+        suggested_counties=_suggested_counties(row, zones),
         assignments=_assignments(event_id, shift.id) if shift else [],
         people=db.session.scalars(
             select(Person).where(Person.active.is_(True)).order_by(Person.name)
         ).all(),
         js_strings=_planner_strings(),
     )
+
+
+def _place_kinds() -> dict[str, str]:
+    return {
+        "SAME": _("SAME county"),
+        "UGC county": _("UGC county"),
+        "UGC zone": _("NWS forecast zone"),
+    }
+
+
+def _suggested_counties(event: Event, zones: list[Zone]) -> list:
+    """The counties the zones lie in whose codes the event has not declared yet."""
+    declared = set(event.geocodes or [])
+    found = counties_of([z.geometry for z in zones])
+    return [c for c in found if not {c.same, c.ugc} <= declared]
 
 
 def _planner_strings() -> dict[str, str]:

@@ -27,6 +27,7 @@ from threats.languages import other_languages
 from threats.lifecycle import cap_severity
 from threats.matching import ZoneIndex
 from threats.models import OPEN_STATUSES, FeedSource, Threat, ThreatSource
+from threats.places import alert_places
 from threats.serialize import threat_feature
 
 
@@ -38,6 +39,7 @@ class EventContext:
     zones: ZoneIndex
     zone_names: dict[int, str]
     rules: tuple[ReachRule, ...] = DEFAULT_RULES
+    geocodes: tuple[str, ...] = ()  # the event's place codes (planner.geocodes)
 
     @classmethod
     def load(cls, session: Session, event: Event) -> EventContext:
@@ -47,7 +49,17 @@ class EventContext:
             ZoneIndex.of([(z.id, z.geometry, z.kind) for z in zones]),
             {z.id: z.name for z in zones},
             DEFAULT_RULES if event.reach_rules is None else rules_from_json(event.reach_rules),
+            tuple(event.geocodes or ()),
         )
+
+    def placed(self, alert: Alert, kind: str, category: str, severity: str):
+        """(zone ids, severity, place codes) of an alert: by its shape under the rules, and
+        every zone when an area with no shape names a place of the event."""
+        zone_ids, severity = self.reach(alert.geometry, kind, category, severity)
+        places = alert_places(alert, self.geocodes)
+        if places:
+            zone_ids = sorted(set(zone_ids) | set(self.zone_names))
+        return zone_ids, severity, places
 
     def reach(self, geometry, kind: str, category: str, severity: str) -> tuple[list[int], str]:
         """The zones a threat of this kind reaches under the event's rules, and its severity
@@ -118,9 +130,9 @@ def _link(session, event_id, feed, alert: Alert, refs: list[Reference], threat) 
 def _create(session, ctx, alert, feed, refs, now, publish) -> Threat | None:
     kind = (alert.info.event if alert.info else "") or "CAP alert"
     category = ",".join(alert.info.categories) if alert.info else ""
-    zone_ids, _ = ctx.reach(alert.geometry, kind, category, "")
+    zone_ids, _, places = ctx.placed(alert, kind, category, "")
     expired = alert.expires is not None and alert.expires <= now
-    if not zone_ids or expired:
+    if not (zone_ids or places) or expired:
         return None  # not a threat to this event (yet): a later Update may make it one
     first = _reported_before(session, ctx, feed, kind, alert.geometry, alert.sent)
     if first is not None:
@@ -193,8 +205,8 @@ def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> No
     threat.language = info.language[:64] if info else ""
     threat.texts = other_languages(alert.infos)
     threat.geometry = alert.geometry
-    threat.zone_ids, threat.severity = ctx.reach(
-        alert.geometry, threat.kind, threat.category, threat.severity
+    threat.zone_ids, threat.severity, threat.places = ctx.placed(
+        alert, threat.kind, threat.category, threat.severity
     )
     threat.sent_at = alert.sent
     threat.expires_at = alert.expires

@@ -53,6 +53,8 @@ class FeedSource(Base):
     # Screen the people a list carries only as context (FtM non-targets: party donors,
     # relatives) as well as its targets. Off unless someone asks for it, per feed.
     screen_non_targets: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Alerts of the last read with no area and no code an event declared: placed nowhere.
+    unplaced_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The credential sent to the source (credentials.py): its kind and header name, shown;
     # the secret only sealed (Fernet), opened by the fetcher just before it is sent.
@@ -103,6 +105,8 @@ class Threat(Base):
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
     geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry)
     zone_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # The event's place codes an alert with no polygon named: it reaches the whole event.
+    places: Mapped[list] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from shapely.geometry.base import BaseGeometry
 
 from common.times import iso
 from threats.models import Threat
+from threats.places import described, whole_event
 
 
 def anchor(geometry: BaseGeometry) -> Point:
@@ -54,6 +55,10 @@ def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
             "zones": [
                 {"id": zid, "name": zone_names[zid]} for zid in threat.zone_ids if zid in zone_names
             ],
+            # An alert with no shape that named the event's places reaches all of it.
+            "scope": "event" if threat.places else "zones",
+            "places": described(threat.places or []),
+            "reach": whole_event(threat.places) if threat.places else "",
             "source": threat.source,
             "source_id": threat.source_id,
             "reported_by": list(threat.reported_by or []),

@@ -98,3 +98,14 @@ test("zones: coloured by coverage, large background areas only tinted", () => {
   assert.deepEqual(zoneStyle("crowd", "critical"), { fillColor: COVERAGE_COLOURS.critical, fillOpacity: 0.45 });
   assert.deepEqual(zoneStyle("water", "none"), { fillColor: COVERAGE_COLOURS.none, fillOpacity: 0.08 });
 });
+
+test("a threat that reaches the whole event says so, with the places its alert named", async () => {
+  const { placeNames, whereText } = await import("../../static/js/command/queue.js");
+  const say = words({ whole_event: "whole event: %(places)s" }).t;
+  const places = [{ code: "017031", kind: "SAME", name: "Cook County, IL" }, { code: "ILZ014", kind: "UGC zone", name: null }];
+  assert.equal(placeNames(places), "Cook County, IL (SAME 017031); UGC zone ILZ014");
+  const threat = { zones: [1, 2], places };
+  assert.equal(whereText(threat, new Map([[1, "North"], [2, "Oak"]]), say),
+    "whole event: Cook County, IL (SAME 017031); UGC zone ILZ014");
+  assert.equal(whereText({ zones: [1], places: [] }, new Map([[1, "North"]]), say), "North");
+});

@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "plan_forms.unassign"): PLANNERS,
     ("POST", "plan_forms.auto"): PLANNERS,
     ("POST", "plan_forms.import_zones"): PLANNERS,
+    ("POST", "plan_forms.geocodes"): PLANNERS,
     ("POST", "plan_forms.rules"): PLANNERS,
     ("POST", "plan_forms.add_shift"): PLANNERS,
     ("POST", "roster_forms.import_roster"): PLANNERS,

@@ -45,6 +45,8 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "item_count": feed.item_count,
         "screen_non_targets": feed.screen_non_targets,
         "credential": credential_shown(feed),
+        # Alerts of the last read with no polygon or circle and no code any event declared.
+        "unplaced_count": feed.unplaced_count or 0,
     }
 
 

@@ -22,6 +22,7 @@ from planner.models import Event
 from threats.feeds.errors import FeedFormatError
 from threats.ingest_service import EventContext, ingest_alert, ingest_incident
 from threats.models import Credential, FeedItem, FeedSource
+from threats.places import unplaced
 from threats.polling import backoff, urls
 from threats.polling import watchlist_service as watchlist
 from threats.polling.accept import accept_for
@@ -46,6 +47,7 @@ class PollResult:
     errors: list[str] = field(default_factory=list)
     refused: int = 0  # links not followed and CAP references not applied: see errors
     rejected: list[str] = field(default_factory=list)  # malformed records refused, rest kept
+    unplaced: int = 0  # alerts with no area and no code an event declared: in no event
 
 
 def poll_feed(
@@ -142,7 +144,9 @@ def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) ->
 def _ingest(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
     alerts = sorted(harvest.alerts, key=lambda a: a.sent)  # originals before updates, cancels
     refused: list[str] = []
-    for event in _target_events(session, feed, now):
+    events = _target_events(session, feed, now)
+    result.unplaced = len(unplaced(alerts, [e.geocodes or [] for e in events]))
+    for event in events:
         ctx = EventContext.load(session, event)
         for alert in alerts:
             threat = ingest_alert(
@@ -185,7 +189,7 @@ def _record_health(feed: FeedSource, result: PollResult, now: datetime, verdict)
         feed.consecutive_failures = feed.consecutive_blocks = 0
         feed.next_attempt_at = feed.circuit_open_until = None
         if not result.not_modified:
-            feed.item_count = result.items
+            feed.item_count, feed.unplaced_count = result.items, result.unplaced
     else:
         feed.next_attempt_at, feed.circuit_open_until = (
             verdict.next_attempt_at,

@@ -2,7 +2,7 @@
 // unless this browser was muted (remembered across reloads).
 import { LANGUAGE, LOCALE, T, t, word } from "./page.js";
 import { picture } from "./picture.js";
-import { alarmWhere, zoneNames } from "./queue.js";
+import { alarmWhere, placeNames, zoneNames } from "./queue.js";
 import { headline } from "./threats.js";
 
 const MUTED_KEY = "eventwatch.muted";
@@ -12,7 +12,9 @@ let muted = localStorage.getItem(MUTED_KEY) === "1";
 export function alarm(threat) {
   const flash = document.getElementById("flash");
   // The joined names split again: a zone name with ", " in it counts as two.
-  const where = alarmWhere(zoneNames(threat, picture.zoneNames).split(", ").filter(Boolean), t);
+  const where = threat.places && threat.places.length
+    ? t("whole_event", { places: placeNames(threat.places) })
+    : alarmWhere(zoneNames(threat, picture.zoneNames).split(", ").filter(Boolean), t);
   flash.textContent = `${word("severity", threat.severity).toLocaleUpperCase(LOCALE)}: ${headline(threat, LANGUAGE, T.new_threat)}${where ? " — " + where : ""}`;
   flash.hidden = false;
   window.setTimeout(() => { flash.hidden = true; }, FLASH_MS);

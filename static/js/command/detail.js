@@ -1,6 +1,7 @@
 // The selected threat in full: its words, who is posted in its zones, its latest log.
 import { clock, el } from "./dom.js";
 import { LANGUAGE, T, t, word } from "./page.js";
+import { placeNames } from "./queue.js";
 import { headline, inLanguage } from "./threats.js";
 
 const LOG_ENTRIES = 5;
@@ -27,6 +28,7 @@ export function showDetail(panel, p) {
   heading.dir = "auto";
   const parts = [heading,
     el("div", null, [p.kind, word("severity", p.severity), word("status", p.status), p.assignee].filter(Boolean).join(" · "))];
+  if (p.places && p.places.length) parts.push(el("div", "whole-event", t("whole_event", { places: placeNames(p.places) })));
   parts.push(...staffing(p.staffing_now || []));
   for (const text of [words.description, words.instruction].filter(Boolean)) {
     parts.push(el("p", null, text));

@@ -9,6 +9,8 @@ function item(feed) {
   const when = feed.last_success_at ? clock(feed.last_success_at) : T.never;
   const failing = `${word("feed_state", feed.state || "failing")}${feed.last_error ? ": " + feed.last_error : ""}`;
   li.appendChild(el("span", "when", feed.healthy ? t("feed_ok", { when }) : failing));
+  // Alerts of its last read with no polygon that named none of the event's place codes.
+  if (feed.unplaced_count) li.appendChild(el("span", "unplaced hint", t("feed_unplaced", { count: feed.unplaced_count })));
   return li;
 }
 

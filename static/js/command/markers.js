@@ -60,5 +60,8 @@ export function focusThreat(id) {
   const known = picture.threats.get(id);
   if (!known) return;
   const layer = known.layer;
-  settings.map.fitBounds(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]), { maxZoom: 16 });
+  const own = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+  // No shape of its own (an alert that reached the whole event by its place codes): the zones.
+  const bounds = own.isValid() ? own : settings.zonesLayer.getBounds();
+  if (bounds.isValid()) settings.map.fitBounds(bounds, { maxZoom: 16 });
 }

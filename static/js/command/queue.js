@@ -18,6 +18,18 @@ export function zoneNames(threat, namesById) {
   return threat.zones.map((id) => namesById.get(id)).filter(Boolean).join(", ");
 }
 
+// A threat that reaches the whole event by place codes (an alert with no polygon): the places
+// it named, each "Cook County, IL (SAME 017031)", or just its kind and code.
+export function placeNames(places) {
+  return places.map((p) => (p.name ? `${p.name} (${p.kind} ${p.code})` : `${p.kind} ${p.code}`)).join("; ");
+}
+
+// Where a threat is, in the queue: the whole event and its places, else its zones' names.
+export function whereText(threat, namesById, t) {
+  if (threat.places && threat.places.length) return t("whole_event", { places: placeNames(threat.places) });
+  return zoneNames(threat, namesById);
+}
+
 // Where an alarm is: a few zone names, then how many more.
 export function alarmWhere(names, t) {
   if (names.length <= ALARM_ZONES) return names.join(", ");

@@ -5,7 +5,7 @@ import { el } from "./dom.js";
 import { focusThreat } from "./markers.js";
 import { LANGUAGE, settings, T, t, word } from "./page.js";
 import { picture } from "./picture.js";
-import { missingWords, queueRows, zoneNames } from "./queue.js";
+import { missingWords, queueRows, whereText } from "./queue.js";
 import { headline, learnWords } from "./threats.js";
 
 function learn(properties) {
@@ -44,7 +44,7 @@ function row(threat) {
   if (threat.id === picture.selected) item.classList.add("selected");
   item.appendChild(el("span", "sev", word("severity", threat.severity)));
   item.appendChild(el("span", "title", headline(threat, LANGUAGE, T.threat))).dir = "auto";
-  item.appendChild(el("span", "zones", zoneNames(threat, picture.zoneNames))).dir = "auto"; // feed text: any script
+  item.appendChild(el("span", "zones", whereText(threat, picture.zoneNames, t))).dir = "auto"; // feed text: any script
   item.appendChild(el("span", "status", word("status", threat.status) + (threat.assignee ? ` → ${threat.assignee}` : "")));
   if (settings.canAct) item.appendChild(actionButtons(threat));
   item.addEventListener("click", () => select(threat.id));

@@ -3,11 +3,12 @@
 //
 // A threat: { id, point: [lon, lat] | null, outline: GeoJSON geometry | null, severity,
 //   status, family, kind, updated: ms since 1970 (also its version, sent with a change),
-//   zones: [zone id], and its words when known: title, assignee, instruction, texts }
+//   zones: [zone id], and its words when known: title, assignee, instruction, texts,
+//   places: [{code, kind, name}] when it reaches the whole event by place codes }
 
 export const OPEN = new Set(["new", "acknowledged", "assigned"]);
 export const LOUD = new Set(["severe", "extreme"]); // a new one of these flashes and beeps
-const WORDS = ["title", "assignee", "instruction", "kind", "texts"];
+const WORDS = ["title", "assignee", "instruction", "kind", "texts", "places"];
 
 // The first CAP category, lower case: it picks the marker's ring colour (as maps/compact.py).
 export function family(category) {
@@ -22,6 +23,7 @@ export function fromFeature(feature) {
     severity: p.severity, status: p.status, family: family(p.category), kind: p.kind,
     updated: Date.parse(p.updated_at) || 0, zones: (p.zones || []).map((z) => z.id),
     title: p.title, assignee: p.assignee, instruction: p.instruction, texts: p.texts,
+    places: p.places || [],
   };
 }
 

@@ -24,6 +24,9 @@ THREAT_ALLOWED = {
     "event_id",
     "kind",
     "language",
+    "scope",  # the whole event, or zones
+    "places",  # the place codes that put it there: a county is no secret
+    "reach",
     "category",
     "severity",
     "urgency",
@@ -73,6 +76,7 @@ def threat(category: str = "Met") -> dict:
         texts={"es": {"title": "Tormenta sobre la costa", "description": "", "instruction": ""}},
         geometry=SQUARE,
         zone_ids=[11],
+        places=["017031"],
         sent_at=AT,
         expires_at=AT,
         first_seen=AT,
