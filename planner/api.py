@@ -138,6 +138,32 @@ def import_zones(event_id: int):
     """A GeoJSON, KML, zipped Shapefile or GeoPackage file in any CRS; all or nothing. The
     zones are named from the column `name_field` names, else from one guessed: the answer
     says which, and lists every column with sample values to choose another."""
+    report = _read_upload()
+    change = zone_service.import_zones(write(), get_event(event_id), report)
+    body, status = created(change)
+    warnings = [say(w) for w in change.result.warnings]
+    return {**body, "warnings": warnings, "columns": _columns(report)}, status
+
+
+@bp.post("/events/<int:event_id>/zones/import/columns")
+@roles_required("planner")
+def zone_file_columns(event_id: int):
+    """What importing the file would do, saving nothing: how many zones, the column that
+    would name them and every column with sample values (the plan page's preview)."""
+    get_event(event_id)
+    report = _read_upload()
+    return {
+        "zones": len(report.zones),
+        "source_crs": report.source_crs,
+        "name_field": report.name_field,
+        "name_guessed": report.name_guessed,
+        "columns": _columns(report),
+        "warnings": [say(w) for w in report.warnings],
+    }
+
+
+def _read_upload():
+    """The multipart `file`, read and checked before any transaction (planner.reading)."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InputError(N_("send the zones as a multipart file in the field 'file'"), "file")
@@ -146,12 +172,11 @@ def import_zones(event_id: int):
         name_field=request.form.get("name_field"),
         max_area_km2=current_app.config["ZONE_MAX_AREA_KM2"],
     )
-    report = before_any_transaction(read, upload.read(), upload.filename)
-    change = zone_service.import_zones(write(), get_event(event_id), report)
-    body, status = created(change)
-    columns = [{"name": c, "samples": s} for c, s in report.columns.items()]
-    warnings = [say(w) for w in change.result.warnings]
-    return {**body, "warnings": warnings, "columns": columns}, status
+    return before_any_transaction(read, upload.read(), upload.filename)
+
+
+def _columns(report) -> list[dict]:
+    return [{"name": column, "samples": samples} for column, samples in report.columns.items()]
 
 
 @bp.get("/events/<int:event_id>/zones/overlaps")

@@ -123,7 +123,7 @@ def test_the_page_says_which_column_was_guessed_and_takes_a_chosen_one(app, desk
 
     page = page_import(desk, neighborhoods, name_field="SEC_NEIGH")
     assert "Named the zones from column SEC_NEIGH." in page
-    assert "(guessed)" not in page
+    assert "Named zones from column" not in page
     assert zone_names(app, desk.event_id)[3:] == ["LINCOLN PARK", "OLD TOWN", "GOLD COAST"]
 
     page = page_import(desk, neighborhoods, name_field="ward")
@@ -185,3 +185,22 @@ def test_the_area_limit_is_the_setting_for_imports_and_drawn_zones(app, desk):
         "check its coordinates"
     )
     assert zone_names(app, desk.event_id) == ["Lake Michigan"]
+
+
+def test_the_preview_lists_the_columns_and_saves_nothing(app, desk, neighborhoods):
+    path = f"/api/v1/events/{desk.event_id}/zones/import/columns"
+    data = {"file": (io.BytesIO(neighborhoods[0]), neighborhoods[1])}
+    answer = desk.client.post(path, data=data, headers={"X-CSRFToken": desk.csrf})
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json["zones"] == 3 and answer.json["source_crs"] == "EPSG:3435"
+    assert (answer.json["name_field"], answer.json["name_guessed"]) == ("PRI_NEIGH", True)
+    assert [c["name"] for c in answer.json["columns"]] == [
+        "PRI_NEIGH", "SEC_NEIGH", "SHAPE_AREA", "SHAPE_LEN",
+    ]  # fmt: skip
+    assert answer.json["columns"][2]["samples"] == [
+        "88283683.6219",
+        "14364452.8911",
+        "7165705.22551",
+    ]
+    assert zone_names(app, desk.event_id) == []
