@@ -154,7 +154,7 @@ def import_zones(event_id: int):
     if upload is None or not upload.filename:
         get_event(event_id)
         flash(_("Choose a file to import."), "error")
-        return _back(event_id, "zones")
+        return _back(event_id)
     read = functools.partial(
         zone_service.read_zone_file,
         name_field=request.form.get("name_field"),
@@ -164,7 +164,7 @@ def import_zones(event_id: int):
         report = before_any_transaction(read, upload.read(), upload.filename)
         change = zone_service.import_zones(write(), get_event(event_id), report)
     except InputError as exc:
-        return _refused(exc, event_id, "zones")
+        return _refused(exc, event_id, "")
     result = commit(change).result
     imported = ngettext(
         "Imported %(num)d zone from %(crs)s.",
@@ -177,7 +177,8 @@ def import_zones(event_id: int):
         flash(_("Named the zones from column %(column)s.", column=result.report.name_field), "info")
     for warning in result.warnings:
         flash(say(warning), "warning")
-    return _back(event_id, "zones")
+    # To the top, where the messages are: which column named the zones, what was repaired.
+    return _back(event_id)
 
 
 @bp.post("/rules")

@@ -40,9 +40,15 @@ async function readColumns(file) {
   return answer;
 }
 
+// The text box the page came with: back in place while a file is read, or when it cannot be,
+// so no choice from another file stays on screen.
+const typed = document.getElementById("name-field");
+
 async function preview(input, status) {
+  const shown = document.getElementById("name-field");
+  if (shown !== typed) shown.replaceWith(typed);
   const file = input.files[0];
-  if (!file) return;
+  if (!file) { status.hidden = true; return; }
   status.hidden = false;
   status.classList.remove("error");
   status.textContent = t("reading_columns");
