@@ -17,6 +17,7 @@ from planner.models import Zone
 from tests.factories import db_session, make_event
 from tests.support.shapes import SQUARE
 from tests.support.zone_files import REAL_SHAPES
+from web.config import from_env
 
 GUESSED = (
     "Named zones from column PRI_NEIGH (guessed); choose another: SEC_NEIGH, SHAPE_AREA, SHAPE_LEN"
@@ -204,3 +205,22 @@ def test_the_preview_lists_the_columns_and_saves_nothing(app, desk, neighborhood
         "7165705.22551",
     ]
     assert zone_names(app, desk.event_id) == []
+
+
+def test_the_refusal_is_said_in_the_readers_language(desk):
+    lake = geojson(({"name": "Lake Michigan"}, LAKE))
+    data = {"file": (io.BytesIO(lake[0]), lake[1])}
+    headers = {"X-CSRFToken": desk.csrf, "Accept-Language": "fr"}
+    path = f"/api/v1/events/{desk.event_id}/zones/import"
+    answer = desk.client.post(path, data=data, headers=headers)
+    assert answer.status_code == 400
+    assert (
+        "couvre 43,577 km², plus que la limite de 500 km² (ZONE_MAX_AREA_KM2)"
+        in (answer.json["error"]["message"])
+    )
+
+
+def test_the_setting_is_read_from_the_environment(tmp_path):
+    env = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"}
+    assert from_env(env)["ZONE_MAX_AREA_KM2"] == 500
+    assert from_env(env | {"ZONE_MAX_AREA_KM2": "1200.5"})["ZONE_MAX_AREA_KM2"] == 1200.5
