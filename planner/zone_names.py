@@ -34,6 +34,7 @@ MEASURE = re.compile(
     r"|aland|awater|intptlat|intptlon|lat|lon|latitude|longitude)$",
     re.IGNORECASE,
 )
+LISTED = 25  # columns named in a message
 LONGEST_GUESS = 100  # characters: a longer value is a description, not a name
 # As common.validation refuses in typed names: C0 controls, DEL, lone surrogates and the two
 # non-characters. A file's names are cleaned rather than refused: the planner cannot edit them.
@@ -143,7 +144,7 @@ def _chosen(chosen: str, columns: dict[str, None]) -> str:
         N_(
             "there is no column '%(column)s' in the file; its columns: %(columns)s",
             column=clean(wanted)[:MAX_SAMPLE_CHARS],
-            columns=", ".join(columns) or N_("none"),
+            columns=listing(list(columns)),
         )
     )
 
@@ -182,9 +183,18 @@ def _names_well(texts: list[str], raw: list[object], distinct: bool = True) -> b
     return not distinct or len({text.casefold() for text in present}) * 2 > len(present)
 
 
+def listing(columns: list[str]) -> str:
+    """Columns for a message; past LISTED, how many more (Natural Earth's files have 160)."""
+    if not columns:
+        return N_("none")
+    shown = ", ".join(columns[:LISTED])
+    more = len(columns) - LISTED
+    return f"{shown}, … (+{more})" if more > 0 else shown
+
+
 def _guess_warning(column: str, columns: list[str]) -> Text | str:
     """What the planner should know of a guess: nothing when the column is called name."""
-    listed = ", ".join(c for c in columns if c != column) or N_("none")
+    listed = listing([c for c in columns if c != column])
     if not column:
         if not columns:
             return ""

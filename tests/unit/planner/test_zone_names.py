@@ -120,3 +120,9 @@ def test_values_are_trimmed_and_control_characters_taken_out(value, name):
 def test_features_without_a_value_are_numbered_by_their_place_in_the_file():
     rows = [{"PRI_NEIGH": "Loop"}, {"PRI_NEIGH": ""}, {"PRI_NEIGH": "Near North"}]
     assert name_zones(rows).names == ["Loop", "Zone 2", "Near North"]
+
+
+def test_a_file_of_many_columns_lists_the_first_25_and_counts_the_rest():
+    rows = [{"NAME": "Monaco", **{f"POP_{i}": i for i in range(40)}}]
+    with pytest.raises(NameFieldError, match=r"POP_22, POP_23, … \(\+16\)$"):
+        name_zones(rows, "ADMIN")
