@@ -212,6 +212,21 @@ REAL_SHAPES = {
         "title",
         ["Stage", "Food court"],
     ),
+    # An ArcGIS Shapefile export with the fields a GIS analyst added: Name, LABEL.
+    "arcgis-named": RealShape(
+        "ArcGIS Shapefile export, Name and LABEL fields",
+        {
+            "Id": [0, 0],
+            "Name": ["Gate 5 queue", "Gate 6 queue"],
+            "LABEL": ["G5", "G6"],
+            "Shape_Leng": [2641.2, 2641.2],
+            "Shape_Area": [366123.7, 366123.7],
+        },
+        write_shapefile,
+        "Name",
+        ["Gate 5 queue", "Gate 6 queue"],
+        crs="EPSG:3435",
+    ),
     # An ArcGIS Shapefile export of drawn polygons: Id (0 unless edited), Shape_Leng,
     # Shape_Area; FID is the row number, in no column. Nothing names the zones.
     "arcgis-unnamed": RealShape(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
+from shapely.geometry import mapping
 
 from planner.importing import read_zones
 from planner.zone_names import NameFieldError, clean, distinct, name_zones
-from tests.support.zone_files import REAL_SHAPES
+from tests.support.zone_files import REAL_SHAPES, squares
 
 
 @pytest.mark.parametrize("shape", REAL_SHAPES.values(), ids=REAL_SHAPES.keys())
@@ -126,3 +128,17 @@ def test_a_file_of_many_columns_lists_the_first_25_and_counts_the_rest():
     rows = [{"NAME": "Monaco", **{f"POP_{i}": i for i in range(40)}}]
     with pytest.raises(NameFieldError, match=r"POP_22, POP_23, … \(\+16\)$"):
         name_zones(rows, "ADMIN")
+
+
+def test_control_characters_in_a_files_names_never_reach_a_zone(tmp_path):
+    square = mapping(squares(1)[0])
+    features = [
+        {"type": "Feature", "properties": {"name": name}, "geometry": square}
+        for name in ("Oak\u0007Street\u001b", "Oak\nStreet", "\u202eOak", "Pier\u0000hidden")
+    ]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    report = read_zones(data, "zones.geojson")
+    # The right-to-left override is no control character: it is text, escaped when shown.
+    # GDAL ends a text at NUL, as C does.
+    names = ["Oak Street", "Oak Street (2)", "\u202eOak", "Pier"]
+    assert [zone.name for zone in report.zones] == names
