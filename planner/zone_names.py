@@ -26,8 +26,11 @@ NAME_COLUMNS = (
 )  # fmt: skip
 # A last resort: a number names a zone badly, but tells two apart.
 ID_COLUMNS = ("park_no", "geoid", "id", "@id", "osm_id", "fid", "gid", "objectid", "ogc_fid")
-# What a file says about a zone other than its name; never a name, unless chosen.
+# What a file says about a zone other than its name, or how to draw it (simplestyle-spec,
+# KML's styleUrl, uMap's options); never a name, unless chosen.
 OTHER_COLUMNS = {"kind", "type", "zone_kind", "density", "description", "descriptio", "notes"}
+OTHER_COLUMNS |= {"stroke", "stroke-width", "stroke-opacity", "fill", "fill-opacity", "color"}
+OTHER_COLUMNS |= {"marker-color", "marker-size", "marker-symbol", "styleurl", "_umap_options"}
 # Measures of the shape (ArcGIS's SHAPE_Area, Shape_Leng; TIGER's ALAND), never a name.
 MEASURE = re.compile(
     r"^(shape_?(area|len|leng|length)|st_(area|length).*|area|perimeter|acres|hectares"

@@ -80,6 +80,9 @@ def test_a_chosen_numeric_column_names_zones_as_written():
         pytest.param([{"description": "A long walk by the lake " * 5, "Id": 0},
                       {"description": "sand", "Id": 0}], "", id="nothing-names-them"),
         pytest.param([{"ward": 43, "beat": 1814}, {"ward": 43, "beat": 1824}], "beat", id="beat"),
+        pytest.param([{"stroke": "#555555", "fill": "#ff0000", "_umap_options": "{}"},
+                      {"stroke": "#555555", "fill": "#00ff00", "_umap_options": "{ }"}],
+                     "", id="never-a-style"),
     ],
 )  # fmt: skip
 def test_the_guess_takes_a_distinct_short_textual_column(rows, column):
