@@ -26,7 +26,7 @@ from threats.polling import jobs
 from web import config as settings
 from web import errors, headers, i18n, live_queue, numbers
 from web.database import init_database, upgrade_database
-from web.extensions import db, fetcher_for, new_scheduler, socketio
+from web.extensions import db, feed_secrets, fetcher_for, new_scheduler, socketio
 
 log = logging.getLogger("eventwatch")
 
@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.setdefault("DEMO_STARTED_AT", utcnow())
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    feed_secrets(app)  # a FEED_SECRETS_KEY that is no key stops the start, naming it
     init_database(app)
     i18n.init_app(app)
     auth.init_app(app)

@@ -184,7 +184,7 @@ def synthetic_roster(
 
 def dev_set() -> tuple[list[WatchlistEntry], list[Candidate], set, set, list[dict]]:
     """Entries, candidates, true pairs, hard negatives and raw roster rows of the dev set."""
-    entries = parse_entities((DEV / "watchlist.ftm.jsonl").read_bytes())
+    entries = parse_entities((DEV / "watchlist.ftm.jsonl").read_bytes()).records
     with (DEV / "roster.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     with (DEV / "labels.csv").open(encoding="utf-8") as f:

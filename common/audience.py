@@ -9,6 +9,7 @@ THREAT_FIELDS = frozenset(
         "id",
         "event_id",
         "kind",
+        "language",  # of the kind's words: a partner's CAP reader needs it, it names no one
         "category",
         "severity",
         "urgency",

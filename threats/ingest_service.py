@@ -190,6 +190,7 @@ def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> No
     threat.title = (info.headline or info.event) if info else alert.identifier
     threat.description = info.description if info else ""
     threat.instruction = info.instruction if info else ""
+    threat.language = info.language[:64] if info else ""
     threat.texts = other_languages(alert.infos)
     threat.geometry = alert.geometry
     threat.zone_ids, threat.severity = ctx.reach(

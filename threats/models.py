@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.storage import Base, Geometry, UTCDateTime
@@ -50,7 +50,15 @@ class FeedSource(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
+    # Screen the people a list carries only as context (FtM non-targets: party donors,
+    # relatives) as well as its targets. Off unless someone asks for it, per feed.
+    screen_non_targets: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The credential sent to the source (credentials.py): its kind and header name, shown;
+    # the secret only sealed (Fernet), opened by the fetcher just before it is sent.
+    credential_kind: Mapped[str | None] = mapped_column(String(16))
+    credential_header: Mapped[str | None] = mapped_column(String(100))
+    credential_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedItem(Base):
@@ -87,6 +95,9 @@ class Threat(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     instruction: Mapped[str] = mapped_column(Text, default="")
+    # The language of title, description, instruction and kind: the alert's first <info>
+    # block's (a BCP 47 tag, "is-IS"); "" for eventwatch's own words, which are English.
+    language: Mapped[str] = mapped_column(String(64), default="")
     # The same words in the alert's other languages (CAP <info> blocks after the first),
     # by language subtag: {"es": {"title", "description", "instruction"}}.
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -138,6 +149,7 @@ class WatchlistRecord(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(2000), default="")
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    target: Mapped[bool] = mapped_column(default=True, server_default=true())  # see WatchlistEntry
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)

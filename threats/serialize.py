@@ -49,6 +49,7 @@ def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
             "title": threat.title,
             "description": threat.description,
             "instruction": threat.instruction,
+            "language": threat.language or "",
             "texts": threat.texts or {},
             "zones": [
                 {"id": zid, "name": zone_names[zid]} for zid in threat.zone_ids if zid in zone_names

@@ -71,6 +71,9 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "FEED_TIMEOUT_S": float(env.get("FEED_TIMEOUT_S", "15")),  # per connect and per read
         # A whole fetch (headers, body, redirects): a source that drips bytes fails at it.
         "FEED_DEADLINE_S": float(env.get("FEED_DEADLINE_S", "60")),
+        # Fernet keys sealing feed credentials, comma-separated, the first sealing (rotate by
+        # putting a new one first); unset, a key derived from SECRET_KEY seals them.
+        "FEED_SECRETS_KEY": env.get("FEED_SECRETS_KEY") or None,
         # The first retry after a failure; it doubles with every further failure.
         "FEED_BACKOFF_BASE_S": float(env.get("FEED_BACKOFF_BASE_S", "30")),
         "DEMO": _flag(env.get("DEMO"), True),

@@ -12,6 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from common.storage import Base
+from threats.polling.credentials import SecretBox, secret_box
 from threats.polling.fetch import Fetcher
 
 db = SQLAlchemy(model_class=Base)
@@ -71,6 +72,17 @@ def fetcher_for(app: Flask) -> Fetcher:
             app.config["FEED_MAX_BYTES"],
             app.config["FEED_TIMEOUT_S"],
             deadline_s=app.config["FEED_DEADLINE_S"],
+            secrets=feed_secrets(app),
         )
         app.extensions["eventwatch.fetcher"] = fetcher
     return fetcher
+
+
+def feed_secrets(app: Flask) -> SecretBox:
+    """The box that seals feed credentials: FEED_SECRETS_KEY's keys, else one derived from
+    SECRET_KEY. create_app opens it first, so a bad key stops the start, naming the setting."""
+    box = app.extensions.get("eventwatch.feed_secrets")
+    if box is None:
+        box = secret_box(app.config.get("FEED_SECRETS_KEY"), app.config["SECRET_KEY"])
+        app.extensions["eventwatch.feed_secrets"] = box
+    return box

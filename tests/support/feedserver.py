@@ -26,6 +26,8 @@ class FeedServer:
         self.log: list[dict] = []
         self.gates: dict[tuple[str, str], tuple[threading.Event, threading.Event]] = {}
         self.drips: dict[tuple[str, str], tuple[bytes, float, bool]] = {}
+        self.required: dict[str, tuple[str, str]] = {}
+        self.offers: dict[tuple[str, str], tuple[dict[str, bytes], str]] = {}
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -65,6 +67,15 @@ class FeedServer:
         or (head=True) the whole answer from its status line on. No read ever waits long,
         so no socket timeout trips: what a source that stalls a poller on purpose does."""
         self.drips[(host, path)] = (body, every_s, head)
+
+    def require(self, host: str, header: str, value: str) -> None:
+        """Answer 401 to every request for `host` that does not send `header: value`."""
+        self.required[host] = (header, value)
+
+    def offer(self, host: str, path: str, bodies: dict[str, bytes], default: str) -> None:
+        """Answer host+path by the request's Accept, as api.weather.gov does: the body of
+        the most wanted type offered, else the `default` type's (GeoJSON, there)."""
+        self.offers[(host, path)] = (bodies, default)
 
     def requests_to(self, path: str) -> list[dict]:
         return [r for r in self.log if r["path"] == path]
@@ -114,6 +125,14 @@ class FeedServer:
         return Handler
 
     def _answer(self, host: str, path: str, query: str, request_headers) -> tuple:
+        if host in self.required:
+            header, value = self.required[host]
+            if request_headers.get(header) != value:
+                return 401, {"WWW-Authenticate": "Bearer"}, b"unauthorized"
+        if (host, path) in self.offers:
+            bodies, default = self.offers[(host, path)]
+            chosen = _negotiated(request_headers.get("Accept", ""), bodies) or default
+            return 200, {"Content-Type": chosen}, bodies[chosen]
         queued = self.queued.get((host, path))
         if queued:
             return queued.popleft()
@@ -138,6 +157,17 @@ def _drip(out, body: bytes, every_s: float, head: bool) -> None:
             out.write(bytes([byte]))
             out.flush()
             time.sleep(every_s)
+
+
+def _negotiated(accept: str, bodies: dict[str, bytes]) -> str | None:
+    """The offered type the Accept header wants most (by q, then by its order)."""
+    wanted = []
+    for place, item in enumerate(accept.split(",")):
+        kind, *params = (p.strip() for p in item.split(";"))
+        q = next((float(p[2:]) for p in params if p.startswith("q=")), 1.0)
+        wanted.append((-q, place, kind))
+    ranked = [kind for minus_q, _, kind in sorted(wanted) if minus_q < 0]
+    return next((kind for kind in ranked if kind in bodies), None)
 
 
 def _not_modified(headers: dict, request_headers) -> bool:

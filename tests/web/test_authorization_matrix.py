@@ -94,6 +94,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "roster_forms.import_roster"): PLANNERS,
     ("POST", "feeds.create"): ADMINS,
     ("POST", "feeds.toggle"): ADMINS,
+    ("POST", "feeds.credential"): ADMINS,
     ("POST", "feeds.poll"): COMMANDERS,
     ("GET", "admin.users"): ADMINS,
     ("POST", "admin.set_active"): ADMINS,

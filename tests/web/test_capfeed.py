@@ -29,7 +29,7 @@ from threats.feeds import cap
 from threats.feeds.records import Incident
 from threats.ingest_service import EventContext, ingest_incident
 from threats.models import OPEN_STATUSES, FeedSource, Threat
-from threats.polling.fetch import Fetcher, FetchError, FetchResult
+from threats.polling.fetch import Access, Fetcher, FetchError, FetchResult
 from threats.polling.poll_service import PollResult, poll_feed
 from threats.serialize import threat_feature
 from web.extensions import db
@@ -117,8 +117,9 @@ def world(app, client, feed_server) -> World:
 def client_fetch(world: World):
     """The poller's fetch, answered by the app through the test client with a partner's token."""
 
-    def fetch(url: str, etag: str | None = None, last_modified: str | None = None):
+    def fetch(url: str, etag=None, last_modified=None, access: Access | None = None):
         headers = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+        headers["Accept"] = access.accept if access else None  # the poller's, per kind
         response = world.get(url, **{k: v for k, v in headers.items() if v})
         if response.status_code not in (200, 304):
             raise FetchError(f"{url}: HTTP {response.status_code}")

@@ -36,6 +36,7 @@ from threats.capout.values import (
     choice,
     event_name,
     headline,
+    language_tag,
     parse_time,
     stated_severity,
     xml_text,
@@ -196,7 +197,7 @@ def alert_document(message: Message, tz: ZoneInfo) -> bytes:
 def _info(message: Message, tz: ZoneInfo) -> ET.Element:
     props = message.properties
     info = ET.Element("info")
-    _add(info, "language", "en-US")
+    _add(info, "language", language_tag(props.get("language")))
     for category in categories(props.get("category")):
         _add(info, "category", category)
     _add(info, "event", event_name(props))

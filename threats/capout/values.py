@@ -26,6 +26,8 @@ UNNAMED_EVENT = "Security alert"  # CAP needs an <event>; a watchlist threat's k
 POINT_RADIUS_KM = 0.01  # a point is sent as a 10 m circle: CAP circles need a radius above 0
 HEADLINE_MAX = 160
 _GEOD = Geod(ellps="WGS84")
+DEFAULT_LANGUAGE = "en-US"
+_LANGUAGE_TAG = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*", re.ASCII)  # xs:language
 # Everything outside XML 1.0's Char production: C0 controls but tab and line breaks, lone
 # surrogates, U+FFFE and U+FFFF. Old rows and other feeds' words may hold them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -41,6 +43,16 @@ def cap_time(value: datetime, tz: ZoneInfo) -> str:
     if value.tzinfo is None:
         raise ValueError(f"CAP times need a time zone, got the naive {value!r}")
     return value.astimezone(tz).replace(microsecond=0).isoformat()
+
+
+def language_tag(language: str | None) -> str:
+    """The <language> of a threat's words: the source's own tag; en-US, CAP's default, for
+    eventwatch's words and threats stored before the language was; "und" (BCP 47's
+    undetermined) for a tag the schema would refuse. "en_GB" is taken to mean en-GB."""
+    tag = (language or "").strip().replace("_", "-")
+    if not tag:
+        return DEFAULT_LANGUAGE
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else "und"
 
 
 def stated_severity(severity: str, urgency: str, certainty: str) -> str:

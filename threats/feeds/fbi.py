@@ -1,8 +1,10 @@
 """Pure parser for the FBI Wanted API list (`api.fbi.gov/wanted/v1/list`): JSON bytes in, records.
 
-One item without a `uid` refuses the whole page: a silently dropped wanted person is worse
-than a visible failed poll. Missing or null optional fields read as empty; a field of the wrong
-JSON type is malformed input. The API sends HTML in free-text fields; records hold plain text.
+One malformed item (no `uid`, a field of the wrong JSON type) is refused and counted in the
+page (`Page.refused`) while the other items are kept; the poller then treats the read as
+partial, so nothing is marked removed. A page that is not the list's shape is refused whole.
+Missing or null optional fields read as empty. The API sends HTML in free-text fields;
+records hold plain text.
 
 A poster whose `person_classification` is "Victim" (a ViCAP missing person, a kidnapping
 victim) is kept, because staff should look out for them, but is marked `extra["victim"] = True`:
@@ -18,7 +20,7 @@ from typing import Any
 
 from threats.feeds import jsondoc
 from threats.feeds.errors import FeedFormatError
-from threats.feeds.records import Page, WatchlistEntry
+from threats.feeds.records import Page, WatchlistEntry, refusal
 
 MAX_DOCUMENT_BYTES = 5_000_000
 MAX_REASON_CHARS = 300
@@ -58,11 +60,15 @@ def parse_wanted_page(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Page[
     doc = _object(_load(data, max_bytes), "document")
     if doc.get("items") is None:
         raise FeedFormatError("FBI: page has no items")
-    records = [
-        _entry(_object(item, f"item {i}"), f"item {i}")
-        for i, item in enumerate(_array(doc["items"], "items"), start=1)
-    ]
-    return Page(records=records, next_url=None, total=_count(doc.get("total"), "total"))
+    total = _count(doc.get("total"), "total")
+    records, refused = [], []
+    for i, item in enumerate(_array(doc["items"], "items"), start=1):
+        try:
+            records.append(_entry(_object(item, f"item {i}"), f"item {i}"))
+        except FeedFormatError as exc:
+            uid = item.get("uid") if isinstance(item, dict) else None
+            refused.append(refusal(i, uid.strip() if isinstance(uid, str) else None, exc))
+    return Page(records, next_url=None, total=total, refused=tuple(refused))
 
 
 def next_page_number(page: int, page_size: int, total: int) -> int | None:

@@ -1,8 +1,10 @@
 """Pure parser for the INTERPOL public notices API (red and yellow): JSON bytes in, records out.
 
-One notice without a usable `entity_id` refuses the whole page: a silently dropped wanted or
-missing person is worse than a visible failed poll. Optional fields that are missing or null
-are read as empty; a field of the wrong JSON type is malformed input and refuses the document.
+One malformed notice on a list page (no usable `entity_id`, a field of the wrong JSON type)
+is refused and counted in the page (`Page.refused`) while the others are kept; the poller
+then treats the read as partial, so nothing is marked removed. A page that is not the list's
+shape, or a malformed detail document, is refused whole. Optional fields that are missing or
+null are read as empty.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from threats.feeds import jsondoc
 from threats.feeds.errors import FeedFormatError
-from threats.feeds.records import Page, WatchlistEntry
+from threats.feeds.records import Page, WatchlistEntry, refusal
 
 MAX_DOCUMENT_BYTES = 5_000_000
 # The live API silently stops returning notices after this many results, whatever `total` says.
@@ -54,11 +56,15 @@ def parse_notice_page(
     embedded = _object(doc.get("_embedded"), "_embedded")
     if embedded.get("notices") is None:
         raise FeedFormatError("INTERPOL: page has no _embedded.notices")
-    records = [
-        _entry(_object(notice, f"notice {i}"), list_kind, f"notice {i}")
-        for i, notice in enumerate(_array(embedded["notices"], "notices"), start=1)
-    ]
-    return Page(records=records, next_url=_href(doc, "next") or None, total=_total(doc))
+    next_url, total = _href(doc, "next") or None, _total(doc)
+    records, refused = [], []
+    for i, notice in enumerate(_array(embedded["notices"], "notices"), start=1):
+        try:
+            records.append(_entry(_object(notice, f"notice {i}"), list_kind, f"notice {i}"))
+        except FeedFormatError as exc:
+            found = notice.get("entity_id") if isinstance(notice, dict) else None
+            refused.append(refusal(i, found if isinstance(found, str) else None, exc))
+    return Page(records, next_url=next_url, total=total, refused=tuple(refused))
 
 
 def should_stop(page_number: int, per_page: int, total: int | None, next_url: str | None) -> bool:

@@ -2,12 +2,14 @@
 
 Each Feature becomes one `cap.Alert` with one `Info` and one `Area`, so the rest of the system
 treats NWS alerts exactly like CAP documents. The key is the bare `urn:oid:` `properties.id`,
-never the `@id` URL. One malformed feature refuses the whole document (naming the feature):
-a silently dropped warning is worse than a visible failed poll, and the poller keeps its last
-good state. Text is stripped; `description` and `instruction` keep their line breaks, as the
-CAP parser does. `properties.ends` is not kept: `cap.Info` has no field for it, and NWS repeats
-it in the `eventEndingTime` parameter. Geocodes (SAME, UGC, ...) and `affectedZones` are kept
-as `Area.geocodes` on every alert, so a `"geometry": null` alert still says where it applies.
+never the `@id` URL. One malformed feature is refused, named and counted (`Page.refused`) and
+the others kept: a warning never goes missing because another one is malformed. A document
+that is not a FeatureCollection, or whose features are all malformed, is refused whole, and
+the poller keeps its last good state. Text is stripped; `description` and `instruction` keep
+their line breaks, as the CAP parser does. `properties.ends` is not kept: `cap.Info` has no
+field for it, and NWS repeats it in the `eventEndingTime` parameter. Geocodes (SAME, UGC, ...)
+and `affectedZones` are kept as `Area.geocodes` on every alert, so a `"geometry": null` alert
+still says where it applies.
 """
 
 import math
@@ -21,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from threats.feeds import jsondoc
 from threats.feeds.cap import Alert, Area, Info, Reference
 from threats.feeds.errors import FeedFormatError
+from threats.feeds.records import Page, refusal
 
 MAX_DOCUMENT_BYTES = 20_000_000
 _STATUSES = frozenset({"Actual", "Exercise", "System", "Test", "Draft"})
@@ -30,13 +33,28 @@ _SCOPES = frozenset({"Public", "Restricted", "Private"})
 Json = dict[str, Any]
 
 
-def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Alert]:
-    """Parse an NWS alerts FeatureCollection; raise FeedFormatError when it is not one."""
+def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Page[Alert]:
+    """Parse an NWS alerts FeatureCollection, refusing each malformed feature; raise
+    FeedFormatError when it is not one, or when none of its features could be read."""
     collection = _load(data, max_bytes)
     features = collection.get("features")
     if collection.get("type") != "FeatureCollection" or not isinstance(features, list):
         raise FeedFormatError("NWS: document is not a GeoJSON FeatureCollection with features")
-    return [_alert(feature, number) for number, feature in enumerate(features, start=1)]
+    alerts, refused = [], []
+    for number, feature in enumerate(features, start=1):
+        try:
+            alerts.append(_alert(feature, number))
+        except FeedFormatError as exc:
+            refused.append(refusal(number, _feature_id(feature), exc))
+    if refused and not alerts:
+        raise FeedFormatError(f"NWS: no feature of {len(features)} could be read: {refused[0]}")
+    return Page(alerts, refused=tuple(refused))
+
+
+def _feature_id(feature: object) -> str | None:
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    found = props.get("id") if isinstance(props, dict) else None
+    return (found.strip() or None) if isinstance(found, str) else None
 
 
 def _load(data: bytes, max_bytes: int) -> Json:
@@ -52,7 +70,7 @@ def _alert(feature: object, number: int) -> Alert:
     where = f"NWS: feature {number} ({identifier})"
     return Alert(
         identifier=identifier,
-        sender=_token(props, "sender", where),
+        sender=_sender(props, where),
         sent=_datetime(props, "sent", where, required=True),
         status=_enum(props, "status", _STATUSES, where),
         msg_type=_enum(props, "messageType", _MSG_TYPES, where),
@@ -214,6 +232,15 @@ def _token(props: Json, name: str, where: str) -> str:
     value = _text(props, name, where, required=True)
     if "," in value or any(ch.isspace() for ch in value):
         raise FeedFormatError(f"{where}: {name} must not contain spaces or commas: {value!r}")
+    return value
+
+
+def _sender(props: Json, where: str) -> str:
+    """The 2017 API named the office, spaces and all ("NWS Chicago IL"); today's gives an
+    address. Either identifies the sender; a comma would still break CAP triplets."""
+    value = _text(props, "sender", where, required=True)
+    if "," in value:
+        raise FeedFormatError(f"{where}: sender must not contain commas: {value!r}")
     return value
 
 

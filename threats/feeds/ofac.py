@@ -1,8 +1,11 @@
 """Pure OFAC SDN readers: the legacy sdn.csv (+ alt.csv) flat files and SDN.XML, persons only.
 
 Only individuals become entries; entities, vessels and aircraft are skipped. A row or entry
-without its ent_num/uid or name refuses the whole file: a silently dropped sanctioned person
-is worse than a visible failed poll. Nationalities are country *names* in OFAC's files and no
+without its ent_num/uid or name, or of the wrong width, is refused and counted in the page
+(`Page.refused`) while the rest are kept: one empty `sdnEntry` must not cost the other
+twelve thousand, and the poller treats the read as partial, so nothing is marked removed.
+A file that is not CSV or XML at all is still refused whole. Dates of birth, ranges of
+years included, are read by `ofac_dates`. Nationalities are country *names* in OFAC's files and no
 name -> ISO table is installed, so `nationalities` stays empty and the names are kept in
 `extra["nationality_names"]` / `extra["citizenship_names"]`.
 """
@@ -12,14 +15,14 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from threats.feeds import ofac_dates
 from threats.feeds.errors import FeedFormatError
-from threats.feeds.records import WatchlistEntry
+from threats.feeds.records import Page, WatchlistEntry, refusal
 
 MAX_DOCUMENT_BYTES = 100_000_000
 LIST_KIND = "sanctions"
@@ -29,8 +32,6 @@ _SDN_COLUMNS = 12  # ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, ...
 _ALT_COLUMNS = 5  # ent_num, alt_num, alt_type, alt_name, alt_remarks
 _NULL = "-0-"
 _EOF_MARK = "\x1a"  # OFAC's flat files end with a DOS end-of-file character
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6}
-_MONTHS |= {"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 _GENDERS = {"male": "M", "female": "F"}
 _REMARK = re.compile(r"(?:alt\.\s+)?(DOB|POB|nationality|citizenship|Gender)\s+(.+)", re.I)
 # The flat files carry weak AKAs only inside Remarks, quoted: "a.k.a. 'ABU AL-FOUTOUH'".
@@ -57,38 +58,54 @@ class _Person:
 
 def parse_sdn_csv(
     sdn: bytes, alt: bytes | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
-) -> list[WatchlistEntry]:
-    """Read sdn.csv, joined with alt.csv on ent_num when given, into one entry per individual.
+) -> Page[WatchlistEntry]:
+    """Read sdn.csv, joined with alt.csv on ent_num when given, into one entry per individual;
+    a malformed row of either file is refused by its line number and the rest kept.
 
     Every alt.csv name is a strong alias unless its alt_remarks says "weak"; weak AKAs are the
     quoted `a.k.a. '...'` names in sdn.csv's Remarks.
     """
-    alts = _alt_names(_csv_rows(alt, "alt.csv", _ALT_COLUMNS, max_bytes)) if alt else {}
-    persons = []
-    for row in _csv_rows(sdn, "sdn.csv", _SDN_COLUMNS, max_bytes):
-        if row[2].lower() == "individual":
-            persons.append(_csv_person(row, alts.get(row[0], [])))
-    return [_entry(p) for p in persons]
+    refused: list[str] = []
+    alt_rows = _csv_rows(alt, "alt.csv", _ALT_COLUMNS, max_bytes, refused) if alt else []
+    alts = _alt_names(alt_rows)
+    entries = []
+    for line, row in _csv_rows(sdn, "sdn.csv", _SDN_COLUMNS, max_bytes, refused):
+        if row[2].lower() != "individual":
+            continue
+        try:
+            entries.append(_entry(_csv_person(row, alts.get(row[0], []))))
+        except FeedFormatError as exc:
+            refused.append(refusal(line, row[0], exc))
+    return Page(entries, refused=tuple(refused))
 
 
-def parse_sdn_xml(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[WatchlistEntry]:
-    """Read SDN.XML (current or tempuri.org namespace) into one entry per individual."""
+def parse_sdn_xml(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Page[WatchlistEntry]:
+    """Read SDN.XML (current or tempuri.org namespace) into one entry per individual; an
+    `sdnEntry` without a uid or sdnType, or an individual without a name, is refused by its
+    place in the list."""
     root = _load_xml(data, max_bytes)
     ns = next((n for n in (SDN_NS, LEGACY_SDN_NS) if root.tag == f"{{{n}}}sdnList"), None)
     if ns is None:
         raise FeedFormatError(f"OFAC SDN.XML: root element is {root.tag!r}, expected sdnList")
-    persons = []
+    entries, refused = [], []
     for number, el in enumerate(root.findall(f"{{{ns}}}sdnEntry"), start=1):
         uid = _text(el, ns, "uid")
-        if not uid:
-            raise FeedFormatError(f"OFAC SDN.XML: sdnEntry {number} has no uid")
-        if _text(el, ns, "sdnType").lower() == "individual":
-            persons.append(_xml_person(el, ns, uid))
-    return [_entry(p) for p in persons]
+        try:
+            kind = _text(el, ns, "sdnType").lower()
+            if not uid or not kind:  # without its type, an entry may be a person: say so
+                raise FeedFormatError(f"sdnEntry has no {'uid' if not uid else 'sdnType'}")
+            if kind == "individual":
+                entries.append(_entry(_xml_person(el, ns, uid)))
+        except FeedFormatError as exc:
+            refused.append(refusal(number, uid, exc))
+    return Page(entries, refused=tuple(refused))
 
 
-def _csv_rows(data: bytes, label: str, width: int, max_bytes: int) -> list[list[str]]:
-    """Rows of a header-less OFAC flat file, cells cleaned and "-0-" read as empty."""
+def _csv_rows(
+    data: bytes, label: str, width: int, max_bytes: int, refused: list[str]
+) -> list[tuple[int, list[str]]]:
+    """(line, row) of a header-less OFAC flat file, cells cleaned and "-0-" read as empty;
+    a row of the wrong width or without an ent_num is refused into `refused`."""
     if len(data) > max_bytes:
         raise FeedFormatError(f"OFAC {label}: {len(data)} bytes, over the {max_bytes}-byte cap")
     try:
@@ -102,13 +119,14 @@ def _csv_rows(data: bytes, label: str, width: int, max_bytes: int) -> list[list[
             cells = ["" if c.strip() == _NULL else _clean(c) for c in row]
             if not any(c.strip(_EOF_MARK) for c in cells):
                 continue
+            ent_num = cells[0] if cells[0].isdigit() else None
             if len(cells) != width:
-                raise FeedFormatError(
-                    f"OFAC {label}: line {reader.line_num} has {len(cells)} columns, not {width}"
-                )
-            if not cells[0].isdigit():
-                raise FeedFormatError(f"OFAC {label}: line {reader.line_num} has no ent_num")
-            rows.append(cells)
+                reason = f"{label} has {len(cells)} columns, not {width}"
+                refused.append(refusal(reader.line_num, ent_num, reason))
+            elif ent_num is None:
+                refused.append(refusal(reader.line_num, None, f"{label} has no ent_num"))
+            else:
+                rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise FeedFormatError(f"OFAC {label}: bad CSV near line {reader.line_num}: {exc}") from exc
     return rows
@@ -122,10 +140,10 @@ def _decode_legacy(data: bytes, label: str) -> str:
         raise FeedFormatError(f"OFAC {label}: neither UTF-8 nor Windows-1252 text") from exc
 
 
-def _alt_names(rows: list[list[str]]) -> dict[str, list[tuple[str, bool]]]:
+def _alt_names(rows: list[tuple[int, list[str]]]) -> dict[str, list[tuple[str, bool]]]:
     """ent_num -> [(alias in natural order, is weak)], in file order."""
     names: dict[str, list[tuple[str, bool]]] = {}
-    for ent_num, _alt_num, _alt_type, alt_name, alt_remarks in rows:
+    for _line, (ent_num, _alt_num, _alt_type, alt_name, alt_remarks) in rows:
         if alt_name:
             weak = "weak" in alt_remarks.lower()
             names.setdefault(ent_num, []).append((_natural(*_split_sdn_name(alt_name)), weak))
@@ -135,7 +153,7 @@ def _alt_names(rows: list[list[str]]) -> dict[str, list[tuple[str, bool]]]:
 def _csv_person(row: list[str], alts: list[tuple[str, bool]]) -> _Person:
     ent_num, sdn_name, _type, program, title, *_vessel, remarks = row
     if not sdn_name:
-        raise FeedFormatError(f"OFAC sdn.csv: ent_num {ent_num} has no SDN_Name")
+        raise FeedFormatError("sdn.csv row has no SDN_Name")
     person = _Person(ent_num, *_split_sdn_name(sdn_name), title=title)
     # Several programmes share one cell as "SDGT] [IRGC".
     person.programs = [p.strip("[] ") for p in program.split("] [") if p.strip("[] ")]
@@ -166,7 +184,7 @@ def _read_remarks(person: _Person, remarks: str) -> None:
 def _xml_person(el: Element, ns: str, uid: str) -> _Person:
     family, given = _text(el, ns, "lastName"), _text(el, ns, "firstName")
     if not family and not given:
-        raise FeedFormatError(f"OFAC SDN.XML: sdnEntry uid {uid} has no name")
+        raise FeedFormatError("individual has no name")
     person = _Person(uid, family, given, title=_text(el, ns, "title"))
     person.programs = _texts(el, ns, "programList/program")
     for aka in el.findall(f"{{{ns}}}akaList/{{{ns}}}aka"):
@@ -186,7 +204,7 @@ def _xml_person(el: Element, ns: str, uid: str) -> _Person:
 
 def _entry(p: _Person) -> WatchlistEntry:
     name = _natural(p.family, p.given)
-    dates = [(raw, _iso_date(raw)) for raw in p.dobs]
+    dates = [(raw, ofac_dates.birth_dates(raw)) for raw in p.dobs]
     strong = _unique(p.strong, exclude={name})
     extra: dict[str, object] = {
         "title": p.title,
@@ -194,7 +212,8 @@ def _entry(p: _Person) -> WatchlistEntry:
         "nationality_names": _unique(p.nationalities),
         "citizenship_names": _unique(p.citizenships),
         "places_of_birth": _unique(p.places),
-        "unparsed_birth_dates": _unique(raw for raw, iso in dates if iso is None),
+        "unparsed_birth_dates": _unique(raw for raw, isos in dates if not isos),
+        "approximate_birth_dates": _unique(r for r in p.dobs if ofac_dates.is_approximate(r)),
     }
     return WatchlistEntry(
         source_id=p.uid,
@@ -204,30 +223,11 @@ def _entry(p: _Person) -> WatchlistEntry:
         weak_aliases=_unique(p.weak, exclude={name, *strong}),
         given_names=p.given,
         family_name=p.family,
-        birth_dates=_unique(iso for _raw, iso in dates if iso),
+        birth_dates=_unique(iso for _raw, isos in dates for iso in isos),
         gender=p.gender,
         reason="; ".join(_unique(p.programs)),
         extra={k: v for k, v in extra.items() if v},
     )
-
-
-def _iso_date(text: str) -> str | None:
-    """OFAC's "14 Mar 1971", "Mar 1971", "1971" (maybe "circa ...") as an ISO prefix."""
-    parts = text.lower().removeprefix("circa").split()
-    if not parts or len(parts) > 3 or not re.fullmatch(r"\d{4}", parts[-1]):
-        return None
-    year = int(parts[-1])
-    month = _MONTHS.get(parts[-2][:3]) if len(parts) >= 2 and parts[-2].isalpha() else None
-    if len(parts) == 1:
-        return f"{year:04d}"
-    if month is None or (len(parts) == 3 and not parts[0].isdigit()):
-        return None
-    if len(parts) == 2:
-        return f"{year:04d}-{month:02d}"
-    try:
-        return date(year, month, int(parts[0])).isoformat()
-    except ValueError:
-        return None
 
 
 def _split_sdn_name(text: str) -> tuple[str, str]:

@@ -27,7 +27,9 @@ class WatchlistEntry:
     """A person on a wanted, missing or sanctions list."""
 
     source_id: str  # the source's own entity id: "2026/90011", an FBI uid, "NK-...", "990001"
-    list_kind: str  # "interpol-red", "interpol-yellow", "fbi-wanted", "sanctions"
+    # "interpol-red", "interpol-yellow", "fbi-wanted", "lookout", and from FtM topics:
+    # "sanctions", "wanted", "crime", "debarment", "poi", "pep", "other"
+    list_kind: str
     name: str  # the primary name, given name(s) first where the source says which is which
     aliases: tuple[str, ...] = ()  # strong aliases and other spellings; may be in any script
     weak_aliases: tuple[str, ...] = ()  # never enough to match on their own
@@ -39,6 +41,9 @@ class WatchlistEntry:
     reason: str = ""  # charges, programmes or the poster's classification, short plain text
     url: str = ""  # where a person can read the source's own record
     extra: Mapping[str, object] = field(default_factory=dict)
+    # False for a person a list carries only as context (an FtM non-target: a party donor,
+    # a relative); screened only when the feed asks for non-targets too.
+    target: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.messages import N_, message_of
@@ -15,12 +16,13 @@ from common.validation import (
 )
 from common.writes import Change, Write
 from planner.models import Event
-from threats.models import FEED_KINDS, FeedSource
-from threats.polling import poll_service
+from threats.models import FEED_KINDS, Credential, FeedSource
+from threats.polling import credentials, poll_service, urls
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
+from threats.screening.screening_service import screen_event
 
-FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind"}
+FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "screen_non_targets", "credential"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
 # polls its own replay on this machine, may go faster (DEMO_POLL_S).
 MIN_INTERVAL_S = 10
@@ -30,7 +32,9 @@ def create_feed(
     w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
     """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
-    event_id, enabled}. The URL must be one the fetcher may reach; the event must exist."""
+    event_id, enabled, screen_non_targets, credential}. The URL must be one the fetcher may
+    reach; the event must exist; a credential ({kind, secret, user, header}) is sealed at
+    once."""
     if not isinstance(data, dict):
         raise InputError(N_("expected a JSON object"))
     feed = FeedSource(
@@ -40,7 +44,10 @@ def create_feed(
         interval_s=_interval(data, 300, min_interval_s),
         enabled=data.get("enabled", True) is not False,
         event_id=_event_id(w, data.get("event_id")),
+        screen_non_targets=_screen_non_targets(data) if "screen_non_targets" in data else False,
     )
+    if data.get("credential") is not None:
+        set_credential(feed, data["credential"], fetcher)
     w.session.add(feed)
     w.session.flush()
     after = feed_status(feed, w.now)
@@ -50,7 +57,9 @@ def create_feed(
 def update_feed(
     w: Write, feed_id: int, changes, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
-    """Pausing clears nothing; resuming closes the circuit breaker and polls at the next tick."""
+    """Pausing clears nothing; resuming closes the circuit breaker and polls at the next tick.
+    The credential is kept unless `credential` is given (null removes it); a URL on another
+    origin needs it given again, so a secret never follows a feed to another site."""
     feed = get_feed(w.session, feed_id)
     if not isinstance(changes, dict) or not changes:
         raise InputError(N_("send the fields to change"))
@@ -61,7 +70,9 @@ def update_feed(
     if "kind" in changes:
         feed.kind = _kind(changes)
     if "url" in changes:
-        feed.url = checked_url(changes, fetcher)
+        feed.url = _moved(feed, checked_url(changes, fetcher), "credential" in changes)
+    if "credential" in changes:
+        set_credential(feed, changes["credential"], fetcher)
     if "interval_s" in changes:
         feed.interval_s = _interval(changes, feed.interval_s, min_interval_s)
     if "name" in changes:
@@ -72,6 +83,11 @@ def update_feed(
             feed.next_attempt_at = feed.circuit_open_until = None
             feed.consecutive_blocks = 0
         feed.enabled = enabled
+    if "screen_non_targets" in changes:
+        wider = _screen_non_targets(changes) and not feed.screen_non_targets
+        feed.screen_non_targets = _screen_non_targets(changes)
+        if wider:
+            _screen_everyone(w)
     w.session.flush()
     after = feed_status(feed, w.now)
     return Change("feed.update", f"feed:{feed.id}", after=after, before=before, result=feed)
@@ -96,6 +112,28 @@ def poll_now(
         "feed": feed_status(feed, w.now),
     }
     return Change("feed.poll", f"feed:{feed_id}", after=after, result=result)
+
+
+def set_credential(feed: FeedSource, given, fetcher: Fetcher) -> None:
+    """Seal the credential given for the feed's URL (None or {kind: none} removes it). A
+    new credential may open more of the source: its next poll reads it whole again."""
+    credential = None if given is None else credentials.from_input(given, urls.origin(feed.url))
+    if credential is not None and fetcher.secrets is None:
+        raise InputError(N_("this deployment cannot keep feed credentials"), "credential")
+    feed.credential_kind = credential.kind if credential else None
+    feed.credential_header = (credential.header or None) if credential else None
+    feed.credential_sealed = fetcher.secrets.seal(credential) if credential else None
+    feed.etag = feed.last_modified = None
+
+
+def _moved(feed: FeedSource, url: str, credential_given: bool) -> str:
+    elsewhere = urls.origin(url) != urls.origin(feed.url)
+    if feed.credential_sealed and not credential_given and elsewhere:
+        raise InputError(
+            N_("the new URL is on another site: give the credential again, or remove it"),
+            "credential",
+        )
+    return url
 
 
 def get_feed(session: Session, feed_id: int) -> FeedSource:
@@ -129,6 +167,21 @@ def _enabled(data: dict) -> bool:
     if not isinstance(data["enabled"], bool):
         raise InputError(N_("enabled must be true or false"), "enabled")
     return data["enabled"]
+
+
+def _screen_everyone(w: Write) -> None:
+    """A feed now screens its non-targets: they are not "changed since the last screening",
+    so every event's badge holders are screened against everything once, now."""
+    w.session.flush()
+    with_badges = select(Credential.event_id).distinct()
+    for event in w.session.scalars(select(Event).where(Event.id.in_(with_badges))):
+        screen_event(w.session, event, now=w.now, publish=w.publish, full=True)
+
+
+def _screen_non_targets(data: dict) -> bool:
+    if not isinstance(data["screen_non_targets"], bool):
+        raise InputError(N_("screen_non_targets must be true or false"), "screen_non_targets")
+    return data["screen_non_targets"]
 
 
 def _event_id(w: Write, event_id) -> int | None:

@@ -1,10 +1,11 @@
 """HTTP fetching for feeds: allowed hosts only (every redirect too), size cap, a timeout per
-read and a deadline per fetch, conditional GET."""
+read and a deadline per fetch, conditional GET, the Accept a feed's kind expects, and its
+credential sent to its own origin only."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
@@ -13,6 +14,7 @@ import requests
 
 from common.messages import message_of
 from threats.polling import urls
+from threats.polling.credentials import Credential, SecretBox, Unreadable
 from threats.polling.deadline import Deadline, DeadlineAdapter
 
 MAX_REDIRECTS = 3
@@ -43,6 +45,21 @@ class RetryLater(FetchError):
 
 class Blocked(FetchError):
     """403: the source refuses us; repeated, it opens the feed's circuit breaker."""
+
+
+class CredentialError(FetchError):
+    """The feed's credential cannot be sent: unreadable with this key, given for another
+    origin, or bound for plain HTTP. Nothing was sent."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What every fetch of one feed sends beyond the request itself: the Accept its kind
+    expects, and its sealed credential for its URL's origin (urls.origin)."""
+
+    accept: str = "*/*"
+    origin: str = ""
+    sealed: str | None = field(default=None, repr=False)
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -85,8 +102,10 @@ class Fetcher:
         timeout_s: float = 15.0,
         rebase: Rebase | None = None,
         deadline_s: float = DEADLINE_S,
+        secrets: SecretBox | None = None,
     ) -> None:
         self.rebase = rebase
+        self.secrets = secrets  # opens feed credentials, just before they are sent
         self.allowed_hosts = frozenset(urls.host_name(h) for h in allowed_hosts)
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s  # per connect and per read
@@ -105,16 +124,22 @@ class Fetcher:
             raise Refused(message_of(exc)) from None
 
     def __call__(
-        self, url: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        *,
+        access: Access | None = None,
     ) -> FetchResult:
-        headers = {}
+        headers = {"Accept": access.accept} if access else {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        credential = self._credential(access)
         with Deadline(self.deadline_s) as deadline:
             try:
-                result = self._follow(url, headers, deadline)
+                result = self._follow(url, headers, deadline, credential)
             except FetchError as exc:
                 if deadline.expired:  # the read broke because the deadline cut it
                     raise self._late(url) from exc
@@ -123,11 +148,36 @@ class Fetcher:
                 raise self._late(url)
             return result
 
-    def _follow(self, url: str, headers: dict[str, str], deadline: Deadline) -> FetchResult:
-        """Every hop is checked as the first was: a redirect is a URL the source chose."""
+    def _credential(self, access: Access | None) -> Credential | None:
+        """The feed's credential, opened, when it may go where the feed's URL points."""
+        if access is None or not access.sealed:
+            return None
+        try:
+            if self.secrets is None:
+                raise Unreadable("this fetcher holds no key to open feed credentials")
+            credential = self.secrets.open(access.sealed)
+        except Unreadable as exc:
+            raise CredentialError(str(exc)) from None
+        if credential.origin != access.origin:  # the URL moved, or the row was tampered with
+            raise CredentialError(
+                f"the feed's credential was given for {credential.origin}, not for "
+                f"{access.origin}: type it again for the new address"
+            )
+        if not urls.is_private_channel(credential.origin):
+            raise CredentialError(f"a credential is never sent over plain http ({access.origin})")
+        return credential
+
+    def _follow(
+        self, url: str, headers: dict[str, str], deadline: Deadline, credential: Credential | None
+    ) -> FetchResult:
+        """Every hop is checked as the first was: a redirect is a URL the source chose. The
+        credential goes with a hop only to the origin it was given for (and a redirect from
+        https to http, or to another port, is another origin)."""
         for _ in range(MAX_REDIRECTS + 1):
             url = self.check_url(url)
-            response = self._get(url, headers, deadline)
+            carried = credential is not None and urls.origin(url) == credential.origin
+            sent = {**headers, **credential.headers()} if carried else headers
+            response = self._get(url, sent, deadline, credential)
             if response.is_redirect:
                 location = response.headers.get("Location", "")
                 response.close()
@@ -135,13 +185,15 @@ class Fetcher:
                     self.check_url(location)
                 url = urljoin(url, location)
                 continue
-            return self._result(url, response)
+            return self._result(url, response, carried)
         raise FetchError(f"too many redirects from {url!r}")
 
     def _late(self, url: str) -> FetchError:
         return FetchError(f"{url!r} took longer than the {self.deadline_s:g} s deadline of a fetch")
 
-    def _get(self, url: str, headers: dict[str, str], deadline: Deadline) -> requests.Response:
+    def _get(
+        self, url: str, headers: dict[str, str], deadline: Deadline, credential: Credential | None
+    ) -> requests.Response:
         if self.rebase is not None:
             url, host = self.rebase(url)
             headers = {**headers, "Host": host}
@@ -151,9 +203,12 @@ class Fetcher:
                 url, headers=headers, timeout=timeout, stream=True, allow_redirects=False
             )
         except requests.RequestException as exc:
-            raise FetchError(f"could not fetch {url!r}: {exc.__class__.__name__}: {exc}") from exc
+            said = f"could not fetch {url!r}: {exc.__class__.__name__}: {exc}"
+            if credential is None:
+                raise FetchError(said) from exc
+            raise FetchError(credential.redact(said)) from None  # its text may quote headers
 
-    def _result(self, url: str, response: requests.Response) -> FetchResult:
+    def _result(self, url: str, response: requests.Response, carried: bool) -> FetchResult:
         with response:
             status = response.status_code
             if status == 304:
@@ -161,8 +216,12 @@ class Fetcher:
             if status in (429, 503):
                 wait = retry_after(response.headers.get("Retry-After"))
                 raise RetryLater(f"{url!r} answered HTTP {status} (retry after {wait} s)", wait)
+            if status == 401:
+                why = "it refused the credential sent" if carried else "no credential was sent"
+                raise FetchError(f"{url!r} answered HTTP 401 (unauthorized): {why}")
             if status == 403:
-                raise Blocked(f"{url!r} answered HTTP 403: access denied")
+                why = " to the credential sent" if carried else ""
+                raise Blocked(f"{url!r} answered HTTP 403: access denied{why}")
             if status != 200:
                 raise FetchError(f"{url!r} answered HTTP {status}")
             body = self._read_capped(url, response)

@@ -43,4 +43,14 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "next_attempt_at": iso(feed.next_attempt_at),
         "circuit_open_until": iso(feed.circuit_open_until),
         "item_count": feed.item_count,
+        "screen_non_targets": feed.screen_non_targets,
+        "credential": credential_shown(feed),
     }
+
+
+def credential_shown(feed: FeedSource) -> dict | None:
+    """The credential's kind (and header name) only: its secret is never shown back."""
+    if not feed.credential_kind:
+        return None
+    shown = {"kind": feed.credential_kind}
+    return shown | {"header": feed.credential_header} if feed.credential_header else shown

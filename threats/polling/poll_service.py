@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,9 +22,10 @@ from planner.models import Event
 from threats.feeds.errors import FeedFormatError
 from threats.ingest_service import EventContext, ingest_alert, ingest_incident
 from threats.models import Credential, FeedItem, FeedSource
-from threats.polling import backoff
+from threats.polling import backoff, urls
 from threats.polling import watchlist_service as watchlist
-from threats.polling.fetch import Blocked, FetchError, FetchResult, Refused
+from threats.polling.accept import accept_for
+from threats.polling.fetch import Access, Blocked, FetchError, FetchResult, Refused
 from threats.polling.health import feed_status
 from threats.polling.readers import READERS, Harvest, Source
 from threats.screening.screening_service import screen_event
@@ -101,10 +103,17 @@ def _read(session: Session, feed: FeedSource, fetch: Fetch) -> Harvest:
         _tz(session, feed),
         frozenset((k, v) for k, v in known),
     )
+    access = access_of(feed)
     # No transaction stays open while the network is slow: on SQLite it would hold the
     # write lock (BEGIN IMMEDIATE) and stall every other writer until the feed answered.
     session.commit()
-    return reader(source, fetch)
+    return reader(source, partial(fetch, access=access))
+
+
+def access_of(feed: FeedSource) -> Access:
+    """What each of the feed's fetches sends: the Accept of its kind and, sealed, its
+    credential for its URL's origin (the fetcher opens it, and sends it nowhere else)."""
+    return Access(accept_for(feed.kind), urls.origin(feed.url), feed.credential_sealed)
 
 
 def _tz(session: Session, feed: FeedSource) -> ZoneInfo:

@@ -15,7 +15,10 @@ from threats.feeds.records import Incident, Lookout, Page, WatchlistEntry
 from threats.polling.fetch import FetchError, FetchResult, Refused
 
 Fetch = Callable[..., FetchResult]
-MAX_PAGES = 50  # a source that never stops paging is a broken source
+# A source that never stops paging is a broken source: each reader stops at its own cap
+# and says so in the feed's health (the read is partial, so nothing is marked removed).
+MAX_PAGES = 50
+FBI_MAX_PAGES = 1_000  # 20,000 posters at 20 a page; the list holds about a thousand
 UTC = ZoneInfo("UTC")
 
 
@@ -72,7 +75,7 @@ def first(source: Source, fetch: Fetch) -> tuple[FetchResult, Harvest]:
 
 
 def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
-    """An ATOM index and the CAP documents of its new or changed entries."""
+    """An ATOM index and the CAP alerts of its new or changed entries."""
     response, harvest = first(source, fetch)
     if harvest.not_modified:
         return harvest
@@ -85,22 +88,50 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
         if key in source.known:
             continue
         try:
-            harvest.alerts.append(cap.parse_alert(fetch(entry.link).body))
-            harvest.new_items.append(key)
+            page = _entry_alerts(entry, fetch)
         except (FetchError, FeedFormatError) as exc:
             harvest.missed(f"entry {entry.id}", exc)
+            continue
+        harvest.alerts.extend(page.records)
+        harvest.refused_records(page.refused)
+        harvest.new_items.append(key)
     return harvest
 
 
+def _entry_alerts(entry: cap.AtomEntry, fetch: Fetch) -> Page:
+    """The entry's inline alert, else the first of its links that is CAP: a link that
+    fails or serves something else (an HTML page) hands over to the next."""
+    if entry.content:
+        return cap.read_alerts(entry.content)
+    if not entry.links:
+        raise FeedFormatError("Atom: the entry has no inline alert and no link to one")
+    failed: list[FetchError | FeedFormatError] = []
+    for url in entry.links:
+        try:
+            return cap.read_alerts(fetch(url).body)
+        except (FetchError, FeedFormatError) as exc:
+            failed.append(exc)
+    refused = next((exc for exc in failed if isinstance(exc, Refused)), None)
+    raise refused or failed[0]
+
+
 def read_cap_document(body: bytes, harvest: Harvest) -> Harvest:
-    harvest.alerts, harvest.items = [cap.parse_alert(body)], 1
+    """Every alert of a CAP document, whatever wraps it (threats.feeds.cap.read_alerts)."""
+    page = cap.read_alerts(body)
+    harvest.alerts, harvest.items = page.records, len(page.records) + len(page.refused)
+    harvest.refused_records(page.refused)
     return harvest
 
 
 def read_pages(
-    source: Source, fetch: Fetch, parse: Callable[[bytes], Page], next_url: Callable
+    source: Source,
+    fetch: Fetch,
+    parse: Callable[[bytes], Page],
+    next_url: Callable,
+    max_pages: int = MAX_PAGES,
 ) -> tuple[Harvest, list]:
-    """Follow a paginated source to its end; a failed page leaves the harvest incomplete."""
+    """Follow a paginated source to its end; a failed page, or the reader's page cap,
+    leaves the harvest incomplete."""
     response, harvest = first(source, fetch)
     records: list = []
     if harvest.not_modified:
@@ -109,9 +140,10 @@ def read_pages(
     records.extend(page.records)
     harvest.refused_records(page.refused)
     while (url := next_url(source.url, page, number)) is not None:
-        if number >= MAX_PAGES:
+        if number >= max_pages:
             harvest.complete = False
-            harvest.errors.append(f"stopped after {MAX_PAGES} pages")
+            stated = f" of {page.total} records" if page.total is not None else ""
+            harvest.errors.append(f"stopped after {max_pages} pages (the safety cap){stated}")
             break
         try:
             page, number = parse(fetch(url).body), number + 1
@@ -129,7 +161,10 @@ def read_interpol(source: Source, fetch: Fetch) -> Harvest:
     kind = source.kind.removeprefix("interpol-")
     per_page = int(_query(source.url).get("resultPerPage", "20"))
 
+    stated: list[int] = []
+
     def next_url(_url: str, page: Page, number: int) -> str | None:
+        stated[:] = [page.total] if page.total is not None else []
         return (
             None
             if interpol.should_stop(number, per_page, page.total, page.next_url)
@@ -139,6 +174,13 @@ def read_interpol(source: Source, fetch: Fetch) -> Harvest:
     harvest, entries = read_pages(
         source, fetch, lambda body: interpol.parse_notice_page(body, kind), next_url
     )
+    if stated and stated[0] > interpol.LIVE_RESULT_CAP:
+        # The API serves no notice past the 160th: the rest were not read, not removed.
+        harvest.complete = False
+        harvest.errors.append(
+            f"INTERPOL serves only the first {interpol.LIVE_RESULT_CAP} of {stated[0]}"
+            " notices: narrow the query (e.g. by nationality) to read them all"
+        )
     harvest.entries = [_with_detail(source, fetch, kind, e, harvest) for e in entries]
     return harvest
 
@@ -174,7 +216,9 @@ def read_fbi(source: Source, fetch: Fetch) -> Harvest:
         )
         return None if following is None else _with_query(url, page=str(following))
 
-    harvest, harvest.entries = read_pages(source, fetch, fbi.parse_wanted_page, next_url)
+    harvest, harvest.entries = read_pages(
+        source, fetch, fbi.parse_wanted_page, next_url, max_pages=FBI_MAX_PAGES
+    )
     return harvest
 
 
@@ -199,8 +243,10 @@ def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     response, harvest = first(source, fetch)
     if not harvest.not_modified:
         alt_url = source.url.rsplit("/", 1)[0] + "/alt.csv"
-        harvest.entries = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
-        harvest.items = len(harvest.entries)
+        page = ofac.parse_sdn_csv(response.body, fetch(alt_url).body)
+        harvest.entries = page.records
+        harvest.refused_records(page.refused)
+        harvest.items = len(page.records) + len(page.refused)
     return harvest
 
 
@@ -222,7 +268,7 @@ def single(field: str, parse: Callable[[bytes, Source], list | Page]) -> Callabl
 
 
 READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
-    "cap": single("alerts", lambda body, _: cap.parse_alerts(body)),
+    "cap": single("alerts", lambda body, _: cap.read_alerts(body)),
     "cap-atom": read_cap_atom,
     "nws": single("alerts", lambda body, _: nws.parse_alerts(body)),
     "interpol-red": read_interpol,

@@ -10,6 +10,7 @@ user-info, are refused outright, since no feed needs them.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 import requests
@@ -74,3 +75,36 @@ def _user_info(shown: str) -> Text:
         "refused %(url)s: a feed URL may not contain a user name or password (user@host)",
         url=shown,
     )
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> str:
+    """`scheme://host:port` of a URL, read as `checked` reads it (the port always written):
+    a credential goes only to the origin it was given for, as a browser scopes a cookie."""
+    try:
+        parts = parse_url(requests.Request("GET", url).prepare().url)
+    except (requests.RequestException, LocationParseError, ValueError):
+        return ""
+    scheme = (parts.scheme or "").lower()
+    host = host_name(parts.host or "")
+    port = parts.port or DEFAULT_PORTS.get(scheme, 0)
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port}" if scheme and host else ""
+
+
+def is_private_channel(origin_: str) -> bool:
+    """HTTPS, or plain HTTP that never leaves this machine: where a secret may travel."""
+    scheme, _, rest = origin_.partition("://")
+    host = host_name(rest.rpartition(":")[0])
+    if scheme == "https":
+        return True
+    if scheme != "http":
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -47,12 +47,25 @@ def index():
 def _form() -> dict:
     """The form's fields in the API's shape, so both doors make a feed the same way."""
     form = request.form
-    return {
+    data = {
         "name": form.get("name", ""),
         "kind": form.get("kind", ""),
         "url": form.get("url", ""),
         "interval_s": form.get("interval_s", type=whole_number),
         "event_id": form.get("event_id", type=whole_number),
+    }
+    if form.get("credential_kind", "none") != "none":
+        data["credential"] = _credential_form()
+    return data
+
+
+def _credential_form() -> dict:
+    form = request.form
+    return {
+        "kind": form.get("credential_kind", ""),
+        "secret": form.get("credential_secret", ""),
+        "user": form.get("credential_user", ""),
+        "header": form.get("credential_header", ""),
     }
 
 
@@ -84,6 +97,34 @@ def toggle(feed_id: int, action: str):
         flash(_("%(name)s: resumed.", name=feed.name), "info")
     else:
         flash(_("%(name)s: paused.", name=feed.name), "info")
+    return redirect(url_for("feeds.index"))
+
+
+@bp.post("/<int:feed_id>/credential")
+@roles_required("admin")
+def credential(feed_id: int):
+    """Replace the feed's credential with the one typed, or remove it. The form never holds
+    the stored secret: an empty secret field changes nothing."""
+    remove = "remove" in request.form
+    if not remove and not request.form.get("credential_secret"):
+        flash(_("The credential is unchanged: type its secret to replace it."), "info")
+        return redirect(url_for("feeds.index"))
+    if not remove and request.form.get("credential_kind", "none") == "none":
+        # a secret typed under "none" is a slip, not a wish to remove the stored one
+        flash(_("The credential is unchanged: choose its kind."), "error")
+        return redirect(url_for("feeds.index"))
+    change = {"credential": None if remove else _credential_form()}
+    try:
+        feed = commit(feed_service.update_feed(write(), feed_id, change, _fetcher())).result
+    except InputError as exc:
+        db.session.rollback()
+        refused(exc)
+        flash(_("The credential was not changed: %(reason)s", reason=say(exc)), "error")
+        return redirect(url_for("feeds.index"))
+    if remove:
+        flash(_("%(name)s: credential removed.", name=feed.name), "info")
+    else:
+        flash(_("%(name)s: credential replaced.", name=feed.name), "info")
     return redirect(url_for("feeds.index"))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, load_only
 from common.times import iso
 from threats.feeds import interpol
 from threats.feeds.records import Lookout, WatchlistEntry
-from threats.models import WatchlistRecord
+from threats.models import FeedSource, WatchlistRecord
 
 FIELDS = (
     "list_kind",
@@ -29,6 +29,7 @@ FIELDS = (
     "reason",
     "url",
     "extra",
+    "target",
 )
 
 
@@ -66,7 +67,10 @@ def _plain(value: object) -> object:
 
 
 def _digest(values: dict) -> str:
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+    # A target hashes as rows did before `target` was stored: the new column alone must not
+    # make every stored entry "changed" and reopen every dismissed screening hit.
+    hashed = {k: v for k, v in values.items() if not (k == "target" and v is True)}
+    return hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def upsert(
@@ -150,6 +154,17 @@ def as_entry(row: WatchlistRecord) -> WatchlistEntry:
         reason=row.reason,
         url=row.url,
         extra=dict(row.extra or {}),
+        target=row.target,
+    )
+
+
+def screened():
+    """The entries badge holders and sightings are screened against: active ones that are
+    targets of their list, or of a feed set to screen its non-targets too."""
+    wide = select(FeedSource.id).where(FeedSource.screen_non_targets.is_(True))
+    return select(WatchlistRecord).where(
+        WatchlistRecord.removed_at.is_(None),
+        or_(WatchlistRecord.target.is_(True), WatchlistRecord.feed_id.in_(wide)),
     )
 
 
@@ -203,6 +218,7 @@ def record_json(row: WatchlistRecord) -> dict:
         "gender": row.gender,
         "reason": row.reason,
         "url": row.url,
+        "target": row.target,
         "first_seen": row.first_seen.isoformat(),
         "last_seen": row.last_seen.isoformat(),
         "removed_at": iso(row.removed_at),

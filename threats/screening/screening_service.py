@@ -14,8 +14,8 @@ from common.validation import InputError
 from common.writes import Change, Publish, Write
 from planner.models import Event
 from threats import activity_service as activity
-from threats.models import Credential, ScreeningHit, Threat, WatchlistRecord
-from threats.polling.watchlist_service import as_entry
+from threats.models import Credential, ScreeningHit, Threat
+from threats.polling.watchlist_service import as_entry, screened
 from threats.screening.credentials import RosterFileError, read_credentials
 from threats.screening.screener import Candidate, Screener
 from threats.serialize import threat_feature
@@ -96,9 +96,15 @@ REVIEW_THRESHOLD = 85.0  # from here a hit is a threat a commander confirms or d
 LIST_SEVERITY = {
     "interpol-red": "severe",
     "fbi-wanted": "severe",
+    "wanted": "severe",
     "sanctions": "severe",
+    "crime": "moderate",
+    "poi": "moderate",
     "lookout": "moderate",
     "interpol-yellow": "moderate",
+    "debarment": "minor",
+    "pep": "minor",  # exposed to risk, not a risk: screened only when listed as a target
+    "other": "minor",
 }
 
 
@@ -117,9 +123,7 @@ def screen_event(
     """Screen what changed: new or changed badge holders against every active entry, and
     every badge holder against entries changed since the last screening (`full`: all)."""
     result = ScreenResult()
-    entries = session.scalars(
-        select(WatchlistRecord).where(WatchlistRecord.removed_at.is_(None))
-    ).all()
+    entries = session.scalars(screened()).all()
     credentials = session.scalars(select(Credential).where(Credential.event_id == event.id)).all()
     since = None if full else event.screened_at
     due = [c for c in credentials if full or c.screened_hash != c.content_hash]

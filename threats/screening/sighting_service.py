@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from shapely.geometry import Point
-from sqlalchemy import select
 
 from common.messages import N_
 from common.validation import InputError, aware_datetime, text
@@ -18,7 +17,7 @@ from threats.feeds.lookout import normalise_plate
 from threats.ingest_service import EventContext
 from threats.lifecycle import SEVERITY_ORDER
 from threats.models import Threat, WatchlistRecord
-from threats.polling.watchlist_service import as_entry
+from threats.polling.watchlist_service import as_entry, screened
 from threats.screening.screener import Candidate, Screener
 from threats.screening.screening_service import LIST_SEVERITY, REVIEW_THRESHOLD
 from threats.serialize import threat_feature
@@ -54,9 +53,7 @@ def check_sighting(w: Write, event: Event, data: dict) -> Change[SightingResult]
     a strong hit becomes a threat on the map where it was seen."""
     session, now = w.session, w.now
     name, plate, point, seen, note = read_sighting(data, event.timezone)
-    rows = session.scalars(
-        select(WatchlistRecord).where(WatchlistRecord.removed_at.is_(None))
-    ).all()
+    rows = session.scalars(screened()).all()
     result = SightingResult(_plate_hits(rows, plate) if plate else [])
     if name:
         result.hits += _name_hits(rows, name)

@@ -212,6 +212,31 @@ def test_any_rectangle_reads_back_within_a_micro_degree(lon, lat, width, height)
     assert cap.parse_polygon(polygon).equals_exact(rectangle, 1e-6)
 
 
+@pytest.mark.parametrize(
+    ("stored", "stated"),
+    [
+        ("is-IS", "is-IS"),  # the Icelandic Met Office's first block
+        ("es-ES", "es-ES"),
+        ("fr-CA", "fr-CA"),
+        ("en_GB", "en-GB"),  # an underscore, as some feeds write it
+        ("", "en-US"),  # eventwatch's own words (incidents, watchlists)
+        ("not a tag!", "und"),  # the schema would refuse it: undetermined, not English
+    ],
+)
+def test_the_info_block_states_the_language_of_the_threats_words(stored, stated):
+    [message] = messages(version(1, kind="Veðurviðvörun: Vindur", language=stored))
+    body = document(message)  # valid against the OASIS XSD, whatever was stored
+    assert f"<language>{stated}</language>" in body.decode()
+    assert read(message).info.language == stated
+
+
+def test_a_delta_stored_before_threats_had_a_language_reads_as_cap_default():
+    seq, at, feature = version(1)
+    del feature["properties"]["language"]
+    [message] = messages((seq, at, feature))
+    assert read(message).info.language == "en-US"
+
+
 def test_updates_and_cancels_reference_every_earlier_message():
     rows = [
         version(4, 0),

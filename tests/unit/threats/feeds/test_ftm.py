@@ -30,7 +30,7 @@ def fixture() -> bytes:
 
 
 def by_caption() -> dict:
-    return {e.name: e for e in parse_entities(fixture())}
+    return {e.name: e for e in parse_entities(fixture()).records}
 
 
 def line(**fields: object) -> str:
@@ -40,19 +40,22 @@ def line(**fields: object) -> str:
 
 
 def parse_lines(*lines: str) -> list:
-    return parse_entities("\n".join(lines).encode())
+    page = parse_entities("\n".join(lines).encode())
+    assert page.refused == ()
+    return page.records
 
 
 def test_fixture_has_ten_persons():
-    entries = parse_entities(fixture())
+    entries = parse_entities(fixture()).records
     assert len(entries) == EXPECTED["sanctions"]["persons"] == 10
     assert {e.list_kind for e in entries} == {"sanctions"}
+    assert all(e.target for e in entries)
     assert len({e.source_id for e in entries}) == 10
     assert entries[0].source_id == "NK-yawYIeIfdPIfxM8yFxLKe7"
 
 
 def test_four_persons_have_no_nationality():
-    entries = parse_entities(fixture())
+    entries = parse_entities(fixture()).records
     assert sum(1 for e in entries if not e.nationalities) == 4
     assert by_caption()["Oleksandr Dummenko"].nationalities == ("UA", "RU")
     assert by_caption()["Mirabel Testarova"].nationalities == ("UA",)
@@ -119,7 +122,7 @@ def test_gender_and_missing_name_parts():
 
 
 def test_all_three_scripts_are_kept():
-    names = [n for e in parse_entities(fixture()) for n in (e.name, *e.aliases)]
+    names = [n for e in parse_entities(fixture()).records for n in (e.name, *e.aliases)]
     scripts = {unicodedata.name(ch).split()[0].title() for n in names for ch in n if ch.isalpha()}
     assert set(EXPECTED["sanctions"]["scripts_present"]) <= scripts
 
@@ -142,11 +145,11 @@ def test_other_schema_without_id_is_skipped():
 
 def test_blank_lines_bom_and_crlf_are_tolerated():
     data = ("\ufeff" + line() + "\r\n\r\n  \n" + line(id="NK-2") + "\r\n").encode()
-    assert [e.source_id for e in parse_entities(data)] == ["NK-test", "NK-2"]
+    assert [e.source_id for e in parse_entities(data).records] == ["NK-test", "NK-2"]
 
 
 def test_empty_document_has_no_entries():
-    assert parse_entities(b"") == []
+    assert parse_entities(b"").records == []
 
 
 def test_caption_is_the_fallback_name():
@@ -180,27 +183,57 @@ def test_null_properties_are_empty():
 
 
 @pytest.mark.parametrize(
-    ("lines", "message"),
+    ("bad", "reason"),
     [
-        ((line(), "{not json"), "line 2 is not JSON"),
-        (("[1, 2]",), "line 1 is not a JSON object"),
-        ((line(), line(id=None)), "Person on line 2 has no id"),
-        ((line(id="  "),), "Person on line 1 has no id"),
-        ((line(id=7),), "Person on line 1 has no id"),
-        ((line(properties=[]),), "line 1 has 'properties' that is not an object"),
-        ((line(properties={"name": "X"}),), "property 'name' is not a list of strings"),
-        ((line(properties={"name": ["X"], "alias": [1]}),), "property 'alias'"),
-        ((line(properties={}),), "has no name"),
+        ("{not json", "record 1: not JSON: "),
+        ("[1, 2]", "record 1: not a JSON object"),
+        (line(id=None), "record 1: Person has no id"),
+        (line(id="  "), "record 1: Person has no id"),
+        (line(id=7), "record 1: Person has no id"),
+        (line(properties=[]), "record 1 (id NK-test): 'properties' is not an object"),
+        (line(properties={"name": "X"}), "record 1 (id NK-test): property 'name' is not a list"),
+        (line(properties={"name": ["X"], "alias": [1]}), "record 1 (id NK-test): property 'alias'"),
+        (line(properties={}), "record 1 (id NK-test): Person has no name"),
+        (line(target="yes"), "record 1 (id NK-test): 'target' is 'yes', not true or false"),
+        ("[" * 100_000, "record 1: not JSON: "),
     ],
 )
-def test_bad_lines_refuse_the_file(lines, message):
-    with pytest.raises(FeedFormatError, match=message):
-        parse_lines(*lines)
+def test_a_bad_line_is_refused_and_the_others_kept(bad, reason):
+    page = parse_entities("\n".join([bad, line(id="NK-good")]).encode())
+    assert [e.source_id for e in page.records] == ["NK-good"]
+    [refused] = page.refused
+    assert refused.startswith(reason)
 
 
-def test_deep_nesting_is_refused():
-    with pytest.raises(FeedFormatError, match="line 1 is not JSON"):
-        parse_entities(b"[" * 100_000)
+@pytest.mark.parametrize(
+    ("topics", "kind"),
+    [
+        (["sanction"], "sanctions"),
+        (["sanction.linked"], "sanctions"),
+        (["sanction.counter"], "other"),
+        (["role.pep"], "pep"),
+        (["role.pep.frmr"], "pep"),
+        (["role.rca"], "pep"),
+        (["crime.fin"], "crime"),
+        (["wanted", "sanction", "crime"], "wanted"),  # the strongest reason names the list
+        (["debarment"], "debarment"),
+        (["poi"], "poi"),
+        ([], "other"),
+        (["corp.offshore"], "other"),
+    ],
+)
+def test_the_list_kind_follows_the_topics(topics, kind):
+    [entry] = parse_lines(line(properties={"name": ["X"], "topics": topics}))
+    assert entry.list_kind == kind
+
+
+def test_target_is_read_and_without_it_a_listed_topic_decides():
+    donor = line(id="NK-d", properties={"name": ["D"], "topics": ["role.pep"]}, target=False)
+    listed = line(id="NK-s", properties={"name": ["S"], "topics": ["sanction"]}, target=True)
+    unmarked = line(id="NK-u", properties={"name": ["U"], "topics": ["crime"]})
+    raw = line(id="NK-r", properties={"name": ["R"]})  # a donations file: no topics, no mark
+    targets = {e.source_id: e.target for e in parse_lines(donor, listed, unmarked, raw)}
+    assert targets == {"NK-d": False, "NK-s": True, "NK-u": True, "NK-r": False}
 
 
 def test_not_utf8_is_refused():
@@ -217,8 +250,8 @@ SMALL_JSON_VALUES = json_values(max_text=8, max_key=5, max_items=3, max_entries=
 
 
 def parses_or_refuses(data: bytes) -> None:
-    entries = only_documented_error(parse_entities, data)
-    assert entries is REFUSED or all(e.source_id and e.name for e in entries)
+    page = only_documented_error(parse_entities, data)
+    assert page is REFUSED or all(e.source_id and e.name for e in page.records)
 
 
 @FUZZ

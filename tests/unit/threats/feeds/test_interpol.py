@@ -240,19 +240,31 @@ def test_merge_refuses_a_detail_of_another_notice():
         merge(red_by_id()["2026/90011"], detail)
 
 
-def test_notice_without_entity_id_refuses_the_page():
+def notice(data: dict, i: int) -> dict:
+    return data["_embedded"]["notices"][i]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda d: notice(d, 2).pop("entity_id"), "record 3: INTERPOL: notice 3 has no entity_id"),
+        (lambda d: notice(d, 0).update(entity_id="90001"), "record 1 (id 90001): INTERPOL:"),
+        (lambda d: notice(d, 0).update(nationalities="FR"), "record 1 (id 2026/"),
+        (lambda d: notice(d, 0).update(name=7), "record 1 (id 2026/"),
+    ],
+)
+def test_a_malformed_notice_is_refused_and_the_others_kept(mutate, reason):
     data = doc("red-page1.json")
-    del data["_embedded"]["notices"][2]["entity_id"]
-    with pytest.raises(FeedFormatError, match="INTERPOL: notice 3 has no entity_id"):
-        parse_notice_page(json.dumps(data).encode(), "red")
+    mutate(data)
+    page = parse_notice_page(json.dumps(data).encode(), "red")
+    assert len(page.records) == 19 and page.next_url
+    [refused] = page.refused
+    assert refused.startswith(reason)
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["_embedded"]["notices"][0].update(entity_id="90001"), "not 'YYYY/NNNNN'"),
-        (lambda d: d["_embedded"]["notices"][0].update(nationalities="FR"), "is not a list"),
-        (lambda d: d["_embedded"]["notices"][0].update(name=7), "name is not a string"),
         (lambda d: d["_embedded"].pop("notices"), "no _embedded.notices"),
         (lambda d: d.pop("_embedded"), "_embedded is not a JSON object"),
         (lambda d: d.update(total="25"), "not a count"),

@@ -36,7 +36,7 @@ def cdt(hour: int, minute: int) -> datetime:
 
 
 def alerts_from(doc: bytes) -> dict[str, Alert]:
-    return {alert.identifier: alert for alert in parse_alerts(doc)}
+    return {alert.identifier: alert for alert in parse_alerts(doc).records}
 
 
 def alerts() -> dict[str, Alert]:
@@ -179,9 +179,19 @@ def test_missing_optional_fields_are_empty():
         ({"references": "x"}, "references is not an array"),
     ],
 )
-def test_bad_feature_refuses_the_document(change, message):
+def test_a_bad_feature_is_refused_and_counted_and_the_others_kept(change, message):
+    page = parse_alerts(document_with(**change))
+    assert {a.identifier for a in page.records} == {ID_UPDATE, ID_BEACH}
+    (reason,) = page.refused
+    assert reason.startswith("record 2") and message in reason
+
+
+@pytest.mark.parametrize(("change", "message"), [({"sent": "yesterday"}, "not an ISO 8601")])
+def test_a_document_whose_only_feature_is_bad_is_refused(change, message):
+    data = json.loads(document_with(**change))
+    data["features"] = [data["features"][1]]
     with pytest.raises(FeedFormatError, match=message):
-        parse_alerts(document_with(**change))
+        parse_alerts(json.dumps(data).encode())
 
 
 @pytest.mark.parametrize(
@@ -200,15 +210,17 @@ def test_bad_feature_refuses_the_document(change, message):
 def test_bad_geometry_is_refused(geometry):
     data = json.loads(DOCUMENT)
     data["features"][0]["geometry"] = geometry
-    with pytest.raises(FeedFormatError, match="NWS: feature 1"):
-        parse_alerts(json.dumps(data).encode())
+    page = parse_alerts(json.dumps(data).encode())
+    assert len(page.records) == 2
+    (reason,) = page.refused
+    assert reason.startswith(f"record 1 (id {ID_UPDATE}): NWS: feature 1")
 
 
 def test_self_intersecting_polygon_is_repaired():
     data = json.loads(DOCUMENT)
     bowtie = [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]
     data["features"][0]["geometry"] = {"type": "Polygon", "coordinates": bowtie}
-    geometry = parse_alerts(json.dumps(data).encode())[0].geometry
+    geometry = parse_alerts(json.dumps(data).encode()).records[0].geometry
     assert isinstance(geometry, MultiPolygon) and geometry.is_valid
     assert geometry.area == pytest.approx(0.5)
 
@@ -218,7 +230,7 @@ def test_multipolygon_is_accepted():
     square = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
     far = [[[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]]]
     data["features"][0]["geometry"] = {"type": "MultiPolygon", "coordinates": [square, far]}
-    geometry = parse_alerts(json.dumps(data).encode())[0].geometry
+    geometry = parse_alerts(json.dumps(data).encode()).records[0].geometry
     parts = [shape({"type": "Polygon", "coordinates": rings}) for rings in (square, far)]
     assert geometry.equals(shapely.union_all(parts))
 
@@ -255,7 +267,7 @@ def test_size_cap_is_checked_before_parsing():
 
 def check(data: bytes) -> None:
     result = only_documented_error(parse_alerts, data)
-    assert result is REFUSED or all(isinstance(alert, Alert) for alert in result)
+    assert result is REFUSED or all(isinstance(alert, Alert) for alert in result.records)
 
 
 @FUZZ

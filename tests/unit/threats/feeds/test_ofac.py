@@ -23,11 +23,11 @@ def load(name: str) -> bytes:
 
 
 def from_csv() -> dict:
-    return {e.source_id: e for e in parse_sdn_csv(load("sdn.csv"), load("alt.csv"))}
+    return {e.source_id: e for e in parse_sdn_csv(load("sdn.csv"), load("alt.csv")).records}
 
 
 def from_xml() -> dict:
-    return {e.source_id: e for e in parse_sdn_xml(load("sdn.xml"))}
+    return {e.source_id: e for e in parse_sdn_xml(load("sdn.xml")).records}
 
 
 def sdn_row(ent="1", name='"DOE, John"', kind='"individual"', program='"SDGT"', remarks="-0-"):
@@ -108,7 +108,7 @@ def test_cross_source_ent_nums_are_present():
 
 
 def test_csv_without_alt_has_no_aliases():
-    entries = parse_sdn_csv(load("sdn.csv"))
+    entries = parse_sdn_csv(load("sdn.csv")).records
     assert [e.source_id for e in entries] == IDS
     assert all(e.aliases == () for e in entries)
 
@@ -120,12 +120,12 @@ def test_csv_skips_non_individuals_and_tolerates_eof_marker():
         + sdn_row("7", '"DOE, Jane"', '"Individual"')
         + "\x1a"
     )
-    assert [e.source_id for e in parse_sdn_csv(data.encode())] == ["7"]
+    assert [e.source_id for e in parse_sdn_csv(data.encode()).records] == ["7"]
 
 
 def test_csv_null_marker_with_or_without_space():
     row = '8,"ROE, Ann","individual",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\r\n'
-    entry = parse_sdn_csv(row.encode())[0]
+    entry = parse_sdn_csv(row.encode()).records[0]
     assert (entry.reason, entry.birth_dates, entry.extra) == ("", (), {})
 
 
@@ -137,9 +137,10 @@ def test_csv_remarks_details():
     )
     alt = '1,10,"aka","KRASNAYA",-0- \r\n1,11,"fka","DOE, Jo","weak alias"\r\n'
     sdn = sdn_row(program='"SDGT] [IRGC"', remarks=remarks)
-    [entry] = parse_sdn_csv(sdn.encode(), alt.encode())
-    assert entry.birth_dates == ("1960-02-01", "1961")
-    assert entry.extra["unparsed_birth_dates"] == ("1969 to 1971",)
+    [entry] = parse_sdn_csv(sdn.encode(), alt.encode()).records
+    assert entry.birth_dates == ("1960-02-01", "1961", "1969", "1970", "1971")
+    assert entry.extra["approximate_birth_dates"] == ("circa 1961",)
+    assert "unparsed_birth_dates" not in entry.extra
     assert entry.extra["citizenship_names"] == ("Russia",)
     assert entry.extra["nationality_names"] == ("Belarus",)
     assert entry.gender == "F"
@@ -150,17 +151,17 @@ def test_csv_remarks_details():
 
 def test_alt_rows_for_unknown_persons_are_ignored():
     alt = '999,1,"aka","NOBODY",-0- \r\n1,2,"nka","DOE, Johnny",-0- \r\n'
-    entry = parse_sdn_csv(sdn_row().encode(), alt.encode())[0]
+    entry = parse_sdn_csv(sdn_row().encode(), alt.encode()).records[0]
     assert entry.aliases == ("Johnny DOE",)
 
 
 def test_name_without_comma_is_all_family_name():
-    entry = parse_sdn_csv(sdn_row(name='"MONONYM"').encode())[0]
+    entry = parse_sdn_csv(sdn_row(name='"MONONYM"').encode()).records[0]
     assert (entry.name, entry.family_name, entry.given_names) == ("MONONYM", "MONONYM", "")
 
 
 def test_windows_1252_file_is_read():
-    entry = parse_sdn_csv(sdn_row(name='"JOS\xc9, Ana"').encode("cp1252"))[0]
+    entry = parse_sdn_csv(sdn_row(name='"JOS\xc9, Ana"').encode("cp1252")).records[0]
     assert entry.name == "Ana JOSÉ"
 
 
@@ -171,6 +172,11 @@ def test_windows_1252_file_is_read():
         ("Mar 1971", "1971-03"),
         ("1971", "1971"),
         ("circa 1971", "1971"),
+        ("Feb 1965", "1965-02"),
+        ("1984 to 1986", ("1984", "1985", "1986")),
+        ("between 1952 and 1954", ("1952", "1953", "1954")),
+        ("1990 to 1950", None),  # backwards: not a range
+        ("1900 to 1990", None),  # ninety years say nothing about a date of birth
         ("31 Feb 1971", None),
         ("14 Foo 1971", None),
         ("Mar 14 1971", None),
@@ -178,23 +184,34 @@ def test_windows_1252_file_is_read():
     ],
 )
 def test_dob_forms(text, iso):
-    entry = parse_sdn_csv(sdn_row(remarks=f'"DOB {text}"').encode())[0]
-    assert entry.birth_dates == ((iso,) if iso else ())
+    entry = parse_sdn_csv(sdn_row(remarks=f'"DOB {text}"').encode()).records[0]
+    assert entry.birth_dates == ((iso,) if isinstance(iso, str) else iso or ())
     assert entry.extra.get("unparsed_birth_dates") == (None if iso else (text,))
+
+
+@pytest.mark.parametrize(
+    ("sdn", "alt", "reason"),
+    [
+        (sdn_row(ent="X"), None, "record 1: sdn.csv has no ent_num"),
+        ('2,"A, B"\r\n', None, "record 1 (id 2): sdn.csv has 2 columns, not 12"),
+        (sdn_row(ent="2", name="-0- "), None, "record 1 (id 2): sdn.csv row has no SDN_Name"),
+        ("", '1,2,"aka","X"\r\n', "record 1 (id 1): alt.csv has 4 columns, not 5"),
+    ],
+)
+def test_a_bad_row_is_refused_and_the_others_kept(sdn, alt, reason):
+    page = parse_sdn_csv((sdn + sdn_row(ent="1")).encode(), alt.encode() if alt else None)
+    assert [e.source_id for e in page.records] == ["1"]
+    assert page.refused == (reason,)
 
 
 @pytest.mark.parametrize(
     ("sdn", "alt", "message"),
     [
-        (sdn_row(ent="X"), None, "sdn.csv: line 1 has no ent_num"),
-        (sdn_row() + '2,"A, B"\r\n', None, "sdn.csv: line 2 has 2 columns, not 12"),
-        (sdn_row(name="-0- "), None, "ent_num 1 has no SDN_Name"),
-        (sdn_row(), '1,2,"aka","X"\r\n', "alt.csv: line 1 has 4 columns, not 5"),
         (sdn_row(name='"DOE, "J"ohn"'), None, "sdn.csv: bad CSV"),
         (sdn_row().encode() + b"\x81", None, "neither UTF-8 nor Windows-1252"),
     ],
 )
-def test_bad_csv_is_refused(sdn, alt, message):
+def test_a_file_that_is_not_csv_is_refused_whole(sdn, alt, message):
     sdn = sdn.encode() if isinstance(sdn, str) else sdn
     with pytest.raises(FeedFormatError, match=message):
         parse_sdn_csv(sdn, alt.encode() if alt else None)
@@ -207,7 +224,7 @@ def test_csv_size_cap():
 
 def test_xml_older_namespace_is_accepted():
     data = load("sdn.xml").replace(SDN_NS.encode(), LEGACY_SDN_NS.encode())
-    assert [e.source_id for e in parse_sdn_xml(data)] == IDS
+    assert [e.source_id for e in parse_sdn_xml(data).records] == IDS
 
 
 def test_xml_gender_from_id_list_and_entities_skipped():
@@ -217,19 +234,50 @@ def test_xml_gender_from_id_list_and_entities_skipped():
         "<sdnType>Individual</sdnType><idList><id><idType>Gender</idType>"
         "<idNumber>Female</idNumber></id></idList></sdnEntry>"
     )
-    [entry] = parse_sdn_xml(xml_doc(entries))
+    [entry] = parse_sdn_xml(xml_doc(entries)).records
     assert (entry.source_id, entry.name, entry.gender) == ("6", "Ann ROE", "F")
+
+
+GOOD_ENTRY = (
+    "<sdnEntry><uid>6</uid><firstName>Ann</firstName><lastName>ROE</lastName>"
+    "<sdnType>Individual</sdnType></sdnEntry>"
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ("<sdnEntry/>", "record 1: sdnEntry has no uid"),
+        ("<sdnEntry><lastName>X</lastName></sdnEntry>", "record 1: sdnEntry has no uid"),
+        ("<sdnEntry><uid>9</uid></sdnEntry>", "record 1 (id 9): sdnEntry has no sdnType"),
+        (
+            "<sdnEntry><uid>9</uid><sdnType>Individual</sdnType></sdnEntry>",
+            "record 1 (id 9): individual has no name",
+        ),
+    ],
+)
+def test_an_empty_or_nameless_sdn_entry_is_refused_and_the_others_kept(entry, reason):
+    page = parse_sdn_xml(xml_doc(entry + GOOD_ENTRY))
+    assert [e.source_id for e in page.records] == ["6"]
+    assert page.refused == (reason,)
+
+
+def test_xml_dates_of_birth_ranges_circa_and_months():
+    dobs = "".join(
+        f"<dateOfBirthItem><uid>{i}</uid><dateOfBirth>{text}</dateOfBirth></dateOfBirthItem>"
+        for i, text in enumerate(("1984 to 1986", "circa 1970", "Feb 1965", "sometime"))
+    )
+    entry = GOOD_ENTRY.replace("</sdnType>", f"</sdnType><dateOfBirthList>{dobs}</dateOfBirthList>")
+    [person] = parse_sdn_xml(xml_doc(entry)).records
+    assert person.birth_dates == ("1984", "1985", "1986", "1970", "1965-02")
+    assert person.extra["approximate_birth_dates"] == ("circa 1970",)
+    assert person.extra["unparsed_birth_dates"] == ("sometime",)
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b'<sdnList xmlns="urn:other"/>', "root element"),
-        (xml_doc("<sdnEntry><lastName>X</lastName></sdnEntry>"), "sdnEntry 1 has no uid"),
-        (
-            xml_doc("<sdnEntry><uid>9</uid><sdnType>Individual</sdnType></sdnEntry>"),
-            "uid 9 has no name",
-        ),
         (load("sdn.xml")[:-40], "not well-formed"),
         (b'<!DOCTYPE x [<!ENTITY a "b">]><sdnList/>', "forbidden"),
     ],
@@ -248,8 +296,8 @@ INSERTS = [b'"', b",", b"\r\n", b"<", b"-0-", b"\x00"]
 
 
 def parses_or_refuses(parse, *args: bytes) -> None:
-    entries = only_documented_error(parse, *args)
-    assert entries is REFUSED or all(e.source_id and e.name for e in entries)
+    page = only_documented_error(parse, *args)
+    assert page is REFUSED or all(e.source_id and e.name for e in page.records)
 
 
 def mutated(name: str):

@@ -52,7 +52,7 @@ def only_hit(entry: WatchlistEntry, name: str, **candidate: str) -> Hit:
 
 @pytest.fixture(scope="module")
 def dev_reported() -> tuple[set, set, set]:
-    entries = parse_entities((DEV / "watchlist.ftm.jsonl").read_bytes())
+    entries = parse_entities((DEV / "watchlist.ftm.jsonl").read_bytes()).records
     with (DEV / "roster.csv").open(encoding="utf-8") as f:
         candidates = [
             Candidate(r["credential_id"], r["full_name"], r["date_of_birth"], r["nationality"])
