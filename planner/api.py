@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+import functools
+
+from flask import Blueprint, current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -81,7 +83,10 @@ def zone_for_viewer(zone: Zone) -> dict:
 @bp.post("/events/<int:event_id>/zones")
 @roles_required("planner")
 def create_zone(event_id: int):
-    return created(zone_service.create_zone(write(), get_event(event_id), _body()))
+    limit = current_app.config["ZONE_MAX_AREA_KM2"]
+    return created(
+        zone_service.create_zone(write(), get_event(event_id), _body(), max_area_km2=limit)
+    )
 
 
 @bp.get("/events/<int:event_id>/shifts")
@@ -112,7 +117,11 @@ def update_zone(event_id: int, zone_id: int):
     """A change; with If-Match, only to the version named there (else 409, and the zone
     as it is now)."""
     event, seen = get_event(event_id), if_match()
-    change = commit(zone_service.update_zone(write(), event, zone_id, _body(), seen=seen))
+    limit = current_app.config["ZONE_MAX_AREA_KM2"]
+    change = zone_service.update_zone(
+        write(), event, zone_id, _body(), seen=seen, max_area_km2=limit
+    )
+    commit(change)
     return tagged(change.after, zone_service.zone_version(change.result))
 
 
@@ -126,14 +135,48 @@ def delete_zone(event_id: int, zone_id: int):
 @bp.post("/events/<int:event_id>/zones/import")
 @roles_required("planner")
 def import_zones(event_id: int):
-    """A GeoJSON, KML, zipped Shapefile or GeoPackage file in any CRS; all or nothing."""
+    """A GeoJSON, KML, zipped Shapefile or GeoPackage file in any CRS; all or nothing. The
+    zones are named from the column `name_field` names, else from one guessed: the answer
+    says which, and lists every column with sample values to choose another."""
+    report = _read_upload()
+    change = zone_service.import_zones(write(), get_event(event_id), report)
+    body, status = created(change)
+    warnings = [say(w) for w in change.result.warnings]
+    return {**body, "warnings": warnings, "columns": _columns(report)}, status
+
+
+@bp.post("/events/<int:event_id>/zones/import/columns")
+@roles_required("planner")
+def zone_file_columns(event_id: int):
+    """What importing the file would do, saving nothing: how many zones, the column that
+    would name them and every column with sample values (the plan page's preview)."""
+    get_event(event_id)
+    report = _read_upload()
+    return {
+        "zones": len(report.zones),
+        "source_crs": report.source_crs,
+        "name_field": report.name_field,
+        "name_guessed": report.name_guessed,
+        "columns": _columns(report),
+        "warnings": [say(w) for w in report.warnings],
+    }
+
+
+def _read_upload():
+    """The multipart `file`, read and checked before any transaction (planner.reading)."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InputError(N_("send the zones as a multipart file in the field 'file'"), "file")
-    report = before_any_transaction(zone_service.read_zone_file, upload.read(), upload.filename)
-    change = zone_service.import_zones(write(), get_event(event_id), report)
-    body, status = created(change)
-    return {**body, "warnings": [say(w) for w in change.result.warnings]}, status
+    read = functools.partial(
+        zone_service.read_zone_file,
+        name_field=request.form.get("name_field"),
+        max_area_km2=current_app.config["ZONE_MAX_AREA_KM2"],
+    )
+    return before_any_transaction(read, upload.read(), upload.filename)
+
+
+def _columns(report) -> list[dict]:
+    return [{"name": column, "samples": samples} for column, samples in report.columns.items()]
 
 
 @bp.get("/events/<int:event_id>/zones/overlaps")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import functools
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -152,12 +154,17 @@ def import_zones(event_id: int):
     if upload is None or not upload.filename:
         get_event(event_id)
         flash(_("Choose a file to import."), "error")
-        return _back(event_id, "zones")
+        return _back(event_id)
+    read = functools.partial(
+        zone_service.read_zone_file,
+        name_field=request.form.get("name_field"),
+        max_area_km2=current_app.config["ZONE_MAX_AREA_KM2"],
+    )
     try:
-        report = before_any_transaction(zone_service.read_zone_file, upload.read(), upload.filename)
+        report = before_any_transaction(read, upload.read(), upload.filename)
         change = zone_service.import_zones(write(), get_event(event_id), report)
     except InputError as exc:
-        return _refused(exc, event_id, "zones")
+        return _refused(exc, event_id, "")
     result = commit(change).result
     imported = ngettext(
         "Imported %(num)d zone from %(crs)s.",
@@ -166,9 +173,12 @@ def import_zones(event_id: int):
         crs=result.source_crs,
     )
     flash(imported, "info")
+    if not result.report.name_guessed:
+        flash(_("Named the zones from column %(column)s.", column=result.report.name_field), "info")
     for warning in result.warnings:
         flash(say(warning), "warning")
-    return _back(event_id, "zones")
+    # To the top, where the messages are: which column named the zones, what was repaired.
+    return _back(event_id)
 
 
 @bp.post("/rules")

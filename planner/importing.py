@@ -25,7 +25,8 @@ from shapely.geometry.base import BaseGeometry
 
 from common.messages import N_, Joined, Np_, message_of
 from planner import offline  # noqa: F401  (GDAL and PROJ go offline before a file is read)
-from planner.uploads import GEOJSON, SHAPEFILE, format_of, staged
+from planner.uploads import GEOJSON, KML, SHAPEFILE, format_of, staged
+from planner.zone_names import name_zones
 from planner.zone_reports import ImportedZone, ImportReport
 from planner.zones import (
     MAX_DENSITY,
@@ -39,17 +40,27 @@ from planner.zones import (
 )
 
 MAX_FEATURES = 5000
-MAX_NAME_CHARS = 200  # Zone.name is String(200)
 MAX_NOTES_CHARS = 2000
 
-NAME_KEYS = ("name", "title", "label")
 KIND_KEYS = ("kind", "type", "zone_kind")
 NOTES_KEYS = ("description", "notes", "descriptio")  # Shapefile field names stop at 10 characters
 KIND_ALIASES = {"viewing": "crowd", "marine": "water"}
+# How GDAL's LIBKML driver spreads a placemark's time and styling over columns: no zone's
+# name or notes, so not offered to the planner as a name column.
+KML_DRAWING = ["timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude"]
+KML_DRAWING += ["visibility", "drawOrder", "icon", "snippet"]
 
 
-def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> ImportReport:
-    """Every zone in an uploaded file, or a ZoneError naming the file's problem or every refusal."""
+def read_zones(
+    data: bytes,
+    filename: str,
+    *,
+    default_kind: str = "crowd",
+    name_field: str | None = None,
+    max_area_m2: float = MAX_ZONE_AREA_M2,
+) -> ImportReport:
+    """Every zone in an uploaded file, named from the `name_field` column (guessed when None),
+    or a ZoneError naming the file's problem or every refusal."""
     if default_kind not in ZONE_KINDS:
         raise ZoneError(
             N_(
@@ -65,9 +76,17 @@ def read_zones(data: bytes, filename: str, *, default_kind: str = "crowd") -> Im
             layers.extend(_layers(path, fmt, Path(tmp)))
             if sum(len(frame) for frame, _ in layers) > MAX_FEATURES:
                 raise ZoneError(N_("the file has more than %(max)d features", max=MAX_FEATURES))
-    zones, warnings = _zones([frame for frame, _ in layers], default_kind)
-    source_crs = ", ".join(dict.fromkeys(crs for _, crs in layers))
-    return ImportReport(zones=zones, warnings=warnings, source_crs=source_crs)
+    features = [pair for frame, _ in layers for pair in _features(frame)]
+    naming = name_zones([properties for properties, _ in features], name_field)
+    zones, warnings = _zones(features, naming.names, default_kind, max_area_m2)
+    return ImportReport(
+        zones=zones,
+        warnings=naming.warnings + warnings,
+        source_crs=", ".join(dict.fromkeys(crs for _, crs in layers)),
+        name_field=naming.column,
+        name_guessed=naming.guessed,
+        columns=naming.columns,
+    )
 
 
 def _layers(path: Path, fmt: str, tmp: Path) -> Iterator[tuple[gpd.GeoDataFrame, str]]:
@@ -83,7 +102,8 @@ def _layers(path: Path, fmt: str, tmp: Path) -> Iterator[tuple[gpd.GeoDataFrame,
                     N_("%(where)smore than %(max)d features", where=where, max=MAX_FEATURES)
                 )
             frame = gpd.read_file(path, layer=name, engine="pyogrio")
-            yield _lonlat(frame, fmt, where)
+            drawing = KML_DRAWING if fmt == KML else []
+            yield _lonlat(frame.drop(columns=drawing, errors="ignore"), fmt, where)
     except (DataSourceError, DataLayerError, shapely.errors.ShapelyError) as exc:
         reason = str(exc).replace(f"{tmp}/", "")
         raise ZoneError(
@@ -142,19 +162,22 @@ def _crs_label(crs: pyproj.CRS) -> str:
 
 
 def _zones(
-    frames: list[gpd.GeoDataFrame], default_kind: str
+    features: list[tuple[dict, BaseGeometry | None]],
+    names: list[str],
+    default_kind: str,
+    max_area_m2: float,
 ) -> tuple[list[ImportedZone], list[str]]:
     """Zones from every feature in file order, or one ZoneError listing every refused feature."""
     warnings: list[str] = []
     drafts: list[tuple[int, str, ImportedZone]] = []
     refused: list[tuple[int, str]] = []
-    features = (pair for frame in frames for pair in _features(frame))
-    for number, (properties, geometry) in enumerate(features, start=1):
+    numbered = enumerate(zip(features, names, strict=True), start=1)
+    for number, ((properties, geometry), name) in numbered:
         try:
-            drafts.append(_draft(number, properties, geometry, default_kind, warnings))
+            drafts.append(_draft(number, name, properties, geometry, default_kind, warnings))
         except ZoneError as exc:
             refused.append((number, message_of(exc)))
-    zones = _measured(drafts, refused)
+    zones = _measured(drafts, refused, max_area_m2)
     if refused:
         reasons = Joined(message for _, message in sorted(refused))
         raise ZoneError(
@@ -176,11 +199,15 @@ def _features(frame: gpd.GeoDataFrame) -> Iterator[tuple[dict, BaseGeometry | No
 
 
 def _draft(
-    number: int, properties: dict, geometry: BaseGeometry | None, default_kind: str, warnings: list
+    number: int,
+    name: str,
+    properties: dict,
+    geometry: BaseGeometry | None,
+    default_kind: str,
+    warnings: list,
 ) -> tuple[int, str, ImportedZone]:
     """A zone before its area is measured, with the label that names it in messages."""
     fields = _fields(properties)
-    name = (_first(fields, NAME_KEYS) or f"Zone {number}")[:MAX_NAME_CHARS]
     label = N_("feature %(number)d '%(name)s'", number=number, name=name)
     polygon, repair = _polygon(geometry, label)
     if repair:
@@ -262,15 +289,15 @@ def _density(given: str, kind: str, label: str, warnings: list[str]) -> float | 
 
 
 def _measured(
-    drafts: list[tuple[int, str, ImportedZone]], refused: list[tuple[int, str]]
+    drafts: list[tuple[int, str, ImportedZone]], refused: list[tuple[int, str]], max_area_m2: float
 ) -> list[ImportedZone]:
     """The zones with their areas; an implausible one is measured alone and refused by checks."""
     areas = areas_m2([zone.geometry for _, _, zone in drafts])
     zones = []
     for (number, label, zone), area in zip(drafts, areas, strict=True):
-        if not 0 < area <= MAX_ZONE_AREA_M2:
+        if not 0 < area <= max_area_m2:
             try:
-                area = checked_area(zone.geometry, label)
+                area = checked_area(zone.geometry, label, max_area_m2, from_file=True)
             except ZoneError as exc:
                 refused.append((number, message_of(exc)))
                 continue

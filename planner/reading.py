@@ -20,7 +20,7 @@ from pathlib import Path
 from common.messages import N_, message_of
 from planner.uploads import MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES, format_of
 from planner.zone_reports import ImportReport, message_from, message_json, report_from, report_json
-from planner.zones import ZoneError
+from planner.zones import MAX_ZONE_AREA_M2, ZoneError
 
 READ_TIMEOUT_S = 60.0
 READ_MEMORY_BYTES = 2 * 1024**3
@@ -33,11 +33,18 @@ log = logging.getLogger(__name__)
 
 
 def read_zone_file(
-    data: bytes, filename: str, *, default_kind: str = "crowd", timeout_s: float = READ_TIMEOUT_S
+    data: bytes,
+    filename: str,
+    *,
+    default_kind: str = "crowd",
+    name_field: str | None = None,
+    max_area_m2: float = MAX_ZONE_AREA_M2,
+    timeout_s: float = READ_TIMEOUT_S,
 ) -> ImportReport:
     """planner.importing.read_zones in a reading process, stopped after `timeout_s`."""
     fmt = format_of(data, filename)  # the quick refusals need no process
     header = {"filename": filename, "default_kind": default_kind, "timeout_s": timeout_s}
+    header |= {"name_field": name_field, "max_area_m2": max_area_m2}
     command = [sys.executable, "-m", "planner.reading"]
     pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
     with subprocess.Popen(command, cwd=ROOT, env=_reader_env(), **pipes) as reader:
@@ -73,7 +80,7 @@ def _answer(status: int, out: bytes, err: bytes, fmt: str) -> ImportReport:
             N_("%(format)s: the file could not be read (%(error)s)", format=fmt, error=error)
         )
     if "refused" in answer:
-        raise ZoneError(message_from(answer["refused"]))
+        raise ZoneError(message_from(answer["refused"]), answer.get("field"))
     return report_from(answer["report"])
 
 
@@ -85,10 +92,16 @@ def main() -> None:
 
     data = sys.stdin.buffer.read()
     try:
-        report = read_zones(data, header["filename"], default_kind=header["default_kind"])
+        report = read_zones(
+            data,
+            header["filename"],
+            default_kind=header["default_kind"],
+            name_field=header["name_field"],
+            max_area_m2=float(header["max_area_m2"]),
+        )
         answer = {"report": report_json(report)}
     except ZoneError as exc:
-        answer = {"refused": message_json(message_of(exc))}
+        answer = {"refused": message_json(message_of(exc)), "field": exc.field}
     sys.stdout.write(json.dumps(answer))
 
 

@@ -110,6 +110,13 @@ def _planner_strings() -> dict[str, str]:
         "edit_tooltip": _("Drag the handles to reshape a zone."),
         "edit_subtext": _("Click Cancel to undo the changes."),
         "remove_tooltip": _("Click a zone to delete it."),
+        "reading_columns": _("Reading the file's columns…"),
+        "column_guessed": _("%(column)s (guessed)"),
+        "no_name_column": _("none: Zone 1, Zone 2…"),
+        "columns_found": _(
+            "Zones in the file: %(zones)s (%(crs)s). Choose the column that names them."
+        ),
+        "columns_refused": _("This file cannot be imported: %(message)s"),
     }
 
 

@@ -5,7 +5,7 @@ process a hostile file got the better of can hand back nothing but data."""
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -28,11 +28,16 @@ class ImportedZone:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What a file held: its zones, what was repaired or guessed, and the CRS it came in."""
+    """What a file held: its zones, what was repaired or guessed, the CRS it came in, the
+    column that named the zones ("" for none; `name_guessed` unless the planner chose it)
+    and every column with a few sample values, for the planner to choose another."""
 
     zones: list[ImportedZone]
     warnings: list[str]
     source_crs: str
+    name_field: str = ""
+    name_guessed: bool = True
+    columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def report_json(report: ImportReport) -> dict:
@@ -41,7 +46,14 @@ def report_json(report: ImportReport) -> dict:
         for zone in report.zones
     ]
     warnings = [message_json(w) for w in report.warnings]
-    return {"zones": zones, "warnings": warnings, "source_crs": report.source_crs}
+    naming = {"name_field": report.name_field, "name_guessed": report.name_guessed}
+    return {
+        "zones": zones,
+        "warnings": warnings,
+        "source_crs": report.source_crs,
+        **naming,
+        "columns": [[column, samples] for column, samples in report.columns.items()],
+    }
 
 
 def report_from(data: dict) -> ImportReport:
@@ -50,7 +62,14 @@ def report_from(data: dict) -> ImportReport:
         for z in data["zones"]
     ]
     warnings = [message_from(w) for w in data["warnings"]]
-    return ImportReport(zones=zones, warnings=warnings, source_crs=str(data["source_crs"]))
+    return ImportReport(
+        zones=zones,
+        warnings=warnings,
+        source_crs=str(data["source_crs"]),
+        name_field=str(data["name_field"]),
+        name_guessed=bool(data["name_guessed"]),
+        columns={str(column): [str(s) for s in samples] for column, samples in data["columns"]},
+    )
 
 
 def message_json(message: str) -> object:

@@ -19,6 +19,7 @@ from planner.serialize import live_zone_feature, zone_feature
 from planner.zone_reports import ImportReport
 from planner.zones import (
     MAX_DENSITY,
+    MAX_ZONE_AREA_M2,
     STANDING_DENSITY,
     ZONE_KINDS,
     ZoneError,
@@ -39,14 +40,17 @@ def get_zone(session: Session, event: Event, zone_id: int, *, lock: bool = False
     return zone
 
 
-def create_zone(w: Write, event: Event, feature: dict) -> Change[Zone]:
-    """A zone from a GeoJSON Feature whose properties hold name, kind and density."""
+def create_zone(
+    w: Write, event: Event, feature: dict, *, max_area_km2: float = MAX_ZONE_AREA_M2 / 1e6
+) -> Change[Zone]:
+    """A zone from a GeoJSON Feature whose properties hold name, kind and density; at most
+    `max_area_km2` (the ZONE_MAX_AREA_KM2 setting)."""
     if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
         raise InputError(N_("a zone is a GeoJSON Feature with properties"))
     props = feature["properties"]
     name = text(props, "name")
     kind = _kind(props)
-    geometry, area = _shape(feature.get("geometry"), name)
+    geometry, area = _shape(feature.get("geometry"), name, max_area_km2)
     zone = Zone(
         event=event,
         name=name,
@@ -66,7 +70,13 @@ def zone_version(zone: Zone) -> str:
 
 
 def update_zone(
-    w: Write, event: Event, zone_id: int, changes: dict, *, seen: Collection[str] | None = None
+    w: Write,
+    event: Event,
+    zone_id: int,
+    changes: dict,
+    *,
+    seen: Collection[str] | None = None,
+    max_area_km2: float = MAX_ZONE_AREA_M2 / 1e6,
 ) -> Change[Zone]:
     """Change a zone's name, kind, density, notes or geometry; the area follows the shape.
     A write based on another version than the current one (`seen`) is a Conflict."""
@@ -92,7 +102,7 @@ def update_zone(
     if "notes" in fields:
         zone.notes = text(fields, "notes", required=False, max_len=2000, multiline=True)
     if "geometry" in fields:
-        zone.geometry, zone.area_m2 = _shape(fields["geometry"], zone.name)
+        zone.geometry, zone.area_m2 = _shape(fields["geometry"], zone.name, max_area_km2)
     return _published(w, "zone.update", zone, before)
 
 
@@ -124,16 +134,28 @@ class ZoneImport:
     zones: list[Zone]
     warnings: list[str]
     source_crs: str
+    report: ImportReport  # the column that named the zones, and the others to choose from
 
 
-def read_zone_file(data: bytes, filename: str) -> ImportReport:
+def read_zone_file(
+    data: bytes,
+    filename: str,
+    *,
+    name_field: str | None = None,
+    max_area_km2: float = MAX_ZONE_AREA_M2 / 1e6,
+) -> ImportReport:
     """A zone file read and checked in a reading process of its own, within a deadline
-    (planner.reading). Doors call it before any transaction begins: a slow or hostile file
-    then holds no lock, and on SQLite every other request goes on."""
+    (planner.reading), its zones named from the `name_field` column (guessed when None or
+    blank) and none larger than `max_area_km2` (the ZONE_MAX_AREA_KM2 setting). Doors call
+    it before any transaction begins: a slow or hostile file then holds no lock, and on
+    SQLite every other request goes on."""
+    chosen = name_field.strip() if isinstance(name_field, str) else None
     try:
-        return reading.read_zone_file(data, filename)
+        return reading.read_zone_file(
+            data, filename, name_field=chosen or None, max_area_m2=max_area_km2 * 1e6
+        )
     except ZoneError as exc:
-        raise InputError(message_of(exc), "file") from exc
+        raise InputError(message_of(exc), exc.field or "file") from exc
 
 
 def import_zones(w: Write, event: Event, report: ImportReport) -> Change[ZoneImport]:
@@ -160,8 +182,10 @@ def import_zones(w: Write, event: Event, report: ImportReport) -> Change[ZoneImp
         "zones": feature_collection(features),
         "warnings": report.warnings,
         "source_crs": report.source_crs,
+        "name_field": report.name_field,
+        "name_guessed": report.name_guessed,
     }
-    result = ZoneImport(zones, report.warnings, report.source_crs)
+    result = ZoneImport(zones, report.warnings, report.source_crs, report)
     return Change("zone.import", f"event:{event.id}:zones", after=after, result=result)
 
 
@@ -195,10 +219,10 @@ def _kind(fields: dict) -> str:
     return kind
 
 
-def _shape(geometry, name: str):
+def _shape(geometry, name: str, max_area_km2: float):
     try:
         label = N_("zone %(name)r", name=name)
         shape = polygon_from_geojson(geometry, label)
-        return shape, checked_area(shape, label)
+        return shape, checked_area(shape, label, max_area_km2 * 1e6)
     except ZoneError as exc:
         raise InputError(message_of(exc), "geometry") from exc

@@ -30,7 +30,12 @@ MAX_ZONE_VERTICES = 50_000  # a venue outline needs hundreds; more would flood e
 
 
 class ZoneError(ValueError):
-    """A zone that cannot be stored as given, with a message that names why."""
+    """A zone that cannot be stored as given, with a message that names why; `field` names
+    the input at fault when it is not the file or the geometry itself."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def polygon_from_geojson(geometry: dict, label: str = N_("zone")) -> BaseGeometry:
@@ -104,9 +109,17 @@ def _in_metres(series: gpd.GeoSeries) -> gpd.GeoSeries:
         return series.to_crs(f"+proj=laea {centre} +datum=WGS84 +units=m +no_defs")
 
 
-def checked_area(geometry: BaseGeometry, label: str = N_("zone")) -> float:
+def checked_area(
+    geometry: BaseGeometry,
+    label: str = N_("zone"),
+    max_area_m2: float = MAX_ZONE_AREA_M2,
+    *,
+    from_file: bool = False,
+) -> float:
+    """The area in m², or a ZoneError when it is none or more than a venue can be (the
+    ZONE_MAX_AREA_KM2 setting): degrees or feet read as metres give such areas."""
     area = areas_m2([geometry])[0]
-    if area <= 0 or area > MAX_ZONE_AREA_M2:
+    if area <= 0:
         raise ZoneError(
             N_(
                 "%(label)s: an area of %(area)s m² is not a plausible zone",
@@ -114,7 +127,30 @@ def checked_area(geometry: BaseGeometry, label: str = N_("zone")) -> float:
                 area=f"{area:,.0f}",
             )
         )
+    if area > max_area_m2:
+        raise ZoneError(too_large(label, area, max_area_m2, from_file=from_file))
     return area
+
+
+def too_large(label: str, area_m2: float, max_area_m2: float, *, from_file: bool) -> str:
+    """Why a zone is refused for its size, naming the setting that allows more."""
+    values = {"label": label, "area": _km2(area_m2), "max": _km2(max_area_m2)}
+    if from_file:
+        return N_(
+            "%(label)s covers %(area)s km², more than the %(max)s km² limit "
+            "(ZONE_MAX_AREA_KM2): check the file's coordinate system",
+            **values,
+        )
+    return N_(
+        "%(label)s covers %(area)s km², more than the %(max)s km² limit "
+        "(ZONE_MAX_AREA_KM2): check its coordinates",
+        **values,
+    )
+
+
+def _km2(area_m2: float) -> str:
+    km2 = area_m2 / 1e6
+    return f"{km2:,.0f}" if km2 >= 10 else f"{km2:,.3g}"
 
 
 def holding_capacity(area_m2: float, density: float | None) -> int | None:

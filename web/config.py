@@ -84,6 +84,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         # Drawn under the zones when there is no tile server: a command post may be offline.
         "MAP_BASEMAP": env.get("MAP_BASEMAP", str(ROOT / "demo" / "basemap.geojson")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
+        # A zone larger than this is refused: a city fits, a file read in the wrong units not.
+        "ZONE_MAX_AREA_KM2": float(env.get("ZONE_MAX_AREA_KM2", "500")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), False),

@@ -114,6 +114,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("PATCH", "planner_api.update_zone"): PLANNERS,
     ("DELETE", "planner_api.delete_zone"): PLANNERS,
     ("POST", "planner_api.import_zones"): PLANNERS,
+    ("POST", "planner_api.zone_file_columns"): PLANNERS,
     ("GET", "planner_api.list_overlaps"): ANYONE,
     ("GET", "planner_api.list_shifts"): ANYONE,
     ("POST", "planner_api.create_shift"): PLANNERS,
