@@ -127,6 +127,7 @@ def guess_fields(rows: Iterable[Mapping[str, object]]) -> dict[str, str]:
     guess: dict[str, str] = {}
     for role, names in SYNONYMS.items():
         spelled = next((named[n] for n in names if n in named), None)
+        spelled = spelled or next((named[c] for c in named if _truncated(c, names)), None)
         if spelled is not None:
             guess[role] = spelled
     if "location" not in guess:
@@ -134,6 +135,12 @@ def guess_fields(rows: Iterable[Mapping[str, object]]) -> dict[str, str]:
         if location:
             guess["location"] = location
     return guess
+
+
+def _truncated(column: str, names: tuple[str, ...]) -> bool:
+    """A shapefile's ten-character cut of a common name (`Primary_Ty`, `Descriptio`), as
+    ArcGIS layers published from shapefiles still carry."""
+    return len(column) == 10 and any(n.startswith(column) for n in names)
 
 
 def _location_by_value(rows: Iterable[Mapping[str, object]]) -> str | None:

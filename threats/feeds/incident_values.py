@@ -18,6 +18,7 @@ _US_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%
 _WORDS = {"critical": 1, "emergency": 1, "high": 1, "medium": 2, "moderate": 2, "low": 3}
 WEB_MERCATOR = frozenset({102100, 102113, 900913, 3857})
 _EARTH_RADIUS_M = 6378137.0
+_PAIR = re.compile(r"\(\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\)")
 
 
 def text(value: object, name: str) -> str:
@@ -129,6 +130,8 @@ def place_value(value: object) -> Point | None:
     human_address}, whose coordinates may be null while it waits to be geocoded."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and (pair := _PAIR.fullmatch(value.strip())):
+        return lon_lat(pair.group(2), pair.group(1))  # "(41.92, -87.69)": CSV-style location
     if isinstance(value, str):  # a Point sent as JSON text
         try:
             value = json.loads(value)

@@ -48,3 +48,9 @@ def test_the_map_wins_role_by_role_and_is_spelled_as_the_source_spells_it():
     in_use = fields_in_use({"id": "objectid", "kind": ""}, {"id": "GlobalID", "kind": "TYPE"})
     assert in_use == {"id": "objectid", "kind": "TYPE"}
     assert resolve(in_use, {"objectid": "OBJECTID", "type": "TYPE"})["id"] == "OBJECTID"
+
+
+def test_shapefile_cuts_of_common_names_are_found():
+    # An ArcGIS layer of Chicago crimes published from a shapefile: Case_Numbe, Primary_Ty.
+    guess = guess_fields([{"FID": 1, "Primary_Ty": "THEFT", "Descriptio": "OVER $500"}])
+    assert (guess["kind"], guess["description"]) == ("Primary_Ty", "Descriptio")

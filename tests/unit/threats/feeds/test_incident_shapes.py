@@ -196,3 +196,11 @@ def test_substituted_rows_give_a_page_or_feed_format_error(document):
 def test_substituted_arcgis_json_gives_a_page_or_feed_format_error(document):
     result = only_documented_error(parse_incidents, json.dumps(document).encode(), CHICAGO)
     assert result is REFUSED or all(isinstance(i, Incident) for i in result.records)
+
+
+def test_a_csv_style_location_and_us_times_are_read():
+    rows = [{"ID": "11956983", "Date": "07/18/2026 01:05:00 PM", "Primary Type": "THEFT",
+             "Location": "(41.9117, -87.6262)"}]  # fmt: skip
+    incident = parse_incidents(json.dumps(rows).encode(), CHICAGO).records[0]
+    assert incident.geometry.equals(Point(-87.6262, 41.9117))
+    assert incident.occurred_at == datetime(2026, 7, 18, 13, 5, tzinfo=CHICAGO)
