@@ -24,6 +24,7 @@ FEED_KINDS = (
     "ofac-xml",
     "geojson-incidents",
     "csv-lookout",
+    "incidents",  # the same reader as geojson-incidents: Socrata JSON or GeoJSON, ArcGIS
 )
 THREAT_STATUSES, OPEN_STATUSES = lifecycle.STATUSES, lifecycle.OPEN
 
@@ -51,6 +52,12 @@ class FeedSource(Base):
     circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Incident feeds: the columns to read ({"id": "case_number", ...}; unset roles are
+    # guessed), the last guess (shown on the feed page) and the IANA zone of floating
+    # times (None: the event's).
+    field_map: Mapped[dict | None] = mapped_column(JSON)
+    field_guess: Mapped[dict | None] = mapped_column(JSON)
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class FeedItem(Base):

@@ -16,11 +16,11 @@ from common.validation import (
 from common.writes import Change, Write
 from planner.models import Event
 from threats.models import FEED_KINDS, FeedSource
-from threats.polling import poll_service
+from threats.polling import incident_fields, poll_service
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
 
-FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind"}
+FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "field_map", "timezone"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
 # polls its own replay on this machine, may go faster (DEMO_POLL_S).
 MIN_INTERVAL_S = 10
@@ -30,7 +30,8 @@ def create_feed(
     w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
     """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
-    event_id, enabled}. The URL must be one the fetcher may reach; the event must exist."""
+    event_id, enabled, field_map, timezone}. The URL must be one the fetcher may reach; the
+    event must exist; an incident feed's field map and zone are checked (incident_fields)."""
     if not isinstance(data, dict):
         raise InputError(N_("expected a JSON object"))
     feed = FeedSource(
@@ -40,6 +41,8 @@ def create_feed(
         interval_s=_interval(data, 300, min_interval_s),
         enabled=data.get("enabled", True) is not False,
         event_id=_event_id(w, data.get("event_id")),
+        field_map=incident_fields.field_map(data),
+        timezone=incident_fields.feed_timezone(data),
     )
     w.session.add(feed)
     w.session.flush()
@@ -66,6 +69,10 @@ def update_feed(
         feed.interval_s = _interval(changes, feed.interval_s, min_interval_s)
     if "name" in changes:
         feed.name = text(changes, "name")
+    if "field_map" in changes:
+        feed.field_map = incident_fields.field_map(changes)
+    if "timezone" in changes:
+        feed.timezone = incident_fields.feed_timezone(changes)
     if "enabled" in changes:
         enabled = _enabled(changes)
         if enabled and not feed.enabled:

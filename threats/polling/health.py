@@ -6,6 +6,7 @@ from datetime import datetime
 
 from common.times import iso
 from threats.models import FeedSource
+from threats.polling.incident_fields import fields_shown
 
 
 def feed_state(feed: FeedSource, now: datetime) -> str:
@@ -43,4 +44,8 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "next_attempt_at": iso(feed.next_attempt_at),
         "circuit_open_until": iso(feed.circuit_open_until),
         "item_count": feed.item_count,
+        "field_map": feed.field_map,
+        "field_guess": feed.field_guess,
+        "timezone": feed.timezone,
+        "fields": fields_shown(feed.field_map, feed.field_guess),
     }
