@@ -131,3 +131,17 @@ def test_an_unchanged_poll_makes_no_new_threats(session, world):
     again = poll_feed(session, feed, fetch=fetch, publish=Recorder(),
                       now=AT_1625 + timedelta(minutes=1))  # fmt: skip
     assert again.ok and again.threats == []
+
+
+def test_later_pages_are_read_by_the_first_pages_columns(session, world, feed_server):
+    event, fetch = world
+    first = (INCIDENTS / "arcgis-page1.geojson").read_bytes()
+    second = json.loads((INCIDENTS / "arcgis-page2.geojson").read_text())
+    for number, feature in enumerate(second["features"]):
+        feature["properties"]["id"] = f"row-{number}"  # a column page 1 did not have
+    path = urlsplit(ARCGIS).path
+    feed_server.queue(GIS, path, 200, first)
+    feed_server.queue(GIS, path, 200, json.dumps(second).encode())
+    feed = add_feed(session, event, url=ARCGIS, kind="incidents")
+    assert poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625).items == 6
+    assert all(sid.startswith("{3F2A000") for sid in threats(session, event))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from threats.feeds import cap, fbi, ftm, incidents, interpol, lookout, nws, ofac
 from threats.feeds.errors import FeedFormatError
+from threats.feeds.fields import fields_in_use
 from threats.feeds.records import Incident, Lookout, Page, WatchlistEntry
 from threats.polling.fetch import FetchError, FetchResult, Refused
 
@@ -187,7 +188,9 @@ def read_incidents(source: Source, fetch: Fetch) -> Harvest:
     read = [0]  # records on the pages so far, refused ones too: the next resultOffset
 
     def parse(body: bytes) -> Page:
-        page = incidents.parse_incidents(body, source.tz, source.field_map)
+        # Later pages read the columns the first page was read by: one guess per read.
+        mapped = fields_in_use(source.field_map, guesses[0]) if guesses else source.field_map
+        page = incidents.parse_incidents(body, source.tz, mapped)
         guesses.append(page.guessed)
         read[0] += len(page.records) + len(page.refused)
         return page
