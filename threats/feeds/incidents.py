@@ -40,6 +40,7 @@ class Record:
     geometry: object = None
     feature_id: object = None  # a GeoJSON Feature's own `id`, used when no column is one
     wkid: int | None = None  # an ArcGIS JSON answer's spatial reference
+    problem: str = ""  # why this record cannot be read at all: it is refused, not the page
 
 
 def parse_incidents(
@@ -58,6 +59,8 @@ def parse_incidents(
     refused: list[str] = []
     for number, record in enumerate(records, start=1):
         try:
+            if record.problem:
+                raise ValueError(record.problem)
             incidents.append(_incident(record, fields, tz))
         except ValueError as exc:
             refused.append(refusal(number, _id_or_none(record, fields), exc))
@@ -67,10 +70,7 @@ def parse_incidents(
 def _records(document: object) -> tuple[list[Record], bool]:
     """The document's records and whether the source says more are waiting."""
     if isinstance(document, list):  # SODA JSON rows
-        rows = [row for row in document]
-        if not all(isinstance(row, dict) for row in rows):
-            raise FeedFormatError(f"{LABEL}: a row of the JSON array is not an object")
-        return [Record(row) for row in rows], False
+        return [_row(row) for row in document], False
     if not isinstance(document, dict):
         raise FeedFormatError(f"{LABEL}: document is neither a JSON array nor an object")
     if isinstance(document.get("error"), dict):  # ArcGIS answers errors with 200 OK
@@ -85,9 +85,9 @@ def _records(document: object) -> tuple[list[Record], bool]:
         )
     more = _exceeded(document)
     if document.get("type") == "FeatureCollection":
-        return [_geojson_record(f, n) for n, f in enumerate(features, start=1)], more
+        return [_geojson_record(feature) for feature in features], more
     wkid = _wkid(document.get("spatialReference"))
-    return [_esri_record(f, n, wkid) for n, f in enumerate(features, start=1)], more
+    return [_esri_record(feature, wkid) for feature in features], more
 
 
 def _exceeded(document: Json) -> bool:
@@ -98,18 +98,22 @@ def _exceeded(document: Json) -> bool:
     )
 
 
-def _geojson_record(feature: object, number: int) -> Record:
+def _row(row: object) -> Record:
+    return Record(row) if isinstance(row, dict) else Record({}, problem="row is not an object")
+
+
+def _geojson_record(feature: object) -> Record:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise FeedFormatError(f"{LABEL}: feature {number} is not a GeoJSON Feature")
+        return Record({}, problem="not a GeoJSON Feature")
     props = feature.get("properties")
     if props is not None and not isinstance(props, dict):
-        raise FeedFormatError(f"{LABEL}: feature {number} properties is not an object")
+        return Record({}, problem="properties is not an object")
     return Record(props or {}, feature.get("geometry"), feature.get("id"))
 
 
-def _esri_record(feature: object, number: int, wkid: int | None) -> Record:
+def _esri_record(feature: object, wkid: int | None) -> Record:
     if not isinstance(feature, dict) or not isinstance(feature.get("attributes"), dict):
-        raise FeedFormatError(f"{LABEL}: feature {number} has no attributes object")
+        return Record({}, problem="no attributes object")
     geometry = feature.get("geometry")
     return Record(feature["attributes"], {"esri": geometry} if geometry else None, wkid=wkid)
 

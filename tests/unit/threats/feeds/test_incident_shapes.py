@@ -204,3 +204,21 @@ def test_a_csv_style_location_and_us_times_are_read():
     incident = parse_incidents(json.dumps(rows).encode(), CHICAGO).records[0]
     assert incident.geometry.equals(Point(-87.6262, 41.9117))
     assert incident.occurred_at == datetime(2026, 7, 18, 13, 5, tzinfo=CHICAGO)
+
+
+@pytest.mark.parametrize(
+    ("name", "broken", "reason"),
+    [
+        ("held-out-rows.json", "not a row", "record 2: row is not an object"),
+        ("arcgis-page1.geojson", {"type": "Feature", "properties": []}, "record 2: properties"),
+        ("arcgis-page1.geojson", {"geometry": None}, "record 2: not a GeoJSON Feature"),
+        ("held-out-arcgis.json", {"geometry": {"x": 1, "y": 2}}, "record 2: no attributes"),
+    ],
+)
+def test_a_malformed_record_is_refused_and_the_rest_kept(name, broken, reason):
+    document = json.loads((INCIDENTS / name).read_text())
+    records = document if isinstance(document, list) else document["features"]
+    records[1] = broken
+    page = parse_incidents(json.dumps(document).encode(), CHICAGO)
+    assert len(page.refused) == 1 and page.refused[0].startswith(reason)
+    assert len(page.records) == len(records) - 1
