@@ -151,3 +151,13 @@ def test_later_pages_are_read_by_the_first_pages_columns(session, world, feed_se
     feed = add_feed(session, event, url=ARCGIS, kind="incidents")
     assert poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625).items == 6
     assert all(sid.startswith("{3F2A000") for sid in threats(session, event))
+
+
+def test_an_arcgis_answer_served_elsewhere_is_paged_by_its_flag(session, world, feed_server):
+    event, fetch = world
+    for page in ("arcgis-page1.geojson", "arcgis-page2.geojson"):
+        feed_server.queue(SODA, "/proxy/incidents", 200, (INCIDENTS / page).read_bytes())
+    feed = add_feed(session, event, url=f"https://{SODA}/proxy/incidents?f=geojson")
+    feed.kind = "incidents"
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert result.ok and result.items == 6

@@ -197,7 +197,7 @@ def read_incidents(source: Source, fetch: Fetch) -> Harvest:
 
     def next_url(url: str, page: Page, number: int) -> str | None:
         count = len(page.records) + len(page.refused)
-        if incidents.is_arcgis(url):
+        if incidents.is_arcgis(url) or page.more:  # an ArcGIS answer, wherever it is served
             start = int(_query(url).get("resultOffset", "0"))
             moved = _with_query(url, resultOffset=str(start + read[0] - count))
             return incidents.next_arcgis_url(moved, count, page.more)
