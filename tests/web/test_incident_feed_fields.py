@@ -57,7 +57,8 @@ def test_the_api_takes_a_field_map_and_zone_and_returns_the_guess_after_a_poll(l
     [
         ({"field_map": ["id"]}, "field_map", "must be an object"),
         ({"field_map": {"identifier": "id"}}, "field_map", "cannot name identifier"),
-        ({"field_map": {"id": 7}}, "id", "must be a string"),
+        ({"field_map": {"id": 7}}, "field_map.id", "field_map.id must be a string"),
+        ({"field_map": {"kind": "a\tb"}}, "field_map.kind", "control characters"),
         ({"timezone": "Mars/Olympus"}, "timezone", "unknown time zone"),
         ({"timezone": "../../etc/passwd"}, "timezone", "unknown time zone"),
     ],

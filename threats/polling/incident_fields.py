@@ -26,8 +26,14 @@ def field_map(data: dict) -> dict[str, str] | None:
             ),
             "field_map",
         )
-    named = {role: text(value, role, required=False) for role in MAP_KEYS if role in value}
+    named = {role: _column(role, value[role]) for role in MAP_KEYS if role in value}
     return {role: column for role, column in named.items() if column} or None
+
+
+def _column(role: str, column: object) -> str:
+    """A column name, its error named after where it sits: `field_map.id must be a string`."""
+    where = f"field_map.{role}"
+    return text({where: column}, where, required=False)
 
 
 def feed_timezone(data: dict) -> str | None:
