@@ -16,6 +16,7 @@ from shapely.geometry import Point
 # Socrata's CSV-style time, sometimes seen in JSON exports of older datasets.
 _US_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
 _WORDS = {"critical": 1, "emergency": 1, "high": 1, "medium": 2, "moderate": 2, "low": 3}
+MAX_ID = 200  # what a threat keeps of a source's id (and the key it is found again by)
 WEB_MERCATOR = frozenset({102100, 102113, 900913, 3857})
 _EARTH_RADIUS_M = 6378137.0
 _PAIR = re.compile(r"\(\s*([-+0-9.eE]+)\s*,\s*([-+0-9.eE]+)\s*\)")
@@ -36,7 +37,10 @@ def source_id(value: object) -> str:
         value = int(value)
     if isinstance(value, float):
         raise ValueError(f"id is not a whole number: {value!r}")
-    return text(value, "id")
+    found = text(value, "id")
+    if len(found) > MAX_ID:
+        raise ValueError(f"id is longer than {MAX_ID} characters")
+    return found
 
 
 def timestamp(value: object, tz: ZoneInfo, name: str = "time") -> datetime | None:

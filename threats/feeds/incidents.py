@@ -133,7 +133,8 @@ def _wkid(reference: object) -> int | None:
 
 def _incident(record: Record, fields: Mapping[str, str], tz: ZoneInfo) -> Incident:
     props = record.props
-    source_id = _id_or_none(record, fields)
+    value = _get(props, fields, "id")
+    source_id = values.source_id(record.feature_id if value is None else value)
     if not source_id:
         raise ValueError(f"no id (looked in {fields.get('id', 'id')!r})")
     return Incident(

@@ -157,7 +157,8 @@ def test_floating_time_is_read_in_the_given_zone():
     [
         ({"incident_id": None}, "record 3: no id"),
         ({"incident_id": " "}, "record 3: no id"),
-        ({"incident_id": 3.5}, "record 3: no id"),
+        ({"incident_id": 3.5}, "record 3: id is not a whole number"),
+        ({"incident_id": "X" * 201}, "record 3: id is longer than 200 characters"),
         ({"date": "18/07/2026"}, r"record 3 \(id LFS-000003\): time is not a time"),
         ({"description": ["x"]}, "description is not text"),
     ],
