@@ -26,7 +26,9 @@ THREAT_FIELDS = frozenset(
         "updated_at",
     }
 )
-FEED_FIELDS = frozenset({"id", "kind", "state", "healthy", "last_success_at", "event_id"})
+FEED_FIELDS = frozenset(
+    {"id", "kind", "state", "healthy", "last_success_at", "event_id", "timezone"}
+)
 ZONE_FIELDS = frozenset({"id", "name", "kind", "area_m2", "capacity", "density"})
 
 

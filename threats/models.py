@@ -24,6 +24,7 @@ FEED_KINDS = (
     "ofac-xml",
     "geojson-incidents",
     "csv-lookout",
+    "incidents",  # the same reader as geojson-incidents: Socrata JSON or GeoJSON, ArcGIS
 )
 THREAT_STATUSES, OPEN_STATUSES = lifecycle.STATUSES, lifecycle.OPEN
 
@@ -61,6 +62,12 @@ class FeedSource(Base):
     credential_kind: Mapped[str | None] = mapped_column(String(16))
     credential_header: Mapped[str | None] = mapped_column(String(100))
     credential_sealed: Mapped[str | None] = mapped_column(Text)
+    # Incident feeds: the columns to read ({"id": "case_number", ...}; unset roles are
+    # guessed), the last guess (shown on the feed page) and the IANA zone of floating
+    # times (None: the event's).
+    field_map: Mapped[dict | None] = mapped_column(JSON)
+    field_guess: Mapped[dict | None] = mapped_column(JSON)
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class FeedItem(Base):

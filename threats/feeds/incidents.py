@@ -1,100 +1,191 @@
-"""Pure Socrata (SODA) GeoJSON incident parser, and the `$offset` paging rule of SODA.
+"""Pure incident feed parser: any Socrata (SODA) dataset, as GeoJSON or as JSON rows, and
+any ArcGIS FeatureServer query answered as GeoJSON or ArcGIS JSON; and their paging rules.
 
-SODA sends numbers as strings ("priority": "1") and floating local timestamps
-("2026-07-18T13:00:00.000"), read here in the feed's time zone. The source id is
-`properties.incident_id` (the event desk's own "LFS-000001"; `case_number` is the police
-case and goes to `extra`). A feature without an id, or with a bad number, time or position,
-refuses the whole page, naming the feature: the poller keeps its last good state rather than
-silently losing an incident. The point is the feature geometry, or `latitude`/`longitude`
-when the geometry is null; with neither the incident has no geometry.
+The document's shape is sniffed: a GeoJSON FeatureCollection, a JSON array of rows, or an
+ArcGIS feature set ({"features": [{"attributes", "geometry"}]}). Which columns hold the id,
+time, kind, description and priority comes from the feed's field map, or is guessed from
+common names (`fields.guess_fields`); the page says what was guessed so people can see it.
+A record without an id, place or readable time is refused and counted (`Page.refused`)
+while the rest are kept: a stable id made from a record's content would change whenever
+the source corrected it, and show the same incident twice.
 """
 
-import math
+from __future__ import annotations
+
 import re
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import Point
 
+from threats.feeds import fields as names
+from threats.feeds import incident_values as values
 from threats.feeds import jsondoc
 from threats.feeds.errors import FeedFormatError
-from threats.feeds.records import Incident
+from threats.feeds.records import Incident, Page, refusal
 
 MAX_DOCUMENT_BYTES = 50_000_000
-# Read by name below rather than copied into `extra`.
-_CONSUMED = frozenset({"incident_id", "incident_type", "description", "priority", "date"})
-_COORDINATE_FIELDS = frozenset({"latitude", "longitude"})
-_TIMESTAMP_FIELDS = frozenset({"updated_on"})
-
+LABEL = "incidents"
 Json = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Record:
+    """One record whatever the document's shape: its columns, its own geometry if any."""
+
+    props: Json
+    geometry: object = None
+    feature_id: object = None  # a GeoJSON Feature's own `id`, used when no column is one
+    wkid: int | None = None  # an ArcGIS JSON answer's spatial reference
+    problem: str = ""  # why this record cannot be read at all: it is refused, not the page
+
+
 def parse_incidents(
-    data: bytes, tz: ZoneInfo, max_bytes: int = MAX_DOCUMENT_BYTES
-) -> list[Incident]:
-    """Parse one page of a SODA GeoJSON FeatureCollection; floating times are read in `tz`."""
-    collection = _load(data, max_bytes)
-    features = collection.get("features")
-    if collection.get("type") != "FeatureCollection" or not isinstance(features, list):
-        raise FeedFormatError("SODA: document is not a GeoJSON FeatureCollection with features")
-    return [_incident(feature, number, tz) for number, feature in enumerate(features, start=1)]
+    data: bytes,
+    tz: ZoneInfo,
+    field_map: Mapping[str, str] | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Page[Incident]:
+    """One page of incidents; floating times are read in `tz`. `Page.guessed` holds the
+    fields guessed from the page's column names, `Page.more` whether ArcGIS says more wait."""
+    records, more = _records(jsondoc.load(data, max_bytes, LABEL))
+    guess = names.guess_fields(r.props for r in records)
+    named = names.columns(r.props for r in records)
+    fields = names.resolve(names.fields_in_use(field_map, guess), named)
+    incidents: list[Incident] = []
+    refused: list[str] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            if record.problem:
+                raise ValueError(record.problem)
+            incidents.append(_incident(record, fields, tz))
+        except ValueError as exc:
+            refused.append(refusal(number, _id_or_none(record, fields), exc))
+    return Page(incidents, refused=tuple(refused), guessed=guess, more=more)
 
 
-def next_page_url(url: str, count: int, limit: int) -> str | None:
-    """The next SODA page: `$offset` advanced by `limit` after a full page, else None."""
-    if limit <= 0:
-        raise ValueError(f"limit must be positive, got {limit}")
-    if count < limit:  # a short or empty page is the last one
-        return None
-    parts = urlsplit(url)
-    params = [p for p in parts.query.split("&") if p]
-    offsets = [i for i, p in enumerate(params) if unquote(p.partition("=")[0]) == "$offset"]
-    offset = 0
-    if offsets:
-        key, _, value = params[offsets[-1]].partition("=")
-        if not re.fullmatch(r"[0-9]+", value):
-            raise ValueError(f"$offset is not a whole number in {url!r}")
-        offset = int(value)
-        params = [p for i, p in enumerate(params) if i not in offsets]
-        params.insert(offsets[0], f"{key}={offset + limit}")
-    else:
-        params.append(f"$offset={limit}")
-    return urlunsplit(parts._replace(query="&".join(params)))
+def _records(document: object) -> tuple[list[Record], bool]:
+    """The document's records and whether the source says more are waiting."""
+    if isinstance(document, list):  # SODA JSON rows
+        return [_row(row) for row in document], False
+    if not isinstance(document, dict):
+        raise FeedFormatError(f"{LABEL}: document is neither a JSON array nor an object")
+    if isinstance(document.get("error"), dict):  # ArcGIS answers errors with 200 OK
+        error = document["error"]
+        raise FeedFormatError(f"{LABEL}: the server says {error.get('code')}: "
+                              f"{error.get('message')}")  # fmt: skip
+    features = document.get("features")
+    if not isinstance(features, list):
+        raise FeedFormatError(
+            f"{LABEL}: document is not a GeoJSON FeatureCollection, JSON rows or an ArcGIS "
+            "feature set"
+        )
+    more = _exceeded(document)
+    if document.get("type") == "FeatureCollection":
+        return [_geojson_record(feature) for feature in features], more
+    wkid = _wkid(document.get("spatialReference"))
+    return [_esri_record(feature, wkid) for feature in features], more
 
 
-def _load(data: bytes, max_bytes: int) -> Json:
-    return jsondoc.load_object(data, max_bytes, "SODA")
-
-
-def _incident(feature: object, number: int, tz: ZoneInfo) -> Incident:
-    if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-        raise FeedFormatError(f"SODA: feature {number} is not a Feature with properties")
-    props = feature["properties"]
-    source_id = _text(props, "incident_id", f"SODA: feature {number}")
-    if not source_id:
-        raise FeedFormatError(f"SODA: feature {number} has no incident_id")
-    where = f"SODA: feature {number} ({source_id})"
-    return Incident(
-        source_id=source_id,
-        kind=_text(props, "incident_type", where),
-        description=_text(props, "description", where),
-        geometry=_point(feature.get("geometry"), props, where),
-        occurred_at=_timestamp(props, "date", tz, where),
-        priority=_priority(props.get("priority"), where),
-        extra=_extra(props, tz, where),
+def _exceeded(document: Json) -> bool:
+    # ArcGIS puts the flag at the top (f=json, newer f=geojson) or in `properties`.
+    nested = document.get("properties")
+    return document.get("exceededTransferLimit") is True or (
+        isinstance(nested, dict) and nested.get("exceededTransferLimit") is True
     )
 
 
-def _extra(props: Json, tz: ZoneInfo, where: str) -> dict[str, object]:
-    """Every other scalar property: text cleaned, booleans kept, timestamps made aware."""
+def _row(row: object) -> Record:
+    return Record(row) if isinstance(row, dict) else Record({}, problem="row is not an object")
+
+
+def _geojson_record(feature: object) -> Record:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return Record({}, problem="not a GeoJSON Feature")
+    props = feature.get("properties")
+    if props is not None and not isinstance(props, dict):
+        return Record({}, problem="properties is not an object")
+    return Record(props or {}, feature.get("geometry"), feature.get("id"))
+
+
+def _esri_record(feature: object, wkid: int | None) -> Record:
+    if not isinstance(feature, dict) or not isinstance(feature.get("attributes"), dict):
+        return Record({}, problem="no attributes object")
+    geometry = feature.get("geometry")
+    return Record(feature["attributes"], {"esri": geometry} if geometry else None, wkid=wkid)
+
+
+def _wkid(reference: object) -> int | None:
+    if not isinstance(reference, dict):
+        return None
+    wkid = reference.get("latestWkid", reference.get("wkid"))
+    if wkid is not None and (not isinstance(wkid, int) or isinstance(wkid, bool)):
+        raise FeedFormatError(f"{LABEL}: spatialReference wkid is not a number: {wkid!r}")
+    if wkid not in (None, 4326) and wkid not in values.WEB_MERCATOR:
+        raise FeedFormatError(
+            f"{LABEL}: coordinates are in EPSG:{wkid}; ask the service for outSR=4326"
+        )
+    return wkid
+
+
+def _incident(record: Record, fields: Mapping[str, str], tz: ZoneInfo) -> Incident:
+    props = record.props
+    value = _get(props, fields, "id")
+    source_id = values.source_id(record.feature_id if value is None else value)
+    if not source_id:
+        raise ValueError(f"no id (looked in {fields.get('id', 'id')!r})")
+    return Incident(
+        source_id=source_id,
+        kind=values.text(_get(props, fields, "kind"), "kind"),
+        description=values.text(_get(props, fields, "description"), "description"),
+        geometry=_place(record, fields),
+        occurred_at=values.timestamp(_get(props, fields, "time"), tz),
+        priority=values.priority(_get(props, fields, "priority")),
+        extra=_extra(props, fields, tz),
+    )
+
+
+def _get(props: Json, fields: Mapping[str, str], role: str) -> object:
+    return props.get(fields[role]) if role in fields else None
+
+
+def _id_or_none(record: Record, fields: Mapping[str, str]) -> str | None:
+    value = _get(record.props, fields, "id")
+    try:
+        return values.source_id(record.feature_id if value is None else value) or None
+    except ValueError:
+        return None
+
+
+def _place(record: Record, fields: Mapping[str, str]) -> Point:
+    """The record's own geometry, else its location column, else latitude/longitude."""
+    geometry = record.geometry
+    if isinstance(geometry, dict) and "esri" in geometry:
+        return values.esri_point(geometry["esri"], record.wkid)
+    if geometry is not None:
+        return values.geojson_point(geometry)
+    point = values.place_value(_get(record.props, fields, "location"))
+    if point is not None:
+        return point
+    lat, lon = _get(record.props, fields, "latitude"), _get(record.props, fields, "longitude")
+    if lat in (None, "") and lon in (None, ""):
+        raise ValueError("no position")
+    return values.lon_lat(lon, lat)
+
+
+def _extra(props: Json, fields: Mapping[str, str], tz: ZoneInfo) -> dict[str, object]:
+    """Every other scalar column: text tidied, booleans kept, `*_on`/`*_date` times made
+    aware. Socrata's own `:`-prefixed columns (`:@computed_region_*`) are left out."""
+    used = {fields[role] for role in names.MAP_KEYS if role in fields}
     extra: dict[str, object] = {}
     for name, value in props.items():
-        if name in _CONSUMED or name in _COORDINATE_FIELDS or value is None:
+        if name in used or name.startswith(":") or value is None:
             continue
-        if name in _TIMESTAMP_FIELDS:
-            extra[name] = _timestamp(props, name, tz, where)
+        if isinstance(value, str) and _TIME_NAME.search(name):
+            extra[name] = _time_or_text(value, tz, name)
         elif isinstance(value, str):
             extra[name] = " ".join(value.split())
         elif isinstance(value, bool | int | float):
@@ -102,65 +193,47 @@ def _extra(props: Json, tz: ZoneInfo, where: str) -> dict[str, object]:
     return extra
 
 
-def _point(geometry: object, props: Json, where: str) -> Point | None:
-    """The feature's GeoJSON Point (lon, lat), else the latitude/longitude properties."""
-    if geometry is not None:
-        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
-        if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-            raise FeedFormatError(f"{where}: geometry is not a GeoJSON Point")
-        if not isinstance(coordinates, list) or len(coordinates) not in (2, 3):
-            raise FeedFormatError(f"{where}: bad Point coordinates {coordinates!r}")
-        return _checked_point(coordinates[0], coordinates[1], where)
-    lat, lon = props.get("latitude"), props.get("longitude")
-    if lat in (None, "") and lon in (None, ""):
-        return None
-    return _checked_point(lon, lat, where)
+_TIME_NAME = re.compile(r"(_on|_date|_datetime|_at)$", re.IGNORECASE)
 
 
-def _checked_point(lon: object, lat: object, where: str) -> Point:
-    x, y = _number(lon, "longitude", where), _number(lat, "latitude", where)
-    if not (-180.0 <= x <= 180.0 and -90.0 <= y <= 90.0):
-        raise FeedFormatError(f"{where}: position out of range ({lon!r}, {lat!r})")
-    return Point(x, y)
-
-
-def _number(value: object, name: str, where: str) -> float:
-    # SODA sends numbers as strings; plain JSON numbers are accepted too.
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FeedFormatError(f"{where}: {name} is not a number: {value!r}")
+def _time_or_text(value: str, tz: ZoneInfo, name: str) -> object:
     try:
-        number = float(value)
-    except (ValueError, OverflowError) as exc:
-        raise FeedFormatError(f"{where}: {name} is not a number: {value!r}") from exc
-    if not math.isfinite(number):
-        raise FeedFormatError(f"{where}: {name} is not finite: {value!r}")
-    return number
+        return values.timestamp(value, tz, name)
+    except ValueError:
+        return " ".join(value.split())
 
 
-def _priority(value: object, where: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value.strip()):
-        return int(value)
-    raise FeedFormatError(f"{where}: priority is not a whole number: {value!r}")
+def next_page_url(url: str, count: int, limit: int) -> str | None:
+    """The next SODA page: `$offset` advanced by `limit` after a full page, else None."""
+    return _advanced(url, "$offset", limit) if _full(count, limit) else None
 
 
-def _timestamp(props: Json, name: str, tz: ZoneInfo, where: str) -> datetime | None:
-    text = _text(props, name, where)
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise FeedFormatError(f"{where}: {name} is not an ISO 8601 timestamp: {text!r}") from exc
-    # SODA floating timestamps carry no offset: they are the feed's local time.
-    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+def next_arcgis_url(url: str, count: int, more: bool) -> str | None:
+    """The next ArcGIS page: `resultOffset` advanced by the records read, while the server
+    says `exceededTransferLimit`; an empty page ends it, whatever the flag says."""
+    return _advanced(url, "resultOffset", count) if more and count > 0 else None
 
 
-def _text(props: Json, name: str, where: str) -> str:
-    value = props.get(name)
-    if value is not None and not isinstance(value, str):
-        raise FeedFormatError(f"{where}: {name} is not a string")
-    return " ".join(value.split()) if value else ""
+def is_arcgis(url: str) -> bool:
+    return bool(re.search(r"/(Feature|Map)Server/[0-9]+/query$", urlsplit(url).path, re.I))
+
+
+def _full(count: int, limit: int) -> bool:
+    if limit <= 0:
+        raise ValueError(f"limit must be positive, got {limit}")
+    return count >= limit  # a short or empty page is the last one
+
+
+def _advanced(url: str, name: str, step: int) -> str:
+    """`url` with the query parameter `name` moved on by `step`, everything else kept."""
+    parts = urlsplit(url)
+    params = [p for p in parts.query.split("&") if p]
+    found = [i for i, p in enumerate(params) if unquote(p.partition("=")[0]) == name]
+    if not found:
+        return urlunsplit(parts._replace(query="&".join([*params, f"{name}={step}"])))
+    key, _, value = params[found[-1]].partition("=")
+    if not re.fullmatch(r"[0-9]+", value):
+        raise ValueError(f"{name} is not a whole number in {url!r}")
+    params = [p for i, p in enumerate(params) if i not in found]
+    params.insert(found[0], f"{key}={int(value) + step}")
+    return urlunsplit(parts._replace(query="&".join(params)))

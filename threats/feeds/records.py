@@ -79,6 +79,8 @@ class Page(Generic[T]):
     next_url: str | None = None
     total: int | None = None
     refused: tuple[str, ...] = ()  # one reason per record refused, the rest were kept
+    guessed: Mapping[str, str] = field(default_factory=dict)  # columns named by guess
+    more: bool = False  # the source says more records wait (ArcGIS exceededTransferLimit)
 
 
 def refusal(position: int, source_id: str | None, reason: object) -> str:

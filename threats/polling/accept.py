@@ -24,6 +24,7 @@ ACCEPT: dict[str, str] = {
     "ofac-csv": f"text/csv, {ANY}",
     "ofac-xml": f"application/xml, text/xml;q=0.9, {ANY}",
     "geojson-incidents": f"application/geo+json, {JSON};q=0.9, {ANY}",
+    "incidents": f"application/geo+json, {JSON};q=0.9, {ANY}",
     "csv-lookout": f"text/csv, {ANY}",
 }
 

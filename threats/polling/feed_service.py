@@ -17,12 +17,13 @@ from common.validation import (
 from common.writes import Change, Write
 from planner.models import Event
 from threats.models import FEED_KINDS, Credential, FeedSource
-from threats.polling import credentials, poll_service, urls
+from threats.polling import credentials, incident_fields, poll_service, urls
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
 from threats.screening.screening_service import screen_event
 
-FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "screen_non_targets", "credential"}
+FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "screen_non_targets"}
+FEED_FIELDS |= {"credential", "field_map", "timezone"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
 # polls its own replay on this machine, may go faster (DEMO_POLL_S).
 MIN_INTERVAL_S = 10
@@ -32,9 +33,9 @@ def create_feed(
     w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
     """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
-    event_id, enabled, screen_non_targets, credential}. The URL must be one the fetcher may
-    reach; the event must exist; a credential ({kind, secret, user, header}) is sealed at
-    once."""
+    event_id, enabled, screen_non_targets, credential, field_map, timezone}. The URL must be
+    one the fetcher may reach; the event must exist; a credential ({kind, secret, user,
+    header}) is sealed at once; an incident feed's field map and zone are checked."""
     if not isinstance(data, dict):
         raise InputError(N_("expected a JSON object"))
     feed = FeedSource(
@@ -45,6 +46,8 @@ def create_feed(
         enabled=data.get("enabled", True) is not False,
         event_id=_event_id(w, data.get("event_id")),
         screen_non_targets=_screen_non_targets(data) if "screen_non_targets" in data else False,
+        field_map=incident_fields.field_map(data),
+        timezone=incident_fields.feed_timezone(data),
     )
     if data.get("credential") is not None:
         set_credential(feed, data["credential"], fetcher)
@@ -77,6 +80,10 @@ def update_feed(
         feed.interval_s = _interval(changes, feed.interval_s, min_interval_s)
     if "name" in changes:
         feed.name = text(changes, "name")
+    if "field_map" in changes:
+        feed.field_map = incident_fields.field_map(changes)
+    if "timezone" in changes:
+        feed.timezone = incident_fields.feed_timezone(changes)
     if "enabled" in changes:
         enabled = _enabled(changes)
         if enabled and not feed.enabled:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from common.times import iso
 from threats.models import FeedSource
+from threats.polling.incident_fields import fields_shown
 
 
 def feed_state(feed: FeedSource, now: datetime) -> str:
@@ -47,6 +48,10 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "credential": credential_shown(feed),
         # Alerts of the last read with no polygon or circle and no code any event declared.
         "unplaced_count": feed.unplaced_count or 0,
+        "field_map": feed.field_map,
+        "field_guess": feed.field_guess,
+        "timezone": feed.timezone,
+        "field_roles": fields_shown(feed.field_map, feed.field_guess),
     }
 
 

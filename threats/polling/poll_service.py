@@ -104,6 +104,7 @@ def _read(session: Session, feed: FeedSource, fetch: Fetch) -> Harvest:
         feed.last_modified,
         _tz(session, feed),
         frozenset((k, v) for k, v in known),
+        field_map=feed.field_map,
     )
     access = access_of(feed)
     # No transaction stays open while the network is slow: on SQLite it would hold the
@@ -119,12 +120,16 @@ def access_of(feed: FeedSource) -> Access:
 
 
 def _tz(session: Session, feed: FeedSource) -> ZoneInfo:
+    if feed.timezone:  # the feed's own zone, checked when it was set
+        return ZoneInfo(feed.timezone)
     event = session.get(Event, feed.event_id) if feed.event_id else None
     return ZoneInfo(event.timezone if event else "UTC")
 
 
 def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
     result.items = harvest.items
+    if harvest.field_guess is not None:
+        feed.field_guess = harvest.field_guess
     for key, version in harvest.new_items:
         session.add(FeedItem(feed_id=feed.id, item_key=key, version=version))
     entries = harvest.entries + watchlist.lookout_entries(harvest.lookouts)

@@ -4,13 +4,14 @@ index links to) and parse it into records. No database: what was already read co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from threats.feeds import cap, fbi, ftm, incidents, interpol, lookout, nws, ofac
 from threats.feeds.errors import FeedFormatError
+from threats.feeds.fields import fields_in_use
 from threats.feeds.records import Incident, Lookout, Page, WatchlistEntry
 from threats.polling.fetch import FetchError, FetchResult, Refused
 
@@ -32,6 +33,7 @@ class Source:
     last_modified: str | None = None
     tz: ZoneInfo = UTC  # for sources that send floating local times
     known: frozenset[tuple[str, str]] = frozenset()  # index entries already read
+    field_map: Mapping[str, str] | None = None  # incident columns named by the feed
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Harvest:
     refused: int = 0  # links the fetcher would not follow (host, user-info, a trick)
     follow_ups: int = 0  # documents fetched beyond the feed's own pages (details)
     rejected: list[str] = field(default_factory=list)  # records refused, others kept
+    field_guess: dict[str, str] | None = None  # incident columns guessed from the first page
 
     def refused_records(self, reasons) -> None:
         """Records a parser refused while keeping the rest: the read is partial, so no
@@ -223,18 +226,30 @@ def read_fbi(source: Source, fetch: Fetch) -> Harvest:
 
 
 def read_incidents(source: Source, fetch: Fetch) -> Harvest:
+    """Any Socrata dataset or ArcGIS query, paged by `$offset` or by `resultOffset`."""
     limit = int(_query(source.url).get("$limit", "1000"))
+    guesses: list = []
+    read = [0]  # records on the pages so far, refused ones too: the next resultOffset
 
     def parse(body: bytes) -> Page:
-        return Page(incidents.parse_incidents(body, source.tz))
+        # Later pages read the columns the first page was read by: one guess per read.
+        mapped = fields_in_use(source.field_map, guesses[0]) if guesses else source.field_map
+        page = incidents.parse_incidents(body, source.tz, mapped)
+        guesses.append(page.guessed)
+        read[0] += len(page.records) + len(page.refused)
+        return page
 
     def next_url(url: str, page: Page, number: int) -> str | None:
+        count = len(page.records) + len(page.refused)
+        if incidents.is_arcgis(url) or page.more:  # an ArcGIS answer, wherever it is served
+            start = int(_query(url).get("resultOffset", "0"))
+            moved = _with_query(url, resultOffset=str(start + read[0] - count))
+            return incidents.next_arcgis_url(moved, count, page.more)
         offset = int(_query(url).get("$offset", "0")) + (number - 1) * limit
-        return incidents.next_page_url(
-            _with_query(url, **{"$offset": str(offset)}), len(page.records), limit
-        )
+        return incidents.next_page_url(_with_query(url, **{"$offset": str(offset)}), count, limit)
 
     harvest, harvest.incidents = read_pages(source, fetch, parse, next_url)
+    harvest.field_guess = guesses[0] if guesses else None
     return harvest
 
 
@@ -278,6 +293,7 @@ READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
     "ofac-csv": read_ofac_csv,
     "ofac-xml": single("entries", lambda body, _: ofac.parse_sdn_xml(body)),
     "geojson-incidents": read_incidents,
+    "incidents": read_incidents,
     "csv-lookout": single("lookouts", lambda body, src: lookout.parse_lookouts(body, src.tz)),
 }
 

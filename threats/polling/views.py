@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from common.times import utcnow
 from common.validation import InputError, NotFound, whole_number
 from planner.models import Event
+from threats.feeds.fields import MAP_KEYS
 from threats.models import FEED_KINDS, FeedSource, WatchlistRecord
 from threats.polling import feed_service
 from threats.polling.health import feed_status
@@ -40,6 +41,7 @@ def index():
         "threats/feeds.html",
         feeds=[(f, feed_status(f, now), counts.get(f.id, 0)) for f in feeds],
         kinds=FEED_KINDS,
+        roles=MAP_KEYS,
         events=db.session.scalars(select(Event).order_by(Event.starts_at)).all(),
     )
 
@@ -53,6 +55,8 @@ def _form() -> dict:
         "url": form.get("url", ""),
         "interval_s": form.get("interval_s", type=whole_number),
         "event_id": form.get("event_id", type=whole_number),
+        "field_map": {role: form.get(f"field_{role}", "") for role in MAP_KEYS},
+        "timezone": form.get("timezone", ""),
     }
     if form.get("credential_kind", "none") != "none":
         data["credential"] = _credential_form()

@@ -166,7 +166,15 @@ def test_a_threat_with_watchlist_among_its_categories_also_loses_its_kind():
 def test_feed_status_keeps_only_health_and_no_url_or_error():
     original = feed()
     partner = for_partner("feed_status", original)
-    assert set(partner) == {"id", "kind", "state", "healthy", "last_success_at", "event_id"}
+    assert set(partner) == {
+        "id",
+        "kind",
+        "state",
+        "healthy",
+        "last_success_at",
+        "event_id",
+        "timezone",
+    }
     assert partner["healthy"] is False
     assert partner["last_success_at"] == AT.isoformat()
     assert "secret" not in repr(partner)

@@ -1,6 +1,7 @@
-"""Unit tests for the Socrata (SODA) GeoJSON incident parser and its paging rule."""
+"""Unit tests for the incident parser on our SODA GeoJSON fixture, and its paging rule."""
 
 import json
+import re
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,7 +33,7 @@ FIRST_URL = "https://data.lakefront-city.example/resource/lfs1-inc0.geojson?$lim
 
 
 def incidents() -> dict[str, Incident]:
-    return {incident.source_id: incident for incident in parse_incidents(PAGE, CHICAGO)}
+    return {incident.source_id: incident for incident in parse_incidents(PAGE, CHICAGO).records}
 
 
 def zones() -> dict[str, Polygon]:
@@ -119,18 +120,19 @@ def test_inside_cap_alert_areas(cap_file, key):
 
 
 def test_null_geometry_falls_back_to_latitude_longitude():
-    found = parse_incidents(page_with(0, geometry=None), CHICAGO)[0]
+    found = parse_incidents(page_with(0, geometry=None), CHICAGO).records[0]
     assert found.geometry.equals(Point(-87.6262, 41.9117))
 
 
-def test_no_geometry_and_no_coordinates_gives_none():
-    doc = page_with(0, geometry=None, latitude=None, longitude=None)
-    assert parse_incidents(doc, CHICAGO)[0].geometry is None
+def test_no_geometry_and_no_coordinates_is_refused_the_rest_kept():
+    page = parse_incidents(page_with(0, geometry=None, latitude=None, longitude=None), CHICAGO)
+    assert page.refused == ("record 1 (id LFS-000001): no position",)
+    assert len(page.records) == 19
 
 
 def test_missing_optional_fields_are_empty():
     doc = page_with(0, date=None, priority=None, description=None, incident_type=None)
-    found = parse_incidents(doc, CHICAGO)[0]
+    found = parse_incidents(doc, CHICAGO).records[0]
     assert (found.occurred_at, found.priority, found.description, found.kind) == (
         None,
         None,
@@ -140,12 +142,12 @@ def test_missing_optional_fields_are_empty():
 
 
 def test_timestamp_with_offset_is_kept():
-    found = parse_incidents(page_with(0, date="2026-07-18T18:00:00Z"), CHICAGO)[0]
+    found = parse_incidents(page_with(0, date="2026-07-18T18:00:00Z"), CHICAGO).records[0]
     assert found.occurred_at == datetime(2026, 7, 18, 13, 0, tzinfo=CHICAGO)
 
 
 def test_floating_time_is_read_in_the_given_zone():
-    found = parse_incidents(PAGE, ZoneInfo("UTC"))[0]
+    found = parse_incidents(PAGE, ZoneInfo("UTC")).records[0]
     assert found.occurred_at.utcoffset() == timedelta(0)
     assert found.occurred_at.hour == 13
 
@@ -153,18 +155,30 @@ def test_floating_time_is_read_in_the_given_zone():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"incident_id": None}, "feature 3 has no incident_id"),
-        ({"incident_id": " "}, "feature 3 has no incident_id"),
-        ({"incident_id": 3}, "incident_id is not a string"),
-        ({"priority": "high"}, r"\(LFS-000003\): priority"),
-        ({"priority": "1.5"}, "priority"),
-        ({"date": "18/07/2026"}, "date is not an ISO 8601"),
-        ({"description": ["x"]}, "description is not a string"),
+        ({"incident_id": None}, "record 3: no id"),
+        ({"incident_id": " "}, "record 3: no id"),
+        ({"incident_id": 3.5}, "record 3: id is not a whole number"),
+        ({"incident_id": "X" * 201}, "record 3: id is longer than 200 characters"),
+        ({"date": "18/07/2026"}, r"record 3 \(id LFS-000003\): time is not a time"),
+        ({"description": ["x"]}, "description is not text"),
     ],
 )
-def test_bad_feature_refuses_the_page(change, message):
-    with pytest.raises(FeedFormatError, match=message):
-        parse_incidents(page_with(2, **change), CHICAGO)
+def test_bad_record_is_refused_and_the_rest_kept(change, message):
+    page = parse_incidents(page_with(2, **change), CHICAGO)
+    assert len(page.records) == 19 and len(page.refused) == 1
+    assert re.search(message, page.refused[0])
+
+
+@pytest.mark.parametrize(
+    ("value", "read"), [("high", 1), ("P2", 2), ("1.5", None), ("urgent?", None), (3, 3)]
+)
+def test_a_priority_that_is_not_a_number_is_read_or_left_out_never_refused(value, read):
+    page = parse_incidents(page_with(2, priority=value), CHICAGO)
+    assert not page.refused and page.records[2].priority == read
+
+
+def test_a_whole_number_id_is_its_text():
+    assert parse_incidents(page_with(2, incident_id=3), CHICAGO).records[2].source_id == "3"
 
 
 @pytest.mark.parametrize(
@@ -180,20 +194,21 @@ def test_bad_feature_refuses_the_page(change, message):
         (None, {"latitude": "41.9", "longitude": "-187.6"}),
     ],
 )
-def test_bad_position_refuses_the_page(geometry, properties):
+def test_bad_position_refuses_the_record(geometry, properties):
     data = json.loads(PAGE)
     feature = data["features"][0]
     feature["geometry"] = geometry
     feature["properties"].update({"latitude": None, "longitude": None, **properties})
-    with pytest.raises(FeedFormatError, match="LFS-000001"):
-        parse_incidents(json.dumps(data).encode(), CHICAGO)
+    page = parse_incidents(json.dumps(data).encode(), CHICAGO)
+    assert len(page.refused) == 1 and "(id LFS-000001)" in page.refused[0]
+    assert len(page.records) == 19
 
 
 def test_empty_page_gives_nothing_and_stops_paging():
-    assert parse_incidents(EMPTY_PAGE, CHICAGO) == []
+    assert parse_incidents(EMPTY_PAGE, CHICAGO).records == []
     second = next_page_url(FIRST_URL, 1000, 1000)
     assert second.endswith("$limit=1000&$offset=1000")
-    assert next_page_url(second, len(parse_incidents(EMPTY_PAGE, CHICAGO)), 1000) is None
+    assert next_page_url(second, len(parse_incidents(EMPTY_PAGE, CHICAGO).records), 1000) is None
 
 
 def test_short_page_is_the_last():
@@ -225,7 +240,7 @@ def test_bad_paging_arguments_are_refused(url, limit):
     "data", [b"", b"null", b"{}", b'{"type": "Feature"}', b"\xc3\x28", b"[" * 100_000]
 )
 def test_not_a_feature_collection_is_refused(data):
-    with pytest.raises(FeedFormatError, match="SODA"):
+    with pytest.raises(FeedFormatError, match="incidents"):
         parse_incidents(data, CHICAGO)
 
 
@@ -234,12 +249,12 @@ def test_size_cap_is_checked_before_parsing():
         parse_incidents(PAGE, CHICAGO, max_bytes=10)
 
 
-# Property tests: whatever the bytes, the parser returns incidents or raises FeedFormatError.
+# Property tests: whatever the bytes, the parser returns a page or raises FeedFormatError.
 
 
 def check(data: bytes) -> None:
     result = only_documented_error(parse_incidents, data, CHICAGO)
-    assert result is REFUSED or all(isinstance(incident, Incident) for incident in result)
+    assert result is REFUSED or all(isinstance(incident, Incident) for incident in result.records)
 
 
 @FUZZ
