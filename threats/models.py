@@ -24,7 +24,12 @@ FEED_KINDS = (
     "ofac-xml",
     "geojson-incidents",
     "csv-lookout",
+    "cap-push",
 )
+# Kinds a partner may push CAP to (POST /api/v1/feeds/<id>/push); `cap-push` is only
+# pushed to, never polled: it has no URL.
+PUSH_KINDS = ("cap", "cap-atom", "cap-push")
+PUSH_ONLY = "cap-push"
 THREAT_STATUSES, OPEN_STATUSES = lifecycle.STATUSES, lifecycle.OPEN
 
 
@@ -50,6 +55,11 @@ class FeedSource(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     circuit_open_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     item_count: Mapped[int] = mapped_column(default=0)
+    # The feed's own push token, stored as its SHA-256 like an API token; None: no pushes.
+    push_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    push_token_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The CAP <sender> values a push may carry, exactly; empty refuses every push.
+    push_senders: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

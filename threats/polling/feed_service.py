@@ -15,12 +15,12 @@ from common.validation import (
 )
 from common.writes import Change, Write
 from planner.models import Event
-from threats.models import FEED_KINDS, FeedSource
-from threats.polling import poll_service
+from threats.models import FEED_KINDS, PUSH_ONLY, FeedSource
+from threats.polling import poll_service, push_service
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
 
-FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind"}
+FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "push_senders"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
 # polls its own replay on this machine, may go faster (DEMO_POLL_S).
 MIN_INTERVAL_S = 10
@@ -30,16 +30,19 @@ def create_feed(
     w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
     """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
-    event_id, enabled}. The URL must be one the fetcher may reach; the event must exist."""
+    event_id, enabled, push_senders}. The URL must be one the fetcher may reach (a cap-push
+    feed has none: it is pushed to); the event must exist."""
     if not isinstance(data, dict):
         raise InputError(N_("expected a JSON object"))
+    kind = _kind(data)
     feed = FeedSource(
-        name=text(data, "name", required=False) or _kind(data),
-        kind=_kind(data),
-        url=checked_url(data, fetcher),
+        name=text(data, "name", required=False) or kind,
+        kind=kind,
+        url=_url(data, kind, fetcher),
         interval_s=_interval(data, 300, min_interval_s),
         enabled=data.get("enabled", True) is not False,
         event_id=_event_id(w, data.get("event_id")),
+        push_senders=push_service.checked_senders(data.get("push_senders", [])),
     )
     w.session.add(feed)
     w.session.flush()
@@ -58,10 +61,12 @@ def update_feed(
     if unknown:
         raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
     before = feed_status(feed, w.now)
-    if "kind" in changes:
-        feed.kind = _kind(changes)
-    if "url" in changes:
-        feed.url = checked_url(changes, fetcher)
+    if "kind" in changes or "url" in changes:
+        feed.kind = _kind(changes) if "kind" in changes else feed.kind
+        keep = "url" in changes or feed.kind == PUSH_ONLY  # a push feed drops its URL
+        feed.url = _url(changes if keep else {"url": feed.url}, feed.kind, fetcher)
+    if "push_senders" in changes:
+        feed.push_senders = push_service.checked_senders(changes["push_senders"])
     if "interval_s" in changes:
         feed.interval_s = _interval(changes, feed.interval_s, min_interval_s)
     if "name" in changes:
@@ -81,7 +86,8 @@ def poll_now(
     w: Write, feed_id: int, fetcher: Fetcher, backoff_base_s: float
 ) -> Change[poll_service.PollResult]:
     """A person's "poll now": at once, even while the feed backs off."""
-    get_feed(w.session, feed_id)
+    if get_feed(w.session, feed_id).kind == PUSH_ONLY:
+        raise InputError(N_("a cap-push feed is not polled: its partner pushes to it"))
     result = poll_service.poll_once(
         w.session, feed_id, fetch=fetcher, publish=w.publish, now=w.now, force=True,
         backoff_base_s=backoff_base_s,
@@ -112,6 +118,24 @@ def checked_url(data: dict, fetcher: Fetcher) -> str:
     except FetchError as exc:
         raise InputError(message_of(exc), "url") from exc
     return url
+
+
+def rotate_push_token(w: Write, feed_id: int) -> Change[str]:
+    """A new push token for the feed (the old one stops at once); the result, shown once."""
+    return push_service.rotate_token(w, get_feed(w.session, feed_id))
+
+
+def revoke_push_token(w: Write, feed_id: int) -> Change[FeedSource]:
+    return push_service.revoke_token(w, get_feed(w.session, feed_id))
+
+
+def _url(data: dict, kind: str, fetcher: Fetcher) -> str:
+    """A polled feed's checked URL; a cap-push feed has none to poll."""
+    if kind != PUSH_ONLY:
+        return checked_url(data, fetcher)
+    if data.get("url"):
+        raise InputError(N_("a cap-push feed has no URL: its partner pushes to it"), "url")
+    return ""
 
 
 def _kind(data: dict) -> str:

@@ -43,4 +43,14 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "next_attempt_at": iso(feed.next_attempt_at),
         "circuit_open_until": iso(feed.circuit_open_until),
         "item_count": feed.item_count,
+        "push": push_status(feed),
+    }
+
+
+def push_status(feed: FeedSource) -> dict:
+    """Whether the feed takes pushes, since when, and from which senders (never the token)."""
+    return {
+        "token": feed.push_token_hash is not None,
+        "token_set_at": iso(feed.push_token_set_at),
+        "senders": list(feed.push_senders or []),
     }
