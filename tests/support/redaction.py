@@ -21,7 +21,7 @@ WITHHELD = {
         {
             *("name", "url", "interval_s", "enabled", "last_polled_at", "lag_s", "last_error"),
             *("last_error_at", "consecutive_failures", "next_attempt_at", "circuit_open_until"),
-            "item_count",
+            *("item_count", "push"),
         }
     ),
 }
