@@ -299,3 +299,27 @@ def test_an_edxl_distribution_pushed_is_taken_like_a_bare_alert(app, client, wor
     assert answer.status_code == 200 and len(answer.json["threats"]) == 1
     with db_session(app) as session:
         assert session.scalar(select(func.count()).select_from(Threat)) == 1
+
+
+def test_an_admin_makes_sets_and_revokes_push_on_the_feed_page(app, client, world, login):
+    ids, _ = world
+    admin = login("admin", "page-admin")
+    form = {"csrf_token": admin.csrf}
+    senders = {**form, "push_senders": f"{SENDER}, other@example.org"}
+    assert admin.client.post(f"/admin/feeds/{ids['push']}/senders", data=senders).status_code == 302
+    page = admin.client.post(f"/admin/feeds/{ids['push']}/push-token", data=form)
+    assert page.status_code == 200
+    token = re.search(r'class="push-token">(ewp_[^<]+)<', page.text).group(1)
+    assert f"senders: {SENDER}, other@example.org" in page.text
+    assert token not in admin.client.get("/admin/feeds/").text  # shown that once
+    assert push(client, ids["push"], cap_message("PAGE-1"), token).status_code == 200
+    stranger = cap_message("PAGE-2", sender="other@example.org")
+    assert push(client, ids["push"], stranger, token).status_code == 200
+    revoked = admin.client.post(f"/admin/feeds/{ids['push']}/push-token/revoke", data=form)
+    assert revoked.status_code == 302
+    assert push(client, ids["push"], cap_message("PAGE-3"), token).status_code == 401
+    commander = login("commander", "page-commander")
+    refused = commander.client.post(
+        f"/admin/feeds/{ids['push']}/push-token", data={"csrf_token": commander.csrf}
+    )
+    assert refused.status_code == 403
