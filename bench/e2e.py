@@ -178,22 +178,25 @@ def variant(n: int, kind_suffix: int) -> tuple[str, bytes]:
     return kind, replay.render(alert)
 
 
-def push_latencies(web: str, world: dict, audience: Audience, count: int) -> tuple[list, int]:
+def push_latencies(web: str, world: dict, audience: Audience, count: int):
+    """POST -> marker at every client, the clients that never got it, and POST -> answer
+    (the server's own work: checks, ingest, commit, emits queued)."""
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {world['push_token']}"
     http.headers["Content-Type"] = "application/cap+xml"
     url = f"{web}/api/v1/feeds/{world['push_feed']}/push"
-    latencies, lost = [], 0
+    latencies, lost, answered = [], 0, []
     for n in range(count):
         time.sleep(random.Random(n).uniform(0.1, 0.5))
         kind, body = variant(n, PUSH_VARIANTS + n)
         sent_at = time.monotonic()
         answer = http.post(url, data=body, timeout=30)
+        answered.append(time.monotonic() - sent_at)
         assert answer.status_code == 200, answer.text
         arrived = audience.arrivals(audience.created, kind)
         latencies += [t - sent_at for t in arrived]
         lost += len(audience.clients) - len(arrived)
-    return latencies, lost
+    return latencies, lost, answered
 
 
 def poll_latencies(source: AlertSource, audience: Audience, count: int, interval: int):
@@ -233,7 +236,8 @@ def measure(mode: str, args) -> dict:
         world, processes, webs = start(mode, source, Path(folder), args.interval)
         try:
             audience = Audience(webs[-1], world["token"], world["event_id"], args.clients)
-            paths = {"push": push_latencies(webs[0], world, audience, args.alerts)}
+            pushed, lost, answered = push_latencies(webs[0], world, audience, args.alerts)
+            paths = {"push": (pushed, lost), "answered": (answered, 0)}
             appear, fetched, lost = poll_latencies(source, audience, args.alerts, args.interval)
             paths |= {"appear": (appear, lost), "fetched": (fetched, lost)}
             paths["writes"] = write_latencies(webs[0], world, audience, args.alerts)
@@ -252,6 +256,7 @@ def _ms(values: list[float], q: int) -> float:
 
 ROWS = (
     ("push", "POST push -> marker"),
+    ("answered", "POST push -> its answer (200)"),
     ("appear", "alert appears -> marker, polled (baseline)"),
     ("fetched", "poll's fetch returns -> marker"),
     ("writes", "commander's write -> marker"),
