@@ -258,6 +258,9 @@ def test_a_commander_watching_the_live_map_gets_the_pushed_threat(app, client, w
     assert deltas[0]["seq"] == snapshot["seq"] + 1
     assert deltas[0]["data"]["properties"]["source_id"] == "LIVE-PUSH"
     assert deltas[0]["data"]["properties"]["zones"][0]["name"] == "north-avenue-beach"
+    # Within the minute, the next push tells its threat; the feed's health is unchanged.
+    push(client, ids["push"], cap_message("LIVE-PUSH-2", after_s=1), tokens["push"])
+    assert [d["kind"] for d in received(sio, "delta")] == ["threat_created"]
 
 
 def test_a_cap_push_feed_has_no_url_and_is_never_polled(app, client, world):

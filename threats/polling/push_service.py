@@ -25,10 +25,11 @@ from common.writes import Change, Write
 from threats.feeds import cap
 from threats.feeds.errors import FeedFormatError
 from threats.models import PUSH_KINDS, PUSH_ONLY, FeedSource
-from threats.polling.health import feed_status, push_status
+from threats.polling.health import feed_state, feed_status, push_status
 from threats.polling.intake_service import already_carried, ingest_records
 
 PUSH_TYPES = frozenset({"application/cap+xml", "application/xml", "text/xml"})
+STATUS_EVERY_S = 60  # how stale a push feed's "last success" may look on the live map
 MAX_SENDERS = 50
 MAX_SENDER_LEN = 255
 
@@ -127,8 +128,10 @@ def push(w: Write, feed: FeedSource, body: bytes) -> Change[Pushed]:
     already = already_carried(w.session, feed, alerts, w.now)
     done = ingest_records(w.session, feed, alerts, w.now, w.publish)
     pushed = Pushed(len(alerts), done.threats, already, done.refused)
+    seen = _as_viewers_see(feed, w.now)
     _healthy(feed, pushed, w.now)
-    _tell(w, feed)
+    if _as_viewers_see(feed, w.now) != seen:
+        _tell(w, feed)
     return Change("feed.push", f"feed:{feed.id}", pushed.answer(), None, pushed)
 
 
@@ -173,6 +176,15 @@ def _healthy(feed: FeedSource, pushed: Pushed, now: datetime) -> None:
         feed.item_count = pushed.alerts
         if not pushed.refused:
             feed.last_error = None
+
+
+def _as_viewers_see(feed: FeedSource, now: datetime) -> tuple:
+    """What a viewer reads of the feed's health, its last success only as recent or not: a
+    burst of pushes (an incident, hundreds a minute) tells every viewer that the feed is
+    fine once a minute, not once per alert; a change of state or error, at once."""
+    success = feed.last_success_at
+    stale = success is None or (now - success).total_seconds() >= STATUS_EVERY_S
+    return feed_state(feed, now), feed.last_error, feed.item_count, stale
 
 
 def _tell(w: Write, feed: FeedSource) -> None:
