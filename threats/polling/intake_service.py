@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.writes import Publish
@@ -19,7 +19,7 @@ from threats import chain_service as chains
 from threats.feeds.cap import Alert
 from threats.feeds.records import Incident
 from threats.ingest_service import EventContext, ingest_alert, ingest_incident
-from threats.models import FeedSource
+from threats.models import FeedSource, ThreatSource
 
 
 @dataclass
@@ -60,15 +60,21 @@ def ingest_records(
 def already_carried(
     session: Session, feed: FeedSource, alerts: Sequence[Alert], now: datetime
 ) -> list[str]:
-    """The identifiers of the alerts this feed has carried before in every event it serves:
-    a replayed document, answered as such."""
-    events = target_events(session, feed, now)
-
-    def carried(alert: Alert) -> bool:
-        ids = (alert.sender, alert.identifier)
-        return bool(events) and all(chains.known(session, e.id, feed.id, *ids) for e in events)
-
-    return [a.identifier for a in alerts if carried(a)]
+    """The identifiers of the alerts this feed has carried before (or named in a reference)
+    in every event it serves: a replayed document, answered as such. One query: the keys
+    as chain_service writes them today (rows older than feed-scoped keys count as new here,
+    though ingest_alert still knows them)."""
+    event_ids = [e.id for e in target_events(session, feed, now)]
+    keys = {chains.message_key(feed.id, a.sender, a.identifier): a.identifier for a in alerts}
+    if not event_ids or not keys:
+        return []
+    rows = session.execute(
+        select(ThreatSource.source_key, func.count(ThreatSource.event_id.distinct()))
+        .where(ThreatSource.event_id.in_(event_ids), ThreatSource.source_key.in_(keys))
+        .group_by(ThreatSource.source_key)
+    )
+    everywhere = {key for key, events in rows if events == len(event_ids)}
+    return [keys[key] for key in keys if key in everywhere]
 
 
 def target_events(session: Session, feed: FeedSource, now: datetime) -> list[Event]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from threats.polling import push_service
 from threats.polling.push_service import PushRefused
-from web.doors import answer, commit, write
+from web.doors import answer, before_any_transaction, commit, write
 from web.errors import api_error
 from web.extensions import db
 
@@ -26,7 +26,9 @@ def push(feed_id: int):
     actor = f"push to feed {feed_id}"
     try:
         feed = push_service.pushing_feed(db.session, feed_id, _token())
-        return _take(feed, _body(), actor)
+        # However slowly the partner sends, no transaction (on SQLite, the write lock every
+        # other writer waits for) is open while its document arrives.
+        return _take(feed, before_any_transaction(_body), actor)
     except PushRefused as refused:
         db.session.rollback()  # nothing of a refused document is kept
         commit(push_service.refusal(write(actor), feed_id, refused))
