@@ -179,13 +179,14 @@ def variant(n: int, kind_suffix: int) -> tuple[str, bytes]:
 
 
 def push_latencies(web: str, world: dict, audience: Audience, count: int):
-    """POST -> marker at every client, the clients that never got it, and POST -> answer
-    (the server's own work: checks, ingest, commit, emits queued)."""
+    """POST -> marker at every client, the clients that never got it, POST -> answer (the
+    server's own work: checks, ingest, commits, emits, audit) and POST -> the first client's
+    marker (the rest is the fan-out to the other clients, and their own reading)."""
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {world['push_token']}"
     http.headers["Content-Type"] = "application/cap+xml"
     url = f"{web}/api/v1/feeds/{world['push_feed']}/push"
-    latencies, lost, answered = [], 0, []
+    latencies, lost, answered, first = [], 0, [], []
     for n in range(count):
         time.sleep(random.Random(n).uniform(0.1, 0.5))
         kind, body = variant(n, PUSH_VARIANTS + n)
@@ -195,8 +196,9 @@ def push_latencies(web: str, world: dict, audience: Audience, count: int):
         assert answer.status_code == 200, answer.text
         arrived = audience.arrivals(audience.created, kind)
         latencies += [t - sent_at for t in arrived]
+        first.append(min(arrived) - sent_at)
         lost += len(audience.clients) - len(arrived)
-    return latencies, lost, answered
+    return latencies, lost, answered, first
 
 
 def poll_latencies(source: AlertSource, audience: Audience, count: int, interval: int):
@@ -236,8 +238,8 @@ def measure(mode: str, args) -> dict:
         world, processes, webs = start(mode, source, Path(folder), args.interval)
         try:
             audience = Audience(webs[-1], world["token"], world["event_id"], args.clients)
-            pushed, lost, answered = push_latencies(webs[0], world, audience, args.alerts)
-            paths = {"push": (pushed, lost), "answered": (answered, 0)}
+            pushed, lost, answered, first = push_latencies(webs[0], world, audience, args.alerts)
+            paths = {"push": (pushed, lost), "answered": (answered, 0), "first": (first, 0)}
             appear, fetched, lost = poll_latencies(source, audience, args.alerts, args.interval)
             paths |= {"appear": (appear, lost), "fetched": (fetched, lost)}
             paths["writes"] = write_latencies(webs[0], world, audience, args.alerts)
@@ -256,6 +258,7 @@ def _ms(values: list[float], q: int) -> float:
 
 ROWS = (
     ("push", "POST push -> marker"),
+    ("first", "POST push -> first client's marker"),
     ("answered", "POST push -> its answer (200)"),
     ("appear", "alert appears -> marker, polled (baseline)"),
     ("fetched", "poll's fetch returns -> marker"),
