@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import platform
 import random
@@ -79,6 +80,8 @@ class Audience:
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
         joining = self._join_all(url, token, event_id, count)
         self.clients = asyncio.run_coroutine_threadsafe(joining, self.loop).result(300)
+        gc.freeze()  # a collection in the clients' process would add to the latencies
+        gc.disable()
 
     async def _join_all(self, url, token, event_id, count) -> list[socketio.AsyncClient]:
         gate = asyncio.Semaphore(20)  # a shift change, not a stampede
@@ -128,6 +131,7 @@ class Audience:
 
         asyncio.run_coroutine_threadsafe(leave(), self.loop).result(60)
         self.loop.call_soon_threadsafe(self.loop.stop)
+        gc.enable()
 
 
 def start(mode: str, source: AlertSource, folder: Path, interval: int):
