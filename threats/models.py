@@ -60,6 +60,9 @@ class FeedSource(Base):
     push_token_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The CAP <sender> values a push may carry, exactly; empty refuses every push.
     push_senders: Mapped[list] = mapped_column(JSON, default=list)
+    # Pushes counted in the current minute, against PUSH_PER_MINUTE (push_service.count).
+    push_window_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    push_window_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -326,3 +326,16 @@ def test_an_admin_makes_sets_and_revokes_push_on_the_feed_page(app, client, worl
         f"/admin/feeds/{ids['push']}/push-token", data={"csrf_token": commander.csrf}
     )
     assert refused.status_code == 403
+
+
+def test_a_feed_takes_so_many_pushes_a_minute_then_429_with_retry_after(app, client, world):
+    ids, tokens = world
+    app.config["PUSH_PER_MINUTE"] = 2
+    for n in range(2):
+        taken = push(client, ids["push"], cap_message(f"RATE-{n}"), tokens["push"])
+        assert taken.status_code == 200
+    over = push(client, ids["push"], cap_message("RATE-2"), tokens["push"])
+    assert (over.status_code, over.json["error"]["code"]) == (429, "rate_limited")
+    assert 1 <= int(over.headers["Retry-After"]) <= 60
+    assert [t.source_id for t in threats(app)] == ["RATE-0", "RATE-1"]
+    assert push(client, ids["polled"], cap_message("RATE-3"), tokens["polled"]).status_code == 200

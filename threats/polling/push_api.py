@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
+from common.times import utcnow
 from threats.polling import push_service
 from threats.polling.push_service import PushRefused
 from web.doors import answer, before_any_transaction, commit, write
@@ -26,13 +27,19 @@ def push(feed_id: int):
     actor = f"push to feed {feed_id}"
     try:
         feed = push_service.pushing_feed(db.session, feed_id, _token())
+        per_minute = current_app.config["PUSH_PER_MINUTE"]
+        push_service.count(db.session, feed, utcnow(), per_minute)
+        db.session.commit()  # counted even when the document is refused
         # However slowly the partner sends, no transaction (on SQLite, the write lock every
         # other writer waits for) is open while its document arrives.
         return _take(feed, before_any_transaction(_body), actor)
     except PushRefused as refused:
         db.session.rollback()  # nothing of a refused document is kept
         commit(push_service.refusal(write(actor), feed_id, refused))
-        return api_error(refused.status, refused.code, refused.message)
+        response, status = api_error(refused.status, refused.code, refused.message)
+        if refused.retry_after is not None:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response, status
 
 
 def _take(feed, body: bytes, actor: str):

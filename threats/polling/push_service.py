@@ -11,11 +11,11 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from sqlalchemy import select
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from accounts import security
@@ -39,9 +39,12 @@ class PushRefused(Exception):
     `on_feed`: the caller proved it is the feed's partner, so the refusal goes in the
     feed's health too (an unknown caller's does not: anyone could fill it)."""
 
-    def __init__(self, status: int, code: str, message: str, *, on_feed: bool = True) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, *, on_feed: bool = True, retry_after=None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.on_feed = status, code, message, on_feed
+        self.retry_after: int | None = retry_after
 
 
 @dataclass
@@ -121,6 +124,30 @@ def pushing_feed(session: Session, feed_id: int, token: str | None) -> FeedSourc
     return feed
 
 
+def count(session: Session, feed: FeedSource, now: datetime, per_minute: int) -> None:
+    """Count this push in the feed's minute, in one atomic UPDATE (concurrent pushes in
+    several processes never share a stale count); over `per_minute`, PushRefused 429. A
+    partner's loop or a stolen token floods nothing but its own feed's door."""
+    fresh = or_(
+        FeedSource.push_window_at.is_(None),
+        FeedSource.push_window_at <= now - timedelta(minutes=1),
+    )
+    started, counted = session.execute(
+        update(FeedSource)
+        .where(FeedSource.id == feed.id)
+        .values(
+            push_window_at=case((fresh, now), else_=FeedSource.push_window_at),
+            push_window_count=case((fresh, 1), else_=FeedSource.push_window_count + 1),
+        )
+        .returning(FeedSource.push_window_at, FeedSource.push_window_count)
+        .execution_options(synchronize_session=False)
+    ).one()
+    if counted > per_minute:
+        wait = max(1, int((started + timedelta(minutes=1) - now).total_seconds() + 0.999))
+        said = f"More than {per_minute} pushes in a minute; Retry-After says when to go on."
+        raise PushRefused(429, "rate_limited", said, retry_after=wait)
+
+
 def push(w: Write, feed: FeedSource, body: bytes) -> Change[Pushed]:
     """Take every CAP alert of the document into the feed's events, or none of them."""
     alerts = parse(body)
@@ -138,9 +165,12 @@ def push(w: Write, feed: FeedSource, body: bytes) -> Change[Pushed]:
 def refusal(w: Write, feed_id: int, refused: PushRefused) -> Change[None]:
     """A refused push of the feed's own partner, in its health: its people see why."""
     feed = w.session.get(FeedSource, feed_id)
+    said = f"push refused: {refused.message}"[:4000]
     if feed is not None and refused.on_feed:
-        feed.last_error, feed.last_error_at = f"push refused: {refused.message}"[:4000], w.now
-        _tell(w, feed)
+        again = feed.last_error == said  # a partner's loop: viewers were told once
+        feed.last_error, feed.last_error_at = said, w.now
+        if not again:
+            _tell(w, feed)
     after = {"refused": refused.message, "code": refused.code}
     return Change("feed.push", f"feed:{feed_id}", after, None, None)
 
