@@ -136,6 +136,7 @@ def test_a_push_token_is_shown_once_rotated_and_revoked_by_an_admin(app, client,
     assert client.post(url, headers={"Authorization": f"Bearer {commander}"}).status_code == 403
     rotated = client.post(url, headers=bearer)
     assert rotated.status_code == 201 and rotated.json["token"].startswith("ewp_")
+    assert rotated.headers["Cache-Control"] == "no-store"
     shown = client.get(f"/api/v1/feeds/{ids['push']}", headers=bearer).json
     assert shown["push"]["token"] is True and shown["push"]["senders"] == [SENDER]
     assert rotated.json["token"] not in str(shown)
@@ -311,7 +312,7 @@ def test_an_admin_makes_sets_and_revokes_push_on_the_feed_page(app, client, worl
     senders = {**form, "push_senders": f"{SENDER}, other@example.org"}
     assert admin.client.post(f"/admin/feeds/{ids['push']}/senders", data=senders).status_code == 302
     page = admin.client.post(f"/admin/feeds/{ids['push']}/push-token", data=form)
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     token = re.search(r'class="push-token">(ewp_[^<]+)<', page.text).group(1)
     assert f"senders: {SENDER}, other@example.org" in page.text
     assert token not in admin.client.get("/admin/feeds/").text  # shown that once

@@ -66,7 +66,8 @@ def poll(feed_id: int):
 def rotate_push_token(feed_id: int):
     """A new push token for the feed, in the answer this once; the old one stops at once."""
     change = commit(feed_service.rotate_push_token(write(), feed_id))
-    return {"feed_id": feed_id, "token": change.result, "push": change.after}, 201
+    body = {"feed_id": feed_id, "token": change.result, "push": change.after}
+    return body, 201, {"Cache-Control": "no-store"}
 
 
 @bp.delete("/feeds/<int:feed_id>/push-token")

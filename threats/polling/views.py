@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -120,7 +129,9 @@ def rotate_push_token(feed_id: int):
         refused(exc)
         flash(_("No push token was made: %(reason)s", reason=say(exc)), "error")
         return redirect(url_for("feeds.index"))
-    return index(new_token=(feed_id, token))
+    page = make_response(index(new_token=(feed_id, token)))
+    page.headers["Cache-Control"] = "no-store"  # the token is in this page alone
+    return page
 
 
 @bp.post("/<int:feed_id>/push-token/revoke")
