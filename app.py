@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from threats.api import bp as threats_api
     from threats.capout.api import bp as cap_feed
     from threats.polling.api import bp as feeds_api
+    from threats.polling.push_api import bp as feeds_push
     from threats.polling.views import bp as feeds_bp
     from threats.screening.api import bp as screening_api
 
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         exports_api,
         threats_api,
         feeds_api,
+        feeds_push,
         screening_api,
         cap_feed,
         feeds_bp,

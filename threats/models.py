@@ -25,7 +25,12 @@ FEED_KINDS = (
     "geojson-incidents",
     "csv-lookout",
     "incidents",  # the same reader as geojson-incidents: Socrata JSON or GeoJSON, ArcGIS
+    "cap-push",
 )
+# Kinds a partner may push CAP to (POST /api/v1/feeds/<id>/push); `cap-push` is only
+# pushed to, never polled: it has no URL.
+PUSH_KINDS = ("cap", "cap-atom", "cap-push")
+PUSH_ONLY = "cap-push"
 THREAT_STATUSES, OPEN_STATUSES = lifecycle.STATUSES, lifecycle.OPEN
 
 
@@ -56,6 +61,14 @@ class FeedSource(Base):
     screen_non_targets: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Alerts of the last read with no area and no code an event declared: placed nowhere.
     unplaced_count: Mapped[int] = mapped_column(default=0)
+    # The feed's own push token, stored as its SHA-256 like an API token; None: no pushes.
+    push_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    push_token_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The CAP <sender> values a push may carry, exactly; empty refuses every push.
+    push_senders: Mapped[list] = mapped_column(JSON, default=list)
+    # Pushes counted in the current minute, against PUSH_PER_MINUTE (push_service.count).
+    push_window_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    push_window_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The credential sent to the source (credentials.py): its kind and header name, shown;
     # the secret only sealed (Fernet), opened by the fetcher just before it is sent.

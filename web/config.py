@@ -83,6 +83,10 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "MAP_TILES_ATTRIBUTION": env.get("MAP_TILES_ATTRIBUTION", ""),
         # Drawn under the zones when there is no tile server: a command post may be offline.
         "MAP_BASEMAP": env.get("MAP_BASEMAP", str(ROOT / "demo" / "basemap.geojson")),
+        # The largest CAP document a partner may push (threats.polling.push_service).
+        "PUSH_MAX_BYTES": int(env.get("PUSH_MAX_BYTES", str(1024 * 1024))),
+        # Pushes one feed takes in a minute; beyond, 429 with Retry-After.
+        "PUSH_PER_MINUTE": int(env.get("PUSH_PER_MINUTE", "600")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
         # A zone larger than this is refused: a city fits, a file read in the wrong units not.
         "ZONE_MAX_AREA_KM2": float(env.get("ZONE_MAX_AREA_KM2", "500")),

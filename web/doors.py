@@ -53,9 +53,11 @@ def tagged(body: dict, version: str, status: int = 200) -> Response:
     return response
 
 
-def write() -> Write:
-    """This request's write: the user acting now, publishing to the live map."""
-    actor = current_user.username if current_user.is_authenticated else ""
+def write(actor: str | None = None) -> Write:
+    """This request's write: the user acting now (or `actor`, for a door whose caller is no
+    user: a feed's partner pushing), publishing to the live map."""
+    if actor is None:
+        actor = current_user.username if current_user.is_authenticated else ""
     return Write(db.session, actor, utcnow(), publish)
 
 

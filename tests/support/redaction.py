@@ -21,7 +21,7 @@ WITHHELD = {
         {
             *("name", "url", "interval_s", "enabled", "last_polled_at", "lag_s", "last_error"),
             *("last_error_at", "consecutive_failures", "next_attempt_at", "circuit_open_until"),
-            *("item_count", "screen_non_targets", "unplaced_count"),
+            *("item_count", "screen_non_targets", "unplaced_count", "push"),
             *("field_map", "field_guess", "field_roles"),  # a partner has no use for our columns
             "credential",  # its kind only, even for staff
         }

@@ -14,6 +14,8 @@ from tests.support.web import csrf_from
 
 PUBLIC = {"accounts.login", "static", "healthz", "maps.wall"}  # the wall needs its token
 PUBLIC |= {"gis.threats", "gis.coverage"}  # a GIS feed link's token is its key
+# A feed's push token is its key: no login, and every user's token gets 401 (test_push.py).
+PUBLIC |= {"feeds_push.push"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -53,6 +53,9 @@ PLANNERS = frozenset({"planner", "admin"})  # admins pass every role check
 COMMANDERS = frozenset({"commander", "admin"})
 ADMINS = frozenset({"admin"})
 PUBLIC = None  # no login at all
+# A door whose key is a token of its own (a feed's push token): no login and no user's API
+# token opens it, whatever the role: each is answered 401 (tests/web/test_push.py).
+OWN_TOKEN = frozenset({"the door's own token"})  # no role
 
 # (method, endpoint) -> the roles let through; everyone else gets 403, no login 401 or the
 # login page. The roles are not a ladder: a commander may not edit the plan, nor a planner
@@ -97,6 +100,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "feeds.toggle"): ADMINS,
     ("POST", "feeds.credential"): ADMINS,
     ("POST", "feeds.poll"): COMMANDERS,
+    ("POST", "feeds.rotate_push_token"): ADMINS,
+    ("POST", "feeds.revoke_push_token"): ADMINS,
+    ("POST", "feeds.set_senders"): ADMINS,
     ("GET", "admin.users"): ADMINS,
     ("POST", "admin.set_active"): ADMINS,
     ("POST", "admin.set_role"): ADMINS,
@@ -147,6 +153,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "feeds_api.show_feed"): ANYONE,
     ("PATCH", "feeds_api.update_feed"): ADMINS,
     ("POST", "feeds_api.poll"): COMMANDERS,
+    ("POST", "feeds_api.rotate_push_token"): ADMINS,
+    ("DELETE", "feeds_api.revoke_push_token"): ADMINS,
+    ("POST", "feeds_push.push"): OWN_TOKEN,
     ("GET", "feeds_api.list_watchlist"): STAFF,
     ("GET", "screening_api.list_credentials"): STAFF,
     ("POST", "screening_api.add_credentials"): STAFF,
@@ -307,6 +316,8 @@ def expected(role: str | None, route) -> str | None:
     """How the matrix says this role is turned away from this route; None: let through."""
     method, url, endpoint = route
     allowed = MATRIX[(method, endpoint)]
+    if allowed is OWN_TOKEN:
+        return "unauthorized"
     if allowed is PUBLIC or role in allowed:
         return None
     if role is None:

@@ -13,7 +13,7 @@ from threats.models import FeedSource
 from threats.polling import feed_service, watchlist_service
 from threats.polling.health import feed_status
 from web.access import roles_required
-from web.doors import answer, created, write
+from web.doors import answer, commit, created, write
 from web.extensions import db, fetcher_for
 
 bp = Blueprint("feeds_api", __name__, url_prefix="/api/v1")
@@ -59,6 +59,21 @@ def update_feed(feed_id: int):
 def poll(feed_id: int):
     base_s = current_app.config["FEED_BACKOFF_BASE_S"]
     return answer(feed_service.poll_now(write(), feed_id, _fetcher(), base_s))
+
+
+@bp.post("/feeds/<int:feed_id>/push-token")
+@roles_required("admin")
+def rotate_push_token(feed_id: int):
+    """A new push token for the feed, in the answer this once; the old one stops at once."""
+    change = commit(feed_service.rotate_push_token(write(), feed_id))
+    body = {"feed_id": feed_id, "token": change.result, "push": change.after}
+    return body, 201, {"Cache-Control": "no-store"}
+
+
+@bp.delete("/feeds/<int:feed_id>/push-token")
+@roles_required("admin")
+def revoke_push_token(feed_id: int):
+    return answer(feed_service.revoke_push_token(write(), feed_id))
 
 
 @bp.get("/watchlist")

@@ -16,14 +16,14 @@ from common.validation import (
 )
 from common.writes import Change, Write
 from planner.models import Event
-from threats.models import FEED_KINDS, Credential, FeedSource
-from threats.polling import credentials, incident_fields, poll_service, urls
+from threats.models import FEED_KINDS, PUSH_ONLY, Credential, FeedSource
+from threats.polling import credentials, incident_fields, poll_service, push_service, urls
 from threats.polling.fetch import Fetcher, FetchError
 from threats.polling.health import feed_status
 from threats.screening.screening_service import screen_event
 
 FEED_FIELDS = {"name", "url", "interval_s", "enabled", "kind", "screen_non_targets"}
-FEED_FIELDS |= {"credential", "field_map", "timezone"}
+FEED_FIELDS |= {"credential", "field_map", "timezone", "push_senders"}
 # A source is someone else's server: nobody polls it more often than this. The demo, which
 # polls its own replay on this machine, may go faster (DEMO_POLL_S).
 MIN_INTERVAL_S = 10
@@ -33,21 +33,24 @@ def create_feed(
     w: Write, data: dict, fetcher: Fetcher, *, min_interval_s: float = MIN_INTERVAL_S
 ) -> Change[FeedSource]:
     """A new source, polled from the next scheduler sync on: {kind, url, interval_s, name,
-    event_id, enabled, screen_non_targets, credential, field_map, timezone}. The URL must be
-    one the fetcher may reach; the event must exist; a credential ({kind, secret, user,
-    header}) is sealed at once; an incident feed's field map and zone are checked."""
+    event_id, enabled, screen_non_targets, credential, field_map, timezone, push_senders}. The
+    URL must be one the fetcher may reach (a cap-push feed has none: it is pushed to); the
+    event must exist; a credential ({kind, secret, user, header}) is sealed at once; an
+    incident feed's field map and zone are checked."""
     if not isinstance(data, dict):
         raise InputError(N_("expected a JSON object"))
+    kind = _kind(data)
     feed = FeedSource(
-        name=text(data, "name", required=False) or _kind(data),
-        kind=_kind(data),
-        url=checked_url(data, fetcher),
+        name=text(data, "name", required=False) or kind,
+        kind=kind,
+        url=_url(data, kind, fetcher),
         interval_s=_interval(data, 300, min_interval_s),
         enabled=data.get("enabled", True) is not False,
         event_id=_event_id(w, data.get("event_id")),
         screen_non_targets=_screen_non_targets(data) if "screen_non_targets" in data else False,
         field_map=incident_fields.field_map(data),
         timezone=incident_fields.feed_timezone(data),
+        push_senders=push_service.checked_senders(data.get("push_senders", [])),
     )
     if data.get("credential") is not None:
         set_credential(feed, data["credential"], fetcher)
@@ -70,12 +73,15 @@ def update_feed(
     if unknown:
         raise InputError(N_("cannot change %(fields)s", fields=", ".join(sorted(unknown))))
     before = feed_status(feed, w.now)
-    if "kind" in changes:
-        feed.kind = _kind(changes)
-    if "url" in changes:
-        feed.url = _moved(feed, checked_url(changes, fetcher), "credential" in changes)
+    if "kind" in changes or "url" in changes:
+        feed.kind = _kind(changes) if "kind" in changes else feed.kind
+        keep = "url" in changes or feed.kind == PUSH_ONLY  # a push feed drops its URL
+        url = _url(changes if keep else {"url": feed.url}, feed.kind, fetcher)
+        feed.url = _moved(feed, url, "credential" in changes)
     if "credential" in changes:
         set_credential(feed, changes["credential"], fetcher)
+    if "push_senders" in changes:
+        feed.push_senders = push_service.checked_senders(changes["push_senders"])
     if "interval_s" in changes:
         feed.interval_s = _interval(changes, feed.interval_s, min_interval_s)
     if "name" in changes:
@@ -104,7 +110,8 @@ def poll_now(
     w: Write, feed_id: int, fetcher: Fetcher, backoff_base_s: float
 ) -> Change[poll_service.PollResult]:
     """A person's "poll now": at once, even while the feed backs off."""
-    get_feed(w.session, feed_id)
+    if get_feed(w.session, feed_id).kind == PUSH_ONLY:
+        raise InputError(N_("a cap-push feed is not polled: its partner pushes to it"))
     result = poll_service.poll_once(
         w.session, feed_id, fetch=fetcher, publish=w.publish, now=w.now, force=True,
         backoff_base_s=backoff_base_s,
@@ -157,6 +164,24 @@ def checked_url(data: dict, fetcher: Fetcher) -> str:
     except FetchError as exc:
         raise InputError(message_of(exc), "url") from exc
     return url
+
+
+def rotate_push_token(w: Write, feed_id: int) -> Change[str]:
+    """A new push token for the feed (the old one stops at once); the result, shown once."""
+    return push_service.rotate_token(w, get_feed(w.session, feed_id))
+
+
+def revoke_push_token(w: Write, feed_id: int) -> Change[FeedSource]:
+    return push_service.revoke_token(w, get_feed(w.session, feed_id))
+
+
+def _url(data: dict, kind: str, fetcher: Fetcher) -> str:
+    """A polled feed's checked URL; a cap-push feed has none to poll."""
+    if kind != PUSH_ONLY:
+        return checked_url(data, fetcher)
+    if data.get("url"):
+        raise InputError(N_("a cap-push feed has no URL: its partner pushes to it"), "url")
+    return ""
 
 
 def _kind(data: dict) -> str:

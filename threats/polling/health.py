@@ -52,6 +52,16 @@ def feed_status(feed: FeedSource, now: datetime) -> dict:
         "field_guess": feed.field_guess,
         "timezone": feed.timezone,
         "field_roles": fields_shown(feed.field_map, feed.field_guess),
+        "push": push_status(feed),
+    }
+
+
+def push_status(feed: FeedSource) -> dict:
+    """Whether the feed takes pushes, since when, and from which senders (never the token)."""
+    return {
+        "token": feed.push_token_hash is not None,
+        "token_set_at": iso(feed.push_token_set_at),
+        "senders": list(feed.push_senders or []),
     }
 
 

@@ -23,7 +23,7 @@ from maps.live_service import publish
 from planner.duty_service import publish_staffing
 from planner.models import Event
 from threats.ingest_service import EventContext, expire_threats
-from threats.models import FeedSource
+from threats.models import PUSH_ONLY, FeedSource
 from threats.polling.lease_service import LeaseKeeper
 from threats.polling.poll_service import PollResult, poll_once
 from web.extensions import db, fetcher_for, new_scheduler
@@ -127,7 +127,8 @@ def sync_feed_jobs(app: Flask, scheduler: BaseScheduler) -> None:
     with app.app_context():
         try:
             feeds = db.session.scalars(select(FeedSource)).all()
-            wanted = {f"feed:{f.id}": f for f in feeds if f.enabled}
+            # A cap-push feed has nothing to poll: its partner pushes to it.
+            wanted = {f"feed:{f.id}": f for f in feeds if f.enabled and f.kind != PUSH_ONLY}
         finally:
             db.session.remove()
     for job in scheduler.get_jobs():

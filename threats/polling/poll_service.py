@@ -20,14 +20,13 @@ from sqlalchemy.orm import Session
 from common.writes import Publish
 from planner.models import Event
 from threats.feeds.errors import FeedFormatError
-from threats.ingest_service import EventContext, ingest_alert, ingest_incident
 from threats.models import Credential, FeedItem, FeedSource
-from threats.places import unplaced
 from threats.polling import backoff, urls
 from threats.polling import watchlist_service as watchlist
 from threats.polling.accept import accept_for
 from threats.polling.fetch import Access, Blocked, FetchError, FetchResult, Refused
 from threats.polling.health import feed_status
+from threats.polling.intake_service import ingest_records
 from threats.polling.readers import READERS, Harvest, Source
 from threats.screening.screening_service import screen_event
 
@@ -147,32 +146,11 @@ def _store(session, feed, harvest: Harvest, now, publish, result: PollResult) ->
 
 
 def _ingest(session, feed, harvest: Harvest, now, publish, result: PollResult) -> None:
-    alerts = sorted(harvest.alerts, key=lambda a: a.sent)  # originals before updates, cancels
-    refused: list[str] = []
-    events = _target_events(session, feed, now)
-    result.unplaced = len(unplaced(alerts, [e.geocodes or [] for e in events]))
-    for event in events:
-        ctx = EventContext.load(session, event)
-        for alert in alerts:
-            threat = ingest_alert(
-                session, ctx, alert, feed, now=now, publish=publish, refused=refused
-            )
-            if threat is not None:
-                result.threats.append(threat.id)
-        for incident in harvest.incidents:
-            threat = ingest_incident(session, ctx, incident, feed, now=now, publish=publish)
-            if threat is not None:
-                result.threats.append(threat.id)
-    refused = list(dict.fromkeys(refused))  # a feed of no event names the same in each event
-    result.refused += len(refused)
-    result.errors += refused
-
-
-def _target_events(session: Session, feed: FeedSource, now: datetime) -> list[Event]:
-    """The feed's own event, or every event that has not ended when the feed has none."""
-    if feed.event_id is not None:
-        return [session.get(Event, feed.event_id)]
-    return list(session.scalars(select(Event).where(Event.ends_at > now)))
+    done = ingest_records(session, feed, harvest.alerts, now, publish, harvest.incidents)
+    result.threats += done.threats
+    result.unplaced = done.unplaced
+    result.refused += len(done.refused)
+    result.errors += done.refused
 
 
 def _failed(feed: FeedSource, exc: Exception, now: datetime, rng, base_s) -> backoff.Verdict:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,7 +19,7 @@ from common.times import utcnow
 from common.validation import InputError, NotFound, whole_number
 from planner.models import Event
 from threats.feeds.fields import MAP_KEYS
-from threats.models import FEED_KINDS, FeedSource, WatchlistRecord
+from threats.models import FEED_KINDS, PUSH_KINDS, FeedSource, WatchlistRecord
 from threats.polling import feed_service
 from threats.polling.health import feed_status
 from web.access import roles_required
@@ -27,7 +36,9 @@ def _fetcher():
 
 @bp.get("/")
 @roles_required("planner", "commander")  # sources and their errors: never partners
-def index():
+def index(new_token: tuple[int, str] | None = None):
+    """The sources; `new_token` (feed id, token) is a push token made just now, shown in
+    this answer only: never in a redirect's flash, which a cookie would carry."""
     now = utcnow()
     feeds = db.session.scalars(select(FeedSource).order_by(FeedSource.id)).all()
     counts = dict(
@@ -42,6 +53,8 @@ def index():
         feeds=[(f, feed_status(f, now), counts.get(f.id, 0)) for f in feeds],
         kinds=FEED_KINDS,
         roles=MAP_KEYS,
+        push_kinds=PUSH_KINDS,
+        new_token=new_token,
         events=db.session.scalars(select(Event).order_by(Event.starts_at)).all(),
     )
 
@@ -57,6 +70,7 @@ def _form() -> dict:
         "event_id": form.get("event_id", type=whole_number),
         "field_map": {role: form.get(f"field_{role}", "") for role in MAP_KEYS},
         "timezone": form.get("timezone", ""),
+        "push_senders": form.get("push_senders", ""),
     }
     if form.get("credential_kind", "none") != "none":
         data["credential"] = _credential_form()
@@ -146,4 +160,44 @@ def poll(feed_id: int):
         flash(polled + ("; " + "; ".join(result.errors) if result.errors else "."), "info")
     else:
         flash(_("Poll failed: %(errors)s", errors="; ".join(result.errors)), "error")
+    return redirect(url_for("feeds.index"))
+
+
+@bp.post("/<int:feed_id>/push-token")
+@roles_required("admin")
+def rotate_push_token(feed_id: int):
+    """A new push token, on this page once; the old one stops at once."""
+    try:
+        token = commit(feed_service.rotate_push_token(write(), feed_id)).result
+    except InputError as exc:
+        db.session.rollback()
+        refused(exc)
+        flash(_("No push token was made: %(reason)s", reason=say(exc)), "error")
+        return redirect(url_for("feeds.index"))
+    page = make_response(index(new_token=(feed_id, token)))
+    page.headers["Cache-Control"] = "no-store"  # the token is in this page alone
+    return page
+
+
+@bp.post("/<int:feed_id>/push-token/revoke")
+@roles_required("admin")
+def revoke_push_token(feed_id: int):
+    feed = commit(feed_service.revoke_push_token(write(), feed_id)).result
+    flash(_("%(name)s: its push token no longer pushes.", name=feed.name), "info")
+    return redirect(url_for("feeds.index"))
+
+
+@bp.post("/<int:feed_id>/senders")
+@roles_required("admin")
+def set_senders(feed_id: int):
+    """The CAP senders a push to this feed may carry, separated by spaces or commas."""
+    change = {"push_senders": request.form.get("push_senders", "")}
+    try:
+        commit(feed_service.update_feed(write(), feed_id, change, _fetcher()))
+    except InputError as exc:
+        db.session.rollback()
+        refused(exc)
+        flash(_("The senders were not saved: %(reason)s", reason=say(exc)), "error")
+        return redirect(url_for("feeds.index"))
+    flash(_("Senders saved."), "info")
     return redirect(url_for("feeds.index"))
