@@ -99,7 +99,12 @@ class FeedServer:
                 parts = urlsplit(self.path)
                 host = (self.headers.get("Host") or "").split(":")[0]
                 path = unquote(parts.path)
-                entry = {"host": host, "path": path, "headers": dict(self.headers)}
+                entry = {
+                    "host": host,
+                    "path": path,
+                    "query": parts.query,
+                    "headers": dict(self.headers),
+                }
                 entry["at"] = time.monotonic()
                 server.log.append(entry)
                 gate = server.gates.get((host, path))

@@ -34,9 +34,13 @@ Json = dict[str, Any]
 
 
 def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Page[Alert]:
-    """Parse an NWS alerts FeatureCollection, refusing each malformed feature; raise
-    FeedFormatError when it is not one, or when none of its features could be read."""
+    """Parse an NWS alerts FeatureCollection (or the one Feature `/alerts/{id}` answers),
+    refusing each malformed feature; raise FeedFormatError when it is neither, or when none
+    of its features could be read. `/alerts` pages with `pagination.next`: the page says
+    where the next one is while it still carries alerts."""
     collection = _load(data, max_bytes)
+    if collection.get("type") == "Feature":
+        collection = {"type": "FeatureCollection", "features": [collection]}
     features = collection.get("features")
     if collection.get("type") != "FeatureCollection" or not isinstance(features, list):
         raise FeedFormatError("NWS: document is not a GeoJSON FeatureCollection with features")
@@ -48,7 +52,15 @@ def parse_alerts(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Page[Alert
             refused.append(refusal(number, _feature_id(feature), exc))
     if refused and not alerts:
         raise FeedFormatError(f"NWS: no feature of {len(features)} could be read: {refused[0]}")
-    return Page(alerts, refused=tuple(refused))
+    return Page(alerts, next_url=_next_page(collection, features), refused=tuple(refused))
+
+
+def _next_page(collection: Json, features: list) -> str | None:
+    """`pagination.next` of a page that carried alerts: api.weather.gov keeps offering a
+    cursor after the last alert, so an empty page ends the read."""
+    pagination = collection.get("pagination")
+    following = pagination.get("next") if isinstance(pagination, dict) else None
+    return following if features and isinstance(following, str) and following else None
 
 
 def _feature_id(feature: object) -> str | None:

@@ -253,6 +253,14 @@ def read_incidents(source: Source, fetch: Fetch) -> Harvest:
     return harvest
 
 
+def read_nws(source: Source, fetch: Fetch) -> Harvest:
+    """NWS alerts: `/alerts/active` in one document, `/alerts` over its cursor pages."""
+    harvest, harvest.alerts = read_pages(
+        source, fetch, nws.parse_alerts, lambda _url, page, _number: page.next_url
+    )
+    return harvest
+
+
 def read_ofac_csv(source: Source, fetch: Fetch) -> Harvest:
     """sdn.csv and its sibling alt.csv (the aliases), read together."""
     response, harvest = first(source, fetch)
@@ -283,9 +291,10 @@ def single(field: str, parse: Callable[[bytes, Source], list | Page]) -> Callabl
 
 
 READERS: dict[str, Callable[[Source, Fetch], Harvest]] = {
-    "cap": single("alerts", lambda body, _: cap.read_alerts(body)),
+    # A CAP URL may serve one document or an Atom index of them: read what it serves.
+    "cap": read_cap_atom,
     "cap-atom": read_cap_atom,
-    "nws": single("alerts", lambda body, _: nws.parse_alerts(body)),
+    "nws": read_nws,
     "interpol-red": read_interpol,
     "interpol-yellow": read_interpol,
     "fbi-wanted": read_fbi,
