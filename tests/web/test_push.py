@@ -328,6 +328,15 @@ def test_an_admin_makes_sets_and_revokes_push_on_the_feed_page(app, client, worl
     assert refused.status_code == 403
 
 
+def test_the_feed_page_offers_no_poll_and_no_credential_for_a_push_feed(world, login):
+    ids, _ = world
+    page = login("admin", "page-admin").client.get("/admin/feeds/").text
+    assert f"/admin/feeds/{ids['polled']}/poll" in page  # a polled feed is polled on demand
+    assert f"/admin/feeds/{ids['push']}/poll" not in page  # a push feed has nothing to poll
+    assert f"/admin/feeds/{ids['push']}/credential" not in page  # nor a site to log in to
+    assert f"/admin/feeds/{ids['polled']}/credential" in page
+
+
 def test_a_feed_takes_so_many_pushes_a_minute_then_429_with_retry_after(app, client, world):
     ids, tokens = world
     app.config["PUSH_PER_MINUTE"] = 2
