@@ -339,3 +339,36 @@ def test_a_feed_takes_so_many_pushes_a_minute_then_429_with_retry_after(app, cli
     assert 1 <= int(over.headers["Retry-After"]) <= 60
     assert [t.source_id for t in threats(app)] == ["RATE-0", "RATE-1"]
     assert push(client, ids["polled"], cap_message("RATE-3"), tokens["polled"]).status_code == 200
+
+
+def alerts_list(identifiers) -> bytes:
+    """An <alerts> list of one pushed alert per identifier (as IPAWS lists them)."""
+    alerts = [cap_message(i).decode().split("?>", 1)[1] for i in identifiers]
+    return ("<alerts>" + "".join(alerts) + "</alerts>").encode()
+
+
+def test_one_push_of_many_alerts_is_refused_whole_not_fanned_out(app, client, world):
+    """Amplification: one request within PUSH_MAX_BYTES carrying hundreds of alerts would be
+    hundreds of threats (in every event of a feed with none). Beyond PUSH_MAX_ALERTS: 413."""
+    ids, tokens = world
+    app.config["PUSH_MAX_ALERTS"] = 2
+    many = push(client, ids["push"], alerts_list(["MANY-1", "MANY-2", "MANY-3"]), tokens["push"])
+    assert (many.status_code, many.json["error"]["code"]) == (413, "too_many_alerts")
+    assert threats(app) == []
+    assert "at most 2 alerts" in feed(app, ids["push"]).last_error
+    two = push(client, ids["push"], alerts_list(["FEW-1", "FEW-2"]), tokens["push"])
+    assert two.status_code == 200 and len(two.json["threats"]) == 2
+
+
+def test_ten_thousand_alerts_in_one_distribution_make_no_threat_by_default(app, client, world):
+    ids, tokens = world
+    tiny = (
+        "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>T{n}</identifier>"
+        f"<sender>{SENDER}</sender><sent>2027-08-14T10:00:00-05:00</sent><status>Actual"
+        "</status><msgType>Alert</msgType><scope>Public</scope></alert>"
+    )
+    body = EDXL.format(sender=SENDER, alert="".join(tiny.format(n=n) for n in range(10_000)))
+    app.config["PUSH_MAX_BYTES"] = len(body) + 1  # not refused for its size: for its count
+    answer = push(client, ids["push"], body.encode(), tokens["push"])
+    assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_many_alerts")
+    assert threats(app) == []

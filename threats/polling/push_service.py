@@ -148,9 +148,13 @@ def count(session: Session, feed: FeedSource, now: datetime, per_minute: int) ->
         raise PushRefused(429, "rate_limited", said, retry_after=wait)
 
 
-def push(w: Write, feed: FeedSource, body: bytes) -> Change[Pushed]:
-    """Take every CAP alert of the document into the feed's events, or none of them."""
+def push(w: Write, feed: FeedSource, body: bytes, max_alerts: int) -> Change[Pushed]:
+    """Take every CAP alert of the document into the feed's events, or none of them; a
+    document of more than `max_alerts` is refused whole (one request, one small fan-out)."""
     alerts = parse(body)
+    if len(alerts) > max_alerts:
+        said = f"A push carries at most {max_alerts} alerts; this one has {len(alerts)}."
+        raise PushRefused(413, "too_many_alerts", said)
     _check_senders(feed, alerts)
     already = already_carried(w.session, feed, alerts, w.now)
     done = ingest_records(w.session, feed, alerts, w.now, w.publish)
