@@ -3,6 +3,7 @@ over real HTTP routing and a real database, through the same ingest path as a po
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime, timedelta
 
@@ -372,3 +373,56 @@ def test_ten_thousand_alerts_in_one_distribution_make_no_threat_by_default(app, 
     answer = push(client, ids["push"], body.encode(), tokens["push"])
     assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_many_alerts")
     assert threats(app) == []
+
+
+MARKUP = "</script><img src=x onerror=alert(1)>"
+
+
+def test_markup_pushed_in_a_headline_is_text_in_json_cap_out_and_page(app, client, world, login):
+    ids, tokens = world
+    escaped = MARKUP.replace("<", "&lt;").replace(">", "&gt;")
+    body = re.sub(
+        rb"<headline>[^<]*</headline>",
+        f"<headline>{escaped}</headline>".encode(),
+        cap_message("MARKUP-1"),
+    )
+    assert push(client, ids["push"], body, tokens["push"]).status_code == 200
+    viewer = login("commander", "cmdr").client
+    listed = viewer.get(f"/api/v1/events/{ids['event']}/threats").json
+    assert [f["properties"]["title"] for f in listed["features"]] == [MARKUP]
+    page = viewer.get(f"/events/{ids['event']}/command")  # its threats come by Socket.IO
+    assert page.status_code == 200 and "onerror" not in page.text
+    index = viewer.get(f"/api/v1/events/{ids['event']}/cap.atom").text
+    [link] = re.findall(r'type="application/cap\+xml" href="http://localhost([^"]+)"', index)
+    out = viewer.get(link).text  # the feed out writes its own headline, not the partner's
+    assert out.startswith("<?xml") and "onerror" not in out
+
+
+def test_a_chunked_push_with_no_length_is_read_no_further_than_the_limit(app, client, world):
+    ids, tokens = world
+    app.config["PUSH_MAX_BYTES"] = 4096
+    endless = io.BytesIO(b"<alert>" + b"x" * 100_000)
+    answer = client.post(
+        f"/api/v1/feeds/{ids['push']}/push",
+        input_stream=endless,
+        content_type=CAP,
+        headers={"Authorization": f"Bearer {tokens['push']}", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_large")
+    assert endless.tell() <= 4097  # read no further than the limit and one byte
+
+
+def test_a_lying_content_length_is_refused_before_a_byte_is_read(app, client, world):
+    ids, tokens = world
+    app.config["PUSH_MAX_BYTES"] = 4096
+    small = io.BytesIO(cap_message("LIAR-1"))
+    answer = client.post(
+        f"/api/v1/feeds/{ids['push']}/push",
+        input_stream=small,
+        content_type=CAP,
+        headers={"Authorization": f"Bearer {tokens['push']}"},
+        environ_overrides={"CONTENT_LENGTH": "10000000000"},  # the client would correct it
+    )
+    assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_large")
+    assert small.tell() == 0 and threats(app) == []
