@@ -426,3 +426,43 @@ def test_a_lying_content_length_is_refused_before_a_byte_is_read(app, client, wo
     )
     assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_large")
     assert small.tell() == 0 and threats(app) == []
+
+
+def test_a_pushed_cancel_naming_another_feeds_alert_closes_nothing_of_it(app, client, world):
+    """One partner's token cannot end the threats another feed carries, even with the
+    same sender and the right identifier and time."""
+    ids, tokens = world
+    original = cap_message("OTHER-1")
+    [made] = push(client, ids["polled"], original, tokens["polled"]).json["threats"]
+    cancel = cap_message("OTHER-2", "Cancel", after_s=60, refs=[("OTHER-1", sent_of(original))])
+    answer = push(client, ids["push"], cancel, tokens["push"])
+    assert answer.status_code == 200 and made not in answer.json["threats"]
+    kept = next(t for t in threats(app) if t.id == made)
+    assert kept.status == "new" and not kept.closed_reason
+
+
+def test_a_push_to_a_paused_feed_or_with_a_revoked_token_takes_nothing(app, client, world, login):
+    """Feeds are never deleted (paused instead); a revoked token is a deleted door."""
+    ids, tokens = world
+    admin = login("admin")
+    headers = {"X-CSRFToken": admin.csrf}
+    admin.client.patch(f"/api/v1/feeds/{ids['push']}", json={"enabled": False}, headers=headers)
+    paused = push(client, ids["push"], cap_message("PAUSED-1"), tokens["push"])
+    assert (paused.status_code, paused.json["error"]["code"]) == (409, "feed_paused")
+    admin.client.patch(f"/api/v1/feeds/{ids['push']}", json={"enabled": True}, headers=headers)
+    revoked = admin.client.delete(f"/api/v1/feeds/{ids['push']}/push-token", headers=headers)
+    assert revoked.status_code == 200
+    gone = push(client, ids["push"], cap_message("GONE-1"), tokens["push"])
+    assert gone.status_code == 401 and threats(app) == []
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [SENDER.upper(), SENDER + "\u200b", SENDER.replace("a", "\u0430", 1), f"x{SENDER}"],
+)
+def test_a_sender_like_an_allowed_one_is_not_it(app, client, world, sender):
+    """Case, a zero-width space, a Cyrillic a, a prefix: the allow-list compares exactly."""
+    ids, tokens = world
+    answer = push(client, ids["push"], cap_message("LOOKALIKE-1", sender=sender), tokens["push"])
+    assert (answer.status_code, answer.json["error"]["code"]) == (403, "sender_not_allowed")
+    assert threats(app) == []
