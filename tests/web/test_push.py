@@ -466,3 +466,22 @@ def test_a_sender_like_an_allowed_one_is_not_it(app, client, world, sender):
     answer = push(client, ids["push"], cap_message("LOOKALIKE-1", sender=sender), tokens["push"])
     assert (answer.status_code, answer.json["error"]["code"]) == (403, "sender_not_allowed")
     assert threats(app) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/feeds"),
+        ("GET", "/api/v1/events/{event}/threats"),
+        ("POST", "/api/v1/feeds/{push}/poll"),
+        ("POST", "/api/v1/feeds/{push}/push-token"),
+        ("PATCH", "/api/v1/feeds/{push}"),
+    ],
+)
+def test_a_push_token_opens_no_other_door(app, client, world, method, path):
+    ids, tokens = world
+    url = path.format(**ids)
+    answer = client.open(
+        url, method=method, json={}, headers={"Authorization": f"Bearer {tokens['push']}"}
+    )
+    assert answer.status_code == 401, (url, answer.status_code)
