@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from shapely.geometry.base import BaseGeometry
 
+from threats.feeds.capatom import MAX_ENTRY_LINKS as MAX_ENTRY_LINKS
 from threats.feeds.capatom import AtomEntry as AtomEntry
 from threats.feeds.capatom import is_atom as is_atom
 from threats.feeds.capatom import parse_atom_index as parse_atom_index
