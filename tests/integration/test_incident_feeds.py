@@ -197,3 +197,19 @@ def test_a_place_column_of_any_name_is_guessed_but_never_one_no_person_could_nam
     assert feed.field_guess["location"] == "site_of_call"
     expected = placed("chicago-crimes-rows.json")
     assert result.items == 7 and len(threats(session, event)) == len(expected)
+
+
+def test_an_incident_kind_longer_than_a_threat_keeps_is_clipped_not_a_failed_poll(
+    session, world, feed_server
+):
+    event, fetch = world
+    rows = json.loads((INCIDENTS / "chicago-crimes-rows.json").read_text())
+    rows[0]["primary_type"] = "BATTERY " * 50  # 400 characters; a threat's kind holds 200
+    feed_server.put(SODA, "/resource/long-kind.json", json.dumps(rows).encode())
+    feed = add_feed(
+        session, event, url=f"https://{SODA}/resource/long-kind.json?$limit=1000", kind="incidents"
+    )
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    session.commit()  # PostgreSQL refuses a value longer than its column here
+    assert result.ok and len(threats(session, event)) == len(placed("chicago-crimes-rows.json"))
+    assert max(len(t.kind) for t in threats(session, event).values()) <= 200

@@ -485,3 +485,26 @@ def test_a_push_token_opens_no_other_door(app, client, world, method, path):
         url, method=method, json={}, headers={"Authorization": f"Bearer {tokens['push']}"}
     )
     assert answer.status_code == 401, (url, answer.status_code)
+
+
+def test_overlong_cap_fields_are_clipped_or_refused_never_a_failed_write(app, client, world):
+    """Free text where the columns are short (event 200, category 64, urgency 16): on
+    PostgreSQL such an alert failed the whole push (or poll) with a 500. Long words are
+    clipped, an unknown urgency is 'unknown', an identifier past 250 refuses that alert."""
+    ids, tokens = world
+    long = cap_message("LONG-1").decode()
+    long = long.replace("<urgency>Immediate</urgency>", f"<urgency>{'Immediate' * 20}</urgency>")
+    long = long.replace("<certainty>", f"<certainty>{'x' * 40}")
+    long = long.replace("<event>Suspicious Package", f"<event>{'E' * 300}")
+    long = long.replace("<category>Security</category>", "<category>Security</category>" * 20)
+    huge_id = cap_message("I" * 600).decode()
+    body = alerts_list([]).replace(
+        b"</alerts>",
+        (long.split("?>", 1)[1] + huge_id.split("?>", 1)[1] + "</alerts>").encode(),
+    )
+    answer = push(client, ids["push"], body, tokens["push"])
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.json["alerts"] == 1
+    [threat] = threats(app)
+    assert (threat.urgency, threat.certainty) == ("unknown", "unknown")
+    assert len(threat.kind) <= 200 and len(threat.category) <= 64

@@ -43,6 +43,7 @@ _ALERTS_LISTS = frozenset({"alerts", *(q(ns, "alerts") for ns in (*CAP_NAMESPACE
 _STATUSES = frozenset({"Actual", "Exercise", "System", "Test", "Draft"})
 _MSG_TYPES = frozenset({"Alert", "Update", "Cancel", "Ack", "Error"})
 _SCOPES = frozenset({"Public", "Restricted", "Private"})
+MAX_TOKEN_CHARS = 250  # <identifier>, <sender>: NWS's are under 100
 
 
 @dataclass(frozen=True)
@@ -258,4 +259,6 @@ def _token(el: Element, ns: str, name: str) -> str:
     value = required(el, ns, name)
     if "," in value or any(ch.isspace() for ch in value):
         raise FeedFormatError(f"CAP: <{name}> must not contain spaces or commas: {value!r}")
+    if len(value) > MAX_TOKEN_CHARS:  # a threat keeps an identifier in 500, a key in 1,000
+        raise FeedFormatError(f"CAP: <{name}> is longer than {MAX_TOKEN_CHARS} characters")
     return value
