@@ -508,3 +508,13 @@ def test_overlong_cap_fields_are_clipped_or_refused_never_a_failed_write(app, cl
     [threat] = threats(app)
     assert (threat.urgency, threat.certainty) == ("unknown", "unknown")
     assert len(threat.kind) <= 200 and len(threat.category) <= 64
+
+
+def test_an_update_naming_an_overlong_reference_is_refused_not_a_failed_write(app, client, world):
+    """Identifiers named in <references> are kept as keys (an update before its original)."""
+    ids, tokens = world
+    original = cap_message("REF-1")
+    update = cap_message("REF-2", "Update", after_s=60, refs=[("R" * 990, sent_of(original))])
+    answer = push(client, ids["push"], update, tokens["push"])
+    assert (answer.status_code, answer.json["error"]["code"]) == (422, "invalid_cap")
+    assert threats(app) == []

@@ -230,7 +230,11 @@ def _reference(triplet: str) -> Reference:
     parts = triplet.split(",")
     if len(parts) != 3 or not all(parts):
         raise FeedFormatError(
-            f"CAP: <references> entry is not 'sender,identifier,sent': {triplet!r}"
+            f"CAP: <references> entry is not 'sender,identifier,sent': {triplet[:300]!r}"
+        )
+    if max(len(parts[0]), len(parts[1])) > MAX_TOKEN_CHARS:  # kept as a key, as <identifier>
+        raise FeedFormatError(
+            f"CAP: <references> names a sender or identifier over {MAX_TOKEN_CHARS} characters"
         )
     return Reference(parts[0], parts[1], parse_datetime(parts[2], "CAP: <references> sent"))
 
