@@ -505,6 +505,8 @@ def test_overlong_cap_fields_are_clipped_or_refused_never_a_failed_write(app, cl
     answer = push(client, ids["push"], body, tokens["push"])
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.json["alerts"] == 1
+    [refused] = answer.json["refused"]  # the partner is told which alert was not taken
+    assert refused.startswith("record 2") and "longer than 250 characters" in refused
     [threat] = threats(app)
     assert (threat.urgency, threat.certainty) == ("unknown", "unknown")
     assert len(threat.kind) <= 200 and len(threat.category) <= 64
