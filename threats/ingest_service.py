@@ -192,13 +192,13 @@ def _cancel(session, ctx, alert, feed, chain: chains.Chain, now, publish) -> Thr
 
 def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> None:
     info = alert.info
-    threat.kind = (info.event if info else "") or "CAP alert"
-    threat.category = ",".join(info.categories) if info else ""
+    threat.kind = _clip((info.event if info else "") or "CAP alert", Threat.kind)
+    threat.category = _clip(",".join(info.categories) if info else "", Threat.category)
     threat.severity = cap_severity(
         info.severity if info else "", info.urgency if info else "", info.certainty if info else ""
     )
-    threat.urgency = (info.urgency if info else "unknown").lower() or "unknown"
-    threat.certainty = (info.certainty if info else "unknown").lower() or "unknown"
+    threat.urgency = _known(info.urgency if info else "", URGENCIES)
+    threat.certainty = _known(info.certainty if info else "", CERTAINTIES)
     threat.title = (info.headline or info.event) if info else alert.identifier
     threat.description = info.description if info else ""
     threat.instruction = info.instruction if info else ""
@@ -211,6 +211,21 @@ def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> No
     threat.sent_at = alert.sent
     threat.expires_at = alert.expires
     threat.updated_at = now
+
+
+# CAP 1.2's words (and 1.0's "Very Likely"); anything else a source writes is unknown.
+URGENCIES = frozenset({"immediate", "expected", "future", "past", "unknown"})
+CERTAINTIES = frozenset({"observed", "very likely", "likely", "possible", "unlikely", "unknown"})
+
+
+def _known(word: str, words: frozenset[str]) -> str:
+    word = " ".join(word.split()).lower()
+    return word if word in words else "unknown"
+
+
+def _clip(text: str, column) -> str:
+    """A source's free text cut to its column's length: a long word is no failed write."""
+    return text[: column.type.length]
 
 
 def expire_threats(
@@ -257,7 +272,7 @@ def ingest_incident(
     key = f"incident:{feed.id}|{incident.source_id}"
     if _recorded(session, ctx.event.id, key):
         return None
-    kind = incident.kind.strip().title() or "Incident"
+    kind = _clip(incident.kind.strip().title() or "Incident", Threat.kind)
     severity = INCIDENT_SEVERITY.get(incident.kind.strip().upper(), "unknown")
     zone_ids, severity = ctx.reach(incident.geometry, kind, "incident", severity)
     if not zone_ids:

@@ -85,6 +85,8 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "MAP_BASEMAP": env.get("MAP_BASEMAP", str(ROOT / "demo" / "basemap.geojson")),
         # The largest CAP document a partner may push (threats.polling.push_service).
         "PUSH_MAX_BYTES": int(env.get("PUSH_MAX_BYTES", str(1024 * 1024))),
+        # The most CAP alerts one push may carry: one request is never a flood of threats.
+        "PUSH_MAX_ALERTS": int(env.get("PUSH_MAX_ALERTS", "100")),
         # Pushes one feed takes in a minute; beyond, 429 with Retry-After.
         "PUSH_PER_MINUTE": int(env.get("PUSH_PER_MINUTE", "600")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),

@@ -24,7 +24,7 @@ def upgrade() -> None:
             sa.Column("push_token_set_at", storage.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(
-            sa.Column("push_senders", sa.JSON(), nullable=True, server_default=sa.text("'[]'"))
+            sa.Column("push_senders", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
         )
         batch_op.add_column(
             sa.Column("push_window_at", storage.UTCDateTime(timezone=True), nullable=True)

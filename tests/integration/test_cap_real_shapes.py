@@ -252,3 +252,22 @@ def test_billion_laughs_in_a_wrapper_fails_the_poll_and_keeps_the_last_good_data
     assert feed.consecutive_failures == 1
     assert {k: t.status for k, t in threats(session, event).items()} == before
     assert published.kinds() == ["feed_status"]
+
+
+def test_an_entry_of_a_thousand_links_is_not_a_thousand_fetches(session, world, feed_server):
+    """A source's Atom entry listing 1,000 links that all fail: the poller tries a few of
+    them, not all (no source makes one poll hammer a host on the list)."""
+    event, _, fetch = world
+    links = "".join(
+        f'<link rel="related" href="https://{OPS}/missing/{n}.xml"/>' for n in range(1000)
+    )
+    index = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:ops</id><title>Ops</title>'
+        "<updated>2026-07-18T16:00:00Z</updated><entry><id>urn:ops:1</id><title>x</title>"
+        f"<updated>2026-07-18T16:00:00Z</updated>{links}</entry></feed>"
+    )
+    feed_server.put(OPS, "/ops.atom", index.encode())
+    _, result, _ = poll(session, event, fetch, f"https://{OPS}/ops.atom", kind="cap-atom")
+    tried = [r for r in feed_server.log if r["path"].startswith("/missing/")]
+    assert 1 <= len(tried) <= cap.MAX_ENTRY_LINKS, len(tried)
+    assert result.errors  # the entry is missed, and read again at the next poll

@@ -207,3 +207,17 @@ def atom_index(links: list[str]) -> bytes:
         "<id>urn:test:index</id><title>index</title><updated>2026-07-18T21:25:00Z</updated>"
         f"{entries}</feed>"
     ).encode()
+
+
+def test_a_validator_longer_than_a_feed_keeps_is_not_kept_and_the_poll_is_read(
+    session, event, feed_server
+):
+    """A source's 600-character ETag (or a 150-character Last-Modified): on PostgreSQL,
+    storing it failed the poll, at every poll. It is no validator we can send back."""
+    headers = {"ETag": '"' + "e" * 600 + '"', "Last-Modified": "Sat, " + "x" * 150}
+    feed_server.put(HOST, "/cap/validators.xml", fresh_alert("VALIDATOR-1"), headers=headers)
+    feed = add_feed(session, event, url=f"https://{HOST}/cap/validators.xml")
+    fetch = Fetcher((HOST,), "test", rebase=feed_server.rebase)
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    session.commit()
+    assert result.ok and (feed.etag, feed.last_modified) == (None, None)

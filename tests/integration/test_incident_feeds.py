@@ -161,3 +161,55 @@ def test_an_arcgis_answer_served_elsewhere_is_paged_by_its_flag(session, world, 
     feed.kind = "incidents"
     result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
     assert result.ok and result.items == 6
+
+
+def test_an_arcgis_source_that_always_says_more_is_read_no_further_than_the_cap(
+    session, world, feed_server
+):
+    """The same page, flagged exceededTransferLimit at every offset: the poll ends."""
+    event, fetch = world
+    page = (INCIDENTS / "arcgis-page1.geojson").read_bytes()
+    feed_server.put(GIS, urlsplit(ARCGIS).path, page)
+    feed = add_feed(session, event, url=ARCGIS, kind="incidents")
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert any("safety cap" in e for e in result.errors), result.errors
+    assert len(threats(session, event)) <= len(json.loads(page)["features"])  # each once
+
+
+def test_a_place_column_of_any_name_is_guessed_but_never_one_no_person_could_name(
+    session, world, feed_server
+):
+    """A column of places under a name of no synonym is guessed by its values; a hostile
+    source's column of 100,000 characters of markup, holding places too, never is (the
+    guess is kept on the feed and sent to every viewer of the live map)."""
+    event, fetch = world
+    rows = json.loads((INCIDENTS / "chicago-crimes-rows.json").read_text())
+    hostile = "<script>alert(1)</script>" + "x" * 100_000
+    for row in rows:
+        place = row.pop("location", None)
+        row.pop("latitude", None), row.pop("longitude", None)
+        row[hostile], row["site_of_call"] = place, place
+    feed_server.put(SODA, "/resource/hostile.json", json.dumps(rows).encode())
+    feed = add_feed(
+        session, event, url=f"https://{SODA}/resource/hostile.json?$limit=1000", kind="incidents"
+    )
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    assert feed.field_guess["location"] == "site_of_call"
+    expected = placed("chicago-crimes-rows.json")
+    assert result.items == 7 and len(threats(session, event)) == len(expected)
+
+
+def test_an_incident_kind_longer_than_a_threat_keeps_is_clipped_not_a_failed_poll(
+    session, world, feed_server
+):
+    event, fetch = world
+    rows = json.loads((INCIDENTS / "chicago-crimes-rows.json").read_text())
+    rows[0]["primary_type"] = "BATTERY " * 50  # 400 characters; a threat's kind holds 200
+    feed_server.put(SODA, "/resource/long-kind.json", json.dumps(rows).encode())
+    feed = add_feed(
+        session, event, url=f"https://{SODA}/resource/long-kind.json?$limit=1000", kind="incidents"
+    )
+    result = poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    session.commit()  # PostgreSQL refuses a value longer than its column here
+    assert result.ok and len(threats(session, event)) == len(placed("chicago-crimes-rows.json"))
+    assert max(len(t.kind) for t in threats(session, event).values()) <= 200

@@ -101,3 +101,24 @@ def test_screen_non_targets_is_a_boolean_shown_in_the_feed_status(session, polle
     change = update_feed(w, feed.id, {"screen_non_targets": True}, fetch)
     assert change.before["screen_non_targets"] is False
     assert change.after["screen_non_targets"] is True
+
+
+def test_a_list_with_names_longer_than_a_record_keeps_is_read_not_failed(session, feed_server):
+    """A 600-character name, a 3,000-character URL and a 300-character id in an export of
+    an OpenSanctions shape: on PostgreSQL one such entity failed the whole list's poll."""
+    event = make_event(session)
+    session.commit()
+    good = {"id": "NK-long-1", "schema": "Person", "target": True,
+            "properties": {"name": ["Boris " + "Attrapov" * 75], "topics": ["sanction"],
+                           "sourceUrl": ["https://example.org/" + "p" * 3000]}}  # fmt: skip
+    odd = {"id": "NK-" + "x" * 300, "schema": "Person", "target": True,
+           "properties": {"name": ["Teodora Scheinberg"], "topics": ["wanted"]}}  # fmt: skip
+    lines = "\n".join(json.dumps(e) for e in (good, odd)).encode()
+    feed_server.put(HOST, "/long.ftm.json", lines)
+    fetch = Fetcher((HOST,), "test", rebase=feed_server.rebase)
+    feed = add_feed(session, event, url=f"https://{HOST}/long.ftm.json", kind="ftm")
+    assert poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625).ok
+    session.commit()
+    [row] = session.scalars(select(WatchlistRecord).where(WatchlistRecord.feed_id == feed.id))
+    assert row.source_id == "NK-long-1" and row.name.startswith("Boris Attrapov")
+    assert len(row.name) <= 500 and len(row.url) <= 2000

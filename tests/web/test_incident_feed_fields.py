@@ -92,3 +92,13 @@ def test_a_bad_zone_on_the_page_is_refused_and_nothing_added(login, soda):
     refused = admin.client.post("/admin/feeds/", data=form, follow_redirects=True)
     assert "unknown time zone" in refused.get_data(as_text=True)
     assert api(admin, "GET", "/api/v1/feeds").json["feeds"] == []
+
+
+def test_markup_named_as_a_column_is_shown_as_text_on_the_feed_page(login, soda):
+    admin = login("admin")
+    markup = "<script>alert(1)</script>"
+    body = {"kind": "incidents", "url": URL, "event_id": soda, "field_map": {"kind": markup}}
+    assert api(admin, "POST", "/api/v1/feeds", body).status_code == 201
+    page = admin.client.get("/admin/feeds/").get_data(as_text=True)
+    assert markup not in page
+    assert "kind ← &lt;script&gt;alert(1)&lt;/script&gt;" in page

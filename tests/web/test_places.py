@@ -130,3 +130,30 @@ def beach_statement_now() -> bytes:
     times = {"sent": now, "effective": now, "onset": now, "expires": now + timedelta(hours=3)}
     feature["properties"] |= {k: v.isoformat() for k, v in times.items()} | {"ends": None}
     return json.dumps({**document, "features": [feature]}).encode()
+
+
+def test_ten_thousand_codes_are_refused_whole_and_none_kept(app, login):
+    event_id = lakefront_event(app)
+    planner = login("planner")
+    codes = [f"ILZ{n:03d}" for n in range(1000)] * 10
+    flood = call(planner, "PATCH", f"/events/{event_id}", {"geocodes": [*codes, "x" * 10_000]})
+    assert flood.status_code == 400 and "x" * 41 not in flood.get_data(as_text=True)
+    many = call(planner, "PATCH", f"/events/{event_id}", {"geocodes": codes})
+    assert many.status_code == 400 and "at most 100 place codes" in many.json["error"]["message"]
+    assert call(planner, "GET", f"/events/{event_id}").json["geocodes"] == []
+
+
+def test_zones_outside_the_us_suggest_no_county_and_the_page_still_works(app, login):
+    with db_session(app) as session:
+        event_id = make_event(session).id
+        session.commit()
+    planner = login("planner")
+    concorde = [[2.320, 48.864], [2.323, 48.864], [2.323, 48.867], [2.320, 48.867], [2.320, 48.864]]
+    drawn = {"type": "Feature", "properties": {"name": "Place de la Concorde", "kind": "crowd"},
+             "geometry": {"type": "Polygon", "coordinates": [concorde]}}  # fmt: skip
+    made = call(planner, "POST", f"/events/{event_id}/zones", drawn)
+    assert made.status_code == 201, made.json
+    page = planner.client.get(f"/events/{event_id}")
+    assert page.status_code == 200
+    assert "Place de la Concorde" in page.get_data(as_text=True)
+    assert "Your zones lie in" not in page.get_data(as_text=True)

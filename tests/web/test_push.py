@@ -3,6 +3,7 @@ over real HTTP routing and a real database, through the same ingest path as a po
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime, timedelta
 
@@ -348,3 +349,183 @@ def test_a_feed_takes_so_many_pushes_a_minute_then_429_with_retry_after(app, cli
     assert 1 <= int(over.headers["Retry-After"]) <= 60
     assert [t.source_id for t in threats(app)] == ["RATE-0", "RATE-1"]
     assert push(client, ids["polled"], cap_message("RATE-3"), tokens["polled"]).status_code == 200
+
+
+def alerts_list(identifiers) -> bytes:
+    """An <alerts> list of one pushed alert per identifier (as IPAWS lists them)."""
+    alerts = [cap_message(i).decode().split("?>", 1)[1] for i in identifiers]
+    return ("<alerts>" + "".join(alerts) + "</alerts>").encode()
+
+
+def test_one_push_of_many_alerts_is_refused_whole_not_fanned_out(app, client, world):
+    """Amplification: one request within PUSH_MAX_BYTES carrying hundreds of alerts would be
+    hundreds of threats (in every event of a feed with none). Beyond PUSH_MAX_ALERTS: 413."""
+    ids, tokens = world
+    app.config["PUSH_MAX_ALERTS"] = 2
+    many = push(client, ids["push"], alerts_list(["MANY-1", "MANY-2", "MANY-3"]), tokens["push"])
+    assert (many.status_code, many.json["error"]["code"]) == (413, "too_many_alerts")
+    assert threats(app) == []
+    assert "at most 2 alerts" in feed(app, ids["push"]).last_error
+    two = push(client, ids["push"], alerts_list(["FEW-1", "FEW-2"]), tokens["push"])
+    assert two.status_code == 200 and len(two.json["threats"]) == 2
+
+
+def test_ten_thousand_alerts_in_one_distribution_make_no_threat_by_default(app, client, world):
+    ids, tokens = world
+    tiny = (
+        "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>T{n}</identifier>"
+        f"<sender>{SENDER}</sender><sent>2027-08-14T10:00:00-05:00</sent><status>Actual"
+        "</status><msgType>Alert</msgType><scope>Public</scope></alert>"
+    )
+    body = EDXL.format(sender=SENDER, alert="".join(tiny.format(n=n) for n in range(10_000)))
+    app.config["PUSH_MAX_BYTES"] = len(body) + 1  # not refused for its size: for its count
+    answer = push(client, ids["push"], body.encode(), tokens["push"])
+    assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_many_alerts")
+    assert threats(app) == []
+
+
+MARKUP = "</script><img src=x onerror=alert(1)>"
+
+
+def test_markup_pushed_in_a_headline_is_text_in_json_cap_out_and_page(app, client, world, login):
+    ids, tokens = world
+    escaped = MARKUP.replace("<", "&lt;").replace(">", "&gt;")
+    body = re.sub(
+        rb"<headline>[^<]*</headline>",
+        f"<headline>{escaped}</headline>".encode(),
+        cap_message("MARKUP-1"),
+    )
+    assert push(client, ids["push"], body, tokens["push"]).status_code == 200
+    viewer = login("commander", "cmdr").client
+    listed = viewer.get(f"/api/v1/events/{ids['event']}/threats").json
+    assert [f["properties"]["title"] for f in listed["features"]] == [MARKUP]
+    page = viewer.get(f"/events/{ids['event']}/command")  # its threats come by Socket.IO
+    assert page.status_code == 200 and "onerror" not in page.text
+    index = viewer.get(f"/api/v1/events/{ids['event']}/cap.atom").text
+    [link] = re.findall(r'type="application/cap\+xml" href="http://localhost([^"]+)"', index)
+    out = viewer.get(link).text  # the feed out writes its own headline, not the partner's
+    assert out.startswith("<?xml") and "onerror" not in out
+
+
+def test_a_chunked_push_with_no_length_is_read_no_further_than_the_limit(app, client, world):
+    ids, tokens = world
+    app.config["PUSH_MAX_BYTES"] = 4096
+    endless = io.BytesIO(b"<alert>" + b"x" * 100_000)
+    answer = client.post(
+        f"/api/v1/feeds/{ids['push']}/push",
+        input_stream=endless,
+        content_type=CAP,
+        headers={"Authorization": f"Bearer {tokens['push']}", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_large")
+    assert endless.tell() <= 4097  # read no further than the limit and one byte
+
+
+def test_a_lying_content_length_is_refused_before_a_byte_is_read(app, client, world):
+    ids, tokens = world
+    app.config["PUSH_MAX_BYTES"] = 4096
+    small = io.BytesIO(cap_message("LIAR-1"))
+    answer = client.post(
+        f"/api/v1/feeds/{ids['push']}/push",
+        input_stream=small,
+        content_type=CAP,
+        headers={"Authorization": f"Bearer {tokens['push']}"},
+        environ_overrides={"CONTENT_LENGTH": "10000000000"},  # the client would correct it
+    )
+    assert (answer.status_code, answer.json["error"]["code"]) == (413, "too_large")
+    assert small.tell() == 0 and threats(app) == []
+
+
+def test_a_pushed_cancel_naming_another_feeds_alert_closes_nothing_of_it(app, client, world):
+    """One partner's token cannot end the threats another feed carries, even with the
+    same sender and the right identifier and time."""
+    ids, tokens = world
+    original = cap_message("OTHER-1")
+    [made] = push(client, ids["polled"], original, tokens["polled"]).json["threats"]
+    cancel = cap_message("OTHER-2", "Cancel", after_s=60, refs=[("OTHER-1", sent_of(original))])
+    answer = push(client, ids["push"], cancel, tokens["push"])
+    assert answer.status_code == 200 and made not in answer.json["threats"]
+    kept = next(t for t in threats(app) if t.id == made)
+    assert kept.status == "new" and not kept.closed_reason
+
+
+def test_a_push_to_a_paused_feed_or_with_a_revoked_token_takes_nothing(app, client, world, login):
+    """Feeds are never deleted (paused instead); a revoked token is a deleted door."""
+    ids, tokens = world
+    admin = login("admin")
+    headers = {"X-CSRFToken": admin.csrf}
+    admin.client.patch(f"/api/v1/feeds/{ids['push']}", json={"enabled": False}, headers=headers)
+    paused = push(client, ids["push"], cap_message("PAUSED-1"), tokens["push"])
+    assert (paused.status_code, paused.json["error"]["code"]) == (409, "feed_paused")
+    admin.client.patch(f"/api/v1/feeds/{ids['push']}", json={"enabled": True}, headers=headers)
+    revoked = admin.client.delete(f"/api/v1/feeds/{ids['push']}/push-token", headers=headers)
+    assert revoked.status_code == 200
+    gone = push(client, ids["push"], cap_message("GONE-1"), tokens["push"])
+    assert gone.status_code == 401 and threats(app) == []
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [SENDER.upper(), SENDER + "\u200b", SENDER.replace("a", "\u0430", 1), f"x{SENDER}"],
+)
+def test_a_sender_like_an_allowed_one_is_not_it(app, client, world, sender):
+    """Case, a zero-width space, a Cyrillic a, a prefix: the allow-list compares exactly."""
+    ids, tokens = world
+    answer = push(client, ids["push"], cap_message("LOOKALIKE-1", sender=sender), tokens["push"])
+    assert (answer.status_code, answer.json["error"]["code"]) == (403, "sender_not_allowed")
+    assert threats(app) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/feeds"),
+        ("GET", "/api/v1/events/{event}/threats"),
+        ("POST", "/api/v1/feeds/{push}/poll"),
+        ("POST", "/api/v1/feeds/{push}/push-token"),
+        ("PATCH", "/api/v1/feeds/{push}"),
+    ],
+)
+def test_a_push_token_opens_no_other_door(app, client, world, method, path):
+    ids, tokens = world
+    url = path.format(**ids)
+    answer = client.open(
+        url, method=method, json={}, headers={"Authorization": f"Bearer {tokens['push']}"}
+    )
+    assert answer.status_code == 401, (url, answer.status_code)
+
+
+def test_overlong_cap_fields_are_clipped_or_refused_never_a_failed_write(app, client, world):
+    """Free text where the columns are short (event 200, category 64, urgency 16): on
+    PostgreSQL such an alert failed the whole push (or poll) with a 500. Long words are
+    clipped, an unknown urgency is 'unknown', an identifier past 250 refuses that alert."""
+    ids, tokens = world
+    long = cap_message("LONG-1").decode()
+    long = long.replace("<urgency>Immediate</urgency>", f"<urgency>{'Immediate' * 20}</urgency>")
+    long = long.replace("<certainty>", f"<certainty>{'x' * 40}")
+    long = long.replace("<event>Suspicious Package", f"<event>{'E' * 300}")
+    long = long.replace("<category>Security</category>", "<category>Security</category>" * 20)
+    huge_id = cap_message("I" * 600).decode()
+    body = alerts_list([]).replace(
+        b"</alerts>",
+        (long.split("?>", 1)[1] + huge_id.split("?>", 1)[1] + "</alerts>").encode(),
+    )
+    answer = push(client, ids["push"], body, tokens["push"])
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.json["alerts"] == 1
+    [refused] = answer.json["refused"]  # the partner is told which alert was not taken
+    assert refused.startswith("record 2") and "longer than 250 characters" in refused
+    [threat] = threats(app)
+    assert (threat.urgency, threat.certainty) == ("unknown", "unknown")
+    assert len(threat.kind) <= 200 and len(threat.category) <= 64
+
+
+def test_an_update_naming_an_overlong_reference_is_refused_not_a_failed_write(app, client, world):
+    """Identifiers named in <references> are kept as keys (an update before its original)."""
+    ids, tokens = world
+    original = cap_message("REF-1")
+    update = cap_message("REF-2", "Update", after_s=60, refs=[("R" * 990, sent_of(original))])
+    answer = push(client, ids["push"], update, tokens["push"])
+    assert (answer.status_code, answer.json["error"]["code"]) == (422, "invalid_cap")
+    assert threats(app) == []

@@ -224,3 +224,23 @@ def test_the_setting_is_read_from_the_environment(tmp_path):
     env = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k"}
     assert from_env(env)["ZONE_MAX_AREA_KM2"] == 500
     assert from_env(env | {"ZONE_MAX_AREA_KM2": "1200.5"})["ZONE_MAX_AREA_KM2"] == 1200.5
+
+
+@pytest.mark.parametrize("role", ["partner", "commander"])
+def test_the_preview_is_a_planners_door_only(desk, login, role, neighborhoods):
+    who = login(role)
+    path = f"/api/v1/events/{desk.event_id}/zones/import/columns"
+    data = {"file": (io.BytesIO(neighborhoods[0]), neighborhoods[1])}
+    answer = who.client.post(path, data=data, headers={"X-CSRFToken": who.csrf})
+    assert answer.status_code == 403
+    assert "PRI_NEIGH" not in answer.get_data(as_text=True)
+
+
+def test_markup_in_a_files_columns_comes_back_as_json_text(desk):
+    markup = "<img src=x onerror=alert(1)>"
+    lake = geojson(({markup: markup, "name": "Beach"}, box(-87.63, 41.91, -87.62, 41.92)))
+    path = f"/api/v1/events/{desk.event_id}/zones/import/columns"
+    data = {"file": (io.BytesIO(lake[0]), lake[1])}
+    answer = desk.client.post(path, data=data, headers={"X-CSRFToken": desk.csrf})
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    assert {"name": markup, "samples": [markup]} in answer.json["columns"]

@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from shapely.geometry.base import BaseGeometry
 
+from threats.feeds.capatom import MAX_ENTRY_LINKS as MAX_ENTRY_LINKS
 from threats.feeds.capatom import AtomEntry as AtomEntry
 from threats.feeds.capatom import is_atom as is_atom
 from threats.feeds.capatom import parse_atom_index as parse_atom_index
@@ -42,6 +43,7 @@ _ALERTS_LISTS = frozenset({"alerts", *(q(ns, "alerts") for ns in (*CAP_NAMESPACE
 _STATUSES = frozenset({"Actual", "Exercise", "System", "Test", "Draft"})
 _MSG_TYPES = frozenset({"Alert", "Update", "Cancel", "Ack", "Error"})
 _SCOPES = frozenset({"Public", "Restricted", "Private"})
+MAX_TOKEN_CHARS = 250  # <identifier>, <sender>: NWS's are under 100
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,11 @@ def _reference(triplet: str) -> Reference:
     parts = triplet.split(",")
     if len(parts) != 3 or not all(parts):
         raise FeedFormatError(
-            f"CAP: <references> entry is not 'sender,identifier,sent': {triplet!r}"
+            f"CAP: <references> entry is not 'sender,identifier,sent': {triplet[:300]!r}"
+        )
+    if max(len(parts[0]), len(parts[1])) > MAX_TOKEN_CHARS:  # kept as a key, as <identifier>
+        raise FeedFormatError(
+            f"CAP: <references> names a sender or identifier over {MAX_TOKEN_CHARS} characters"
         )
     return Reference(parts[0], parts[1], parse_datetime(parts[2], "CAP: <references> sent"))
 
@@ -257,4 +263,6 @@ def _token(el: Element, ns: str, name: str) -> str:
     value = required(el, ns, name)
     if "," in value or any(ch.isspace() for ch in value):
         raise FeedFormatError(f"CAP: <{name}> must not contain spaces or commas: {value!r}")
+    if len(value) > MAX_TOKEN_CHARS:  # a threat keeps an identifier in 500, a key in 1,000
+        raise FeedFormatError(f"CAP: <{name}> is longer than {MAX_TOKEN_CHARS} characters")
     return value

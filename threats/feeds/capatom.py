@@ -25,6 +25,9 @@ from threats.feeds.errors import FeedFormatError
 CAP_TYPES = frozenset({"application/cap+xml"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _DOCUMENT_RELS = ("alternate", "related", "enclosure")
+# Links of one entry tried for its CAP document: USGS gives two (the page, the CAP), NAAD
+# one or two. A source listing a thousand makes one poll try a few, not a thousand fetches.
+MAX_ENTRY_LINKS = 4
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def _document_links(entry: Element) -> tuple[str, ...]:
             typed.append(href)
         elif rel in _DOCUMENT_RELS and kind not in _HTML_TYPES:
             others.append(href)
-    found = tuple(dict.fromkeys(typed + others))
+    found = tuple(dict.fromkeys(typed + others))[:MAX_ENTRY_LINKS]
     only = links[0].get("href", "").strip() if len(links) == 1 else ""
     return found or ((only,) if only else ())
 

@@ -11,6 +11,7 @@ column (a GeoJSON Point or a Socrata location object), then from latitude/longit
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import islice
 
 ROLES = ("id", "time", "kind", "description", "priority")
 PLACE_ROLES = ("location", "latitude", "longitude")
@@ -49,6 +50,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 SAMPLE = 50  # rows looked at for column names: enough for sparse columns, cheap
+MAX_COLUMN = 200  # the longest column name a feed's field map may give (common.validation)
 
 
 def normal(name: str) -> str:
@@ -70,6 +72,7 @@ def columns(rows: Iterable[Mapping[str, object]]) -> dict[str, str]:
 
 def guess_fields(rows: Iterable[Mapping[str, object]]) -> dict[str, str]:
     """{role: column} for every role whose common name is among the rows' columns."""
+    rows = list(islice(rows, SAMPLE))  # read twice: for names, then for values
     named = columns(rows)
     guess: dict[str, str] = {}
     for role, names in SYNONYMS.items():
@@ -92,14 +95,19 @@ def _truncated(column: str, names: tuple[str, ...]) -> bool:
 
 def _location_by_value(rows: Iterable[Mapping[str, object]]) -> str | None:
     """A column whose values look like a place (any name): a GeoJSON Point or a Socrata
-    location, as in a column a portal called `incident_location` or `location_2`."""
+    location, as in a column a portal called `incident_location` or `location_2`. Only a
+    name a person could give in the feed's field map: the source chose it."""
     for number, row in enumerate(rows):
         if number >= SAMPLE:
             break
         for name, value in row.items():
-            if is_place(value):
+            if is_place(value) and _nameable(name):
                 return name
     return None
+
+
+def _nameable(name: object) -> bool:
+    return isinstance(name, str) and 0 < len(name) <= MAX_COLUMN and name.isprintable()
 
 
 def is_place(value: object) -> bool:

@@ -212,7 +212,7 @@ class Fetcher:
         with response:
             status = response.status_code
             if status == 304:
-                return FetchResult(url, 304, b"", response.headers.get("ETag"))
+                return FetchResult(url, 304, b"", _validator(response, "ETag"))
             if status in (429, 503):
                 wait = retry_after(response.headers.get("Retry-After"))
                 raise RetryLater(f"{url!r} answered HTTP {status} (retry after {wait} s)", wait)
@@ -229,8 +229,8 @@ class Fetcher:
                 url,
                 200,
                 body,
-                response.headers.get("ETag"),
-                response.headers.get("Last-Modified"),
+                _validator(response, "ETag"),
+                _validator(response, "Last-Modified"),
             )
 
     def _read_capped(self, url: str, response: requests.Response) -> bytes:
@@ -244,3 +244,14 @@ class Fetcher:
         except requests.RequestException as exc:
             raise FetchError(f"reading {url!r} failed: {exc}") from exc
         return b"".join(chunks)
+
+
+# What a feed keeps of a source's validators (FeedSource.etag, .last_modified).
+VALIDATOR_CHARS = {"ETag": 500, "Last-Modified": 100}
+
+
+def _validator(response: requests.Response, name: str) -> str | None:
+    """A source's ETag or Last-Modified, when a feed can keep it to send back; a longer one
+    is no validator (it would fail the poll's write, at every poll)."""
+    value = response.headers.get(name)
+    return value if value is not None and len(value) <= VALIDATOR_CHARS[name] else None

@@ -46,11 +46,12 @@ def _take(feed, body: bytes, actor: str):
     """The push, stored once: the same alert pushed twice at the same moment (a partner's
     retry) collides on its identity (threat_sources' unique key) on PostgreSQL; the loser
     goes again and finds it already carried."""
+    most = current_app.config["PUSH_MAX_ALERTS"]
     try:
-        return answer(push_service.push(write(actor), feed, body))
+        return answer(push_service.push(write(actor), feed, body, most))
     except IntegrityError:
         db.session.rollback()
-        return answer(push_service.push(write(actor), feed, body))
+        return answer(push_service.push(write(actor), feed, body, most))
 
 
 def _token() -> str | None:

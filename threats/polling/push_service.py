@@ -24,6 +24,7 @@ from common.validation import InputError
 from common.writes import Change, Write
 from threats.feeds import cap
 from threats.feeds.errors import FeedFormatError
+from threats.feeds.records import Page
 from threats.models import PUSH_KINDS, PUSH_ONLY, FeedSource
 from threats.polling.health import feed_state, feed_status, push_status
 from threats.polling.intake_service import already_carried, ingest_records
@@ -52,7 +53,7 @@ class Pushed:
     alerts: int
     threats: list[int] = field(default_factory=list)
     already: list[str] = field(default_factory=list)  # identifiers carried before: a replay
-    refused: list[str] = field(default_factory=list)  # references refused (chains)
+    refused: list[str] = field(default_factory=list)  # alerts and references refused
 
     def answer(self) -> dict:
         return {
@@ -148,13 +149,19 @@ def count(session: Session, feed: FeedSource, now: datetime, per_minute: int) ->
         raise PushRefused(429, "rate_limited", said, retry_after=wait)
 
 
-def push(w: Write, feed: FeedSource, body: bytes) -> Change[Pushed]:
-    """Take every CAP alert of the document into the feed's events, or none of them."""
-    alerts = parse(body)
+def push(w: Write, feed: FeedSource, body: bytes, max_alerts: int) -> Change[Pushed]:
+    """Take every CAP alert of the document into the feed's events, or none of them; a
+    document of more than `max_alerts` is refused whole (one request, one small fan-out).
+    An alert refused among good ones is named in the answer's `refused`, as a poll's is."""
+    page = parse(body)
+    alerts, carried = list(page.records), len(page.records) + len(page.refused)
+    if carried > max_alerts:
+        said = f"A push carries at most {max_alerts} alerts; this one has {carried}."
+        raise PushRefused(413, "too_many_alerts", said)
     _check_senders(feed, alerts)
     already = already_carried(w.session, feed, alerts, w.now)
     done = ingest_records(w.session, feed, alerts, w.now, w.publish)
-    pushed = Pushed(len(alerts), done.threats, already, done.refused)
+    pushed = Pushed(len(alerts), done.threats, already, [*page.refused, *done.refused])
     seen = _as_viewers_see(feed, w.now)
     _healthy(feed, pushed, w.now)
     if _as_viewers_see(feed, w.now) != seen:
@@ -175,10 +182,11 @@ def refusal(w: Write, feed_id: int, refused: PushRefused) -> Change[None]:
     return Change("feed.push", f"feed:{feed_id}", after, None, None)
 
 
-def parse(body: bytes) -> list[cap.Alert]:
-    """The document's CAP alerts (cap.parse_alerts: a bare alert, or whatever wraps them)."""
+def parse(body: bytes) -> Page[cap.Alert]:
+    """The document's CAP alerts (cap.read_alerts: a bare alert, or whatever wraps them),
+    and those refused among them."""
     try:
-        return cap.parse_alerts(body)  # the door bounds its size (PUSH_MAX_BYTES)
+        return cap.read_alerts(body)  # the door bounds its size (PUSH_MAX_BYTES)
     except FeedFormatError as exc:
         cause = exc.__cause__
         if isinstance(cause, DefusedXmlException):

@@ -32,6 +32,12 @@ FIELDS = (
     "target",
 )
 
+# How much of each text column a row keeps: a source's longer name or URL is cut to it (on
+# PostgreSQL it failed the whole list's write); an id too long to keep is no identity.
+_COLUMNS = WatchlistRecord.__table__.c
+LENGTHS = {k: _COLUMNS[k].type.length for k in FIELDS if getattr(_COLUMNS[k].type, "length", None)}
+SOURCE_ID_CHARS = _COLUMNS["source_id"].type.length
+
 
 # What upsert reads of a stored row; the rest (names, JSON lists) is written, never read.
 _COMPARED = (
@@ -56,6 +62,8 @@ def _values(entry: WatchlistEntry) -> dict:
     for k in ("aliases", "weak_aliases", "birth_dates", "nationalities"):
         values[k] = list(values[k])
     values["extra"] = json.loads(json.dumps(dict(values["extra"]), default=_plain))
+    for k, length in LENGTHS.items():
+        values[k] = values[k][:length]
     return values
 
 
@@ -93,6 +101,8 @@ def upsert(
     }
     changes, seen = Changes([], [], []), set()
     for entry in entries:
+        if len(entry.source_id) > SOURCE_ID_CHARS:
+            continue  # it cannot be stored, nor found again, under its own id
         seen.add(entry.source_id)
         values = _values(entry)
         digest = _digest(values)

@@ -45,6 +45,9 @@ def test_each_kind_becomes_its_header():
         ({"kind": "header", "secret": f"{SECRET}\n"}, "header"),  # no header named
         ({"kind": "header", "header": "Host", "secret": SECRET}, "header"),
         ({"kind": "header", "header": "X Key", "secret": SECRET}, "header"),
+        ({"kind": "header", "header": "X-Key\r\nX-Evil: 1", "secret": SECRET}, "header"),
+        ({"kind": "header", "header": "X-Key", "secret": f"{SECRET}\r\nX-Evil: 1"}, "secret"),
+        ({"kind": "header", "header": "Transfer-Encoding", "secret": SECRET}, "header"),
         ({"kind": "header", "header": "X-Key", "secret": f"{SECRET}\x00"}, "secret"),
         ({"kind": "basic", "secret": SECRET}, "user"),
         ({"kind": "basic", "user": "a:b", "secret": SECRET}, "user"),
