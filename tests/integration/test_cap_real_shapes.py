@@ -15,6 +15,7 @@ from tests.support.feedserver import FEEDS
 from tests.support.polling import AT_1625, Recorder, add_feed, threats
 from threats.capout import document as capout
 from threats.feeds import cap
+from threats.polling import readers
 from threats.polling.fetch import Fetcher
 from threats.polling.poll_service import poll_feed
 
@@ -271,3 +272,32 @@ def test_an_entry_of_a_thousand_links_is_not_a_thousand_fetches(session, world, 
     tried = [r for r in feed_server.log if r["path"].startswith("/missing/")]
     assert 1 <= len(tried) <= cap.MAX_ENTRY_LINKS, len(tried)
     assert result.errors  # the entry is missed, and read again at the next poll
+
+
+def test_an_index_of_many_new_entries_is_read_over_several_polls(
+    session, world, feed_server, monkeypatch
+):
+    """An index listing more new entries than one poll fetches (MAX_ENTRIES_PER_POLL): each
+    poll reads that many documents and the rest wait for the next, none lost or fetched
+    twice."""
+    monkeypatch.setattr(readers, "MAX_ENTRIES_PER_POLL", 5)
+    event, _, fetch = world
+    document = (REAL / "usgs-earthquake-circle-zero.cap").read_bytes()
+    entries = ""
+    for n in range(12):
+        feed_server.put(OPS, f"/alerts/{n}.xml", document)
+        entries += (
+            f"<entry><id>urn:ops:{n}</id><title>x</title><updated>2026-07-18T16:00:00Z</updated>"
+            f'<link type="application/cap+xml" href="https://{OPS}/alerts/{n}.xml"/></entry>'
+        )
+    index = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:ops</id><title>Ops</title>'
+        f"<updated>2026-07-18T16:00:00Z</updated>{entries}</feed>"
+    )
+    feed_server.put(OPS, "/many.atom", index.encode())
+    feed = add_feed(session, event, url=f"https://{OPS}/many.atom", kind="cap-atom")
+    fetched = []
+    for _ in range(4):
+        poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+        fetched.append(len([r for r in feed_server.log if r["path"].startswith("/alerts/")]))
+    assert fetched == [5, 10, 12, 12]

@@ -90,6 +90,9 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
         key = (entry.id, entry.updated.isoformat() if entry.updated else "")
         if key in source.known:
             continue
+        if not entry.content and harvest.follow_ups >= MAX_ENTRIES_PER_POLL:
+            continue  # read at a following poll: its key stays unknown
+        harvest.follow_ups += 0 if entry.content else 1
         try:
             page = _entry_alerts(entry, fetch)
         except (FetchError, FeedFormatError) as exc:
@@ -99,6 +102,11 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
         harvest.refused_records(page.refused)
         harvest.new_items.append(key)
     return harvest
+
+
+# An index may list thousands of new entries, each a document to fetch: one poll reads
+# this many (oldest keys stay unknown, so the rest are read at the following polls).
+MAX_ENTRIES_PER_POLL = 500
 
 
 def _entry_alerts(entry: cap.AtomEntry, fetch: Fetch) -> Page:
