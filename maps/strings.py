@@ -26,6 +26,7 @@ def command_strings() -> dict:
         "note_optional": _("Note (optional):"),
         "why_dismiss": _("Why dismiss? (optional)"),
         "not_changed": _("Not changed: %(message)s"),
+        "cancel": _("Cancel"),
         "zone_staffing": _("%(zone)s: posted %(assigned)s of %(required)s, short %(short)s"),
         "sound_on": _("Sound on"),
         "sound_off": _("Sound off"),

@@ -1,5 +1,6 @@
 // The threat queue beside the map, and the threat a commander selects from it or the map.
 import { get, refusal, send } from "./api.js";
+import { ask } from "./ask.js";
 import { showDetail } from "./detail.js";
 import { el } from "./dom.js";
 import { focusThreat } from "./markers.js";
@@ -25,16 +26,22 @@ function actionButtons(threat) {
   const act = (label, body) => {
     const b = el("button", "small secondary", label);
     b.type = "button";
-    b.addEventListener("click", (e) => { e.stopPropagation(); change(threat, body()); });
+    b.addEventListener("click", async (e) => { e.stopPropagation(); change(threat, await body()); });
     box.appendChild(b);
   };
+  // A question answered with Cancel (null) sends nothing; an empty note is still a note.
+  const subject = headline(threat, LANGUAGE, T.threat);
+  const asked = (title, label, status) => async () => {
+    const note = await ask({ title, subject, label });
+    return note === null ? null : { status, note };
+  };
   if (threat.status === "new") act(T.acknowledge, () => ({ status: "acknowledged" }));
-  act(T.assign, () => {
-    const who = window.prompt(T.assign_to, threat.assignee || "");
+  act(T.assign, async () => {
+    const who = await ask({ title: T.assign, subject, label: T.assign_to, value: threat.assignee || "", required: true });
     return who ? { status: "assigned", assignee: who } : null;
   });
-  act(T.resolve, () => ({ status: "resolved", note: window.prompt(T.note_optional) || "" }));
-  act(T.dismiss, () => ({ status: "dismissed", note: window.prompt(T.why_dismiss) || "" }));
+  act(T.resolve, asked(T.resolve, T.note_optional, "resolved"));
+  act(T.dismiss, asked(T.dismiss, T.why_dismiss, "dismissed"));
   return box;
 }
 
