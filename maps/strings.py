@@ -27,6 +27,10 @@ def command_strings() -> dict:
         "why_dismiss": _("Why dismiss? (optional)"),
         "not_changed": _("Not changed: %(message)s"),
         "cancel": _("Cancel"),
+        "source_ends": _("Its source says it ends at %(time)s."),
+        "source_ended": _(
+            "Its source ended it at %(time)s; it stays open until someone closes it."
+        ),
         "zone_staffing": _("%(zone)s: posted %(assigned)s of %(required)s, short %(short)s"),
         "sound_on": _("Sound on"),
         "sound_off": _("Sound off"),

@@ -231,11 +231,14 @@ def _clip(text: str, column) -> str:
 def expire_threats(
     session: Session, event_id: int, *, now: datetime, publish: Publish, zone_names: dict
 ) -> list[Threat]:
-    """Close the open threats whose source said they expire before now."""
+    """Close the threats nobody has taken up whose source said they expire before now. A
+    threat someone acknowledged or was assigned stays open past its source's expiry (a
+    lost child's alert ends at its source; the unit looking for the child has not): only
+    a person closes it, and the command view shows that the source has ended it."""
     rows = session.scalars(
         select(Threat).where(
             Threat.event_id == event_id,
-            Threat.status.in_(OPEN_STATUSES),
+            Threat.status == "new",
             Threat.expires_at.is_not(None),
             Threat.expires_at <= now,
         )

@@ -168,6 +168,25 @@ def test_expired_threats_are_closed(session, world):
     assert published.kinds() == ["threat_updated"]
 
 
+def test_a_threat_someone_works_stays_open_past_its_sources_expiry(session, world):
+    """A lost child's alert ends at its source; the unit assigned to find the child has not
+    finished: only a person closes a threat someone acknowledged or was assigned."""
+    event, _, fetch = world
+    feed = add_feed(session, event)
+    poll_feed(session, feed, fetch=fetch, publish=Recorder(), now=AT_1625)
+    package = threats(session, event)[PACKAGE]
+    package.status, package.assignee = "assigned", "CPD Bike 18"
+    session.commit()
+    ctx = EventContext.load(session, event)
+    closed = expire_threats(
+        session, event.id, now=AT_1625 + timedelta(hours=1), publish=Recorder(),
+        zone_names=ctx.zone_names,
+    )  # fmt: skip
+    session.commit()
+    assert closed == []
+    assert threats(session, event)[PACKAGE].status == "assigned"
+
+
 def test_fixture_files_are_served_from_the_copy_in_tests():
     assert (FEEDS / "cap" / "alert-01-svr-warning.xml").exists()
 

@@ -99,3 +99,16 @@ def test_assigning_needs_a_name(command, demo_server):
             break
         page.wait_for_timeout(100)
     assert threat(demo_server, token, threat_id)["status"] == "assigned"
+
+
+def test_the_detail_says_when_the_source_ends_the_threat(command, demo_server, tmp_path):
+    page, token = command
+    row, threat_id = first_row(page)
+    expires = threat(demo_server, token, threat_id)["expires_at"]
+    assert expires, "the demo's alerts carry <expires>"
+    row.click()
+    panel = page.locator("#threat-detail")
+    panel.wait_for(state="visible")
+    assert "Its source says it ends at" in panel.inner_text()
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
+    page.screenshot(path=str(shots / "detail-expiry-wide.png"))

@@ -21,6 +21,12 @@ function logLine(entry) {
   return el("div", "hint", `${clock(entry.at)} ${entry.actor}: ${entry.action}${entry.note ? " — " + entry.note : ""}`);
 }
 
+// The source's expiry closes only a threat nobody took up: a worked one says it has passed.
+function expiry(at) {
+  const ended = new Date(at) <= new Date();
+  return el("div", ended ? "source-ended" : "hint", t(ended ? "source_ended" : "source_ends", { time: clock(at) }));
+}
+
 // `p`: the properties of GET /threats/<id>, with staffing_now and log.
 export function showDetail(panel, p) {
   const words = inLanguage(p, LANGUAGE);
@@ -29,6 +35,7 @@ export function showDetail(panel, p) {
   const parts = [heading,
     el("div", null, [p.kind, word("severity", p.severity), word("status", p.status), p.assignee].filter(Boolean).join(" · "))];
   if (p.places && p.places.length) parts.push(el("div", "whole-event", t("whole_event", { places: placeNames(p.places) })));
+  if (p.expires_at) parts.push(expiry(p.expires_at));
   parts.push(...staffing(p.staffing_now || []));
   for (const text of [words.description, words.instruction].filter(Boolean)) {
     parts.push(el("p", null, text));
