@@ -24,9 +24,9 @@ ACCEPT: dict[str, str] = {
     "ofac-csv": f"text/csv, {ANY}",
     "ofac-xml": f"application/xml, text/xml;q=0.9, {ANY}",
     "geojson-incidents": f"application/geo+json, {JSON};q=0.9, {ANY}",
-    "incidents": f"application/geo+json, {JSON};q=0.9, {ANY}",
     "csv-lookout": f"text/csv, {ANY}",
 }
+ACCEPT["incidents"] = ACCEPT["geojson-incidents"]  # one reader under two names
 
 
 def accept_for(kind: str) -> str:

@@ -90,9 +90,10 @@ def read_cap_atom(source: Source, fetch: Fetch) -> Harvest:
         key = (entry.id, entry.updated.isoformat() if entry.updated else "")
         if key in source.known:
             continue
-        if not entry.content and harvest.follow_ups >= MAX_ENTRIES_PER_POLL:
-            continue  # read at a following poll: its key stays unknown
-        harvest.follow_ups += 0 if entry.content else 1
+        if not entry.content:  # an inline alert costs no fetch
+            if harvest.follow_ups >= MAX_ENTRIES_PER_POLL:
+                continue  # read at a following poll: its key stays unknown
+            harvest.follow_ups += 1
         try:
             page = _entry_alerts(entry, fetch)
         except (FetchError, FeedFormatError) as exc:
