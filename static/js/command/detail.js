@@ -5,6 +5,12 @@ import { placeNames } from "./queue.js";
 import { headline, inLanguage } from "./threats.js";
 
 const LOG_ENTRIES = 5;
+const sections = []; // other modules' parts of the detail (reach.js): each p -> [nodes]
+
+// A module adds its own part to every threat's detail, after who is on duty there.
+export function addDetailSection(section) {
+  sections.push(section);
+}
 
 function staffing(zones) {
   const parts = [];
@@ -37,6 +43,7 @@ export function showDetail(panel, p) {
   if (p.places && p.places.length) parts.push(el("div", "whole-event", t("whole_event", { places: placeNames(p.places) })));
   if (p.expires_at) parts.push(expiry(p.expires_at));
   parts.push(...staffing(p.staffing_now || []));
+  for (const section of sections) parts.push(...section(p));
   for (const text of [words.description, words.instruction].filter(Boolean)) {
     parts.push(el("p", null, text));
     parts.at(-1).dir = "auto";

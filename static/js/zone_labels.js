@@ -1,0 +1,52 @@
+// Zone names on the map as permanent labels, written as text. Only a zone drawn large enough
+// at the zoom in view carries its label, so zooming out does not bury the map in words;
+// labels follow zones added, changed or removed later (a delta, a planner's drawing).
+//
+// Leaflet (L) is a classic script loaded before this module.
+const L = window.L;
+const MIN_PX = 90; // a zone narrower and shorter than this on screen goes unlabelled
+
+function centre(layer) {
+  try {
+    return layer.getCenter(); // a polygon's own centre: inside an L-shaped zone more often
+  } catch (e) {
+    return layer.getBounds().getCenter(); // not on the map yet
+  }
+}
+
+export function labelZones(map, zones) {
+  const labels = new Map(); // zone layer -> its label
+  const fits = (layer) => {
+    const bounds = layer.getBounds();
+    const a = map.latLngToLayerPoint(bounds.getNorthWest());
+    const b = map.latLngToLayerPoint(bounds.getSouthEast());
+    return Math.max(b.x - a.x, b.y - a.y) >= MIN_PX;
+  };
+  const show = (layer) => {
+    const label = labels.get(layer);
+    const wanted = map.hasLayer(zones) && fits(layer);
+    if (wanted && !map.hasLayer(label)) label.addTo(map);
+    if (!wanted && map.hasLayer(label)) label.remove();
+  };
+  const add = (layer) => {
+    if (!layer.feature || !layer.getBounds) return;
+    const name = document.createElement("span");
+    name.textContent = layer.feature.properties.name || "";
+    name.dir = "auto";
+    const options = { permanent: true, direction: "center", className: "zone-label", interactive: false };
+    labels.set(layer, L.tooltip(options).setLatLng(centre(layer)).setContent(name));
+    show(layer);
+  };
+  const drop = (layer) => {
+    if (labels.has(layer)) labels.get(layer).remove();
+    labels.delete(layer);
+  };
+  const showAll = () => labels.forEach((_, layer) => show(layer));
+  zones.eachLayer(add);
+  zones.on("layeradd", (e) => add(e.layer));
+  zones.on("layerremove", (e) => drop(e.layer));
+  zones.on("add remove", showAll); // the layer control's Zones box
+  map.on("zoomend", showAll);
+  // What the browser tests read: the labels on the map now, as shown.
+  return () => [...labels.values()].filter((label) => map.hasLayer(label)).map((label) => label.getElement().textContent);
+}
