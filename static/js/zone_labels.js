@@ -16,12 +16,14 @@ function centre(layer) {
 
 export function labelZones(map, zones) {
   const labels = new Map(); // zone layer -> its label
-  const fits = (layer) => {
+  let ready = false; // the first paint's zones are labelled together, once
+  const size = (layer) => {
     const bounds = layer.getBounds();
     const a = map.latLngToLayerPoint(bounds.getNorthWest());
     const b = map.latLngToLayerPoint(bounds.getSouthEast());
-    return Math.max(b.x - a.x, b.y - a.y) >= MIN_PX;
+    return Math.max(b.x - a.x, b.y - a.y);
   };
+  const fits = (layer) => size(layer) >= MIN_PX;
   const show = (layer) => {
     const label = labels.get(layer);
     const wanted = map.hasLayer(zones) && fits(layer);
@@ -35,18 +37,40 @@ export function labelZones(map, zones) {
     name.dir = "auto";
     const options = { permanent: true, direction: "center", className: "zone-label", interactive: false };
     labels.set(layer, L.tooltip(options).setLatLng(centre(layer)).setContent(name));
-    show(layer);
+    if (ready) showAll();
   };
   const drop = (layer) => {
     if (labels.has(layer)) labels.get(layer).remove();
     labels.delete(layer);
   };
-  const showAll = () => labels.forEach((_, layer) => show(layer));
+  // Labels that would overlap: the smaller zone's is kept (a gate over the water it is in).
+  // Every box is read before any class is written: one layout, not one per label.
+  const untangle = () => {
+    const shown = [...labels].filter(([, label]) => map.hasLayer(label))
+      .sort(([a], [b]) => size(a) - size(b)).map(([, label]) => label.getElement());
+    shown.forEach((element) => element.classList.remove("zone-label-hidden"));
+    const boxes = shown.map((element) => element.getBoundingClientRect());
+    const taken = [];
+    const hidden = boxes.map((box) => {
+      const clash = taken.some((t) => box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom);
+      if (!clash) taken.push(box);
+      return clash;
+    });
+    shown.forEach((element, i) => { if (hidden[i]) element.classList.add("zone-label-hidden"); });
+  };
+  const showAll = () => {
+    labels.forEach((_, layer) => show(layer));
+    untangle();
+  };
   zones.eachLayer(add);
+  ready = true;
+  showAll();
   zones.on("layeradd", (e) => add(e.layer));
   zones.on("layerremove", (e) => drop(e.layer));
   zones.on("add remove", showAll); // the layer control's Zones box
   map.on("zoomend", showAll);
   // What the browser tests read: the labels on the map now, as shown.
-  return () => [...labels.values()].filter((label) => map.hasLayer(label)).map((label) => label.getElement().textContent);
+  return () => [...labels.values()]
+    .filter((label) => map.hasLayer(label) && !label.getElement().classList.contains("zone-label-hidden"))
+    .map((label) => label.getElement().textContent);
 }
