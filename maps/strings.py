@@ -62,6 +62,6 @@ def command_strings() -> dict:
         "feed_state": labels("feed_state"),
         "duty": labels("duty"),
         "reach_rule": labels("reach_rule"),
-        "reach_source": labels("reach_source"),
+        "reach_origin": labels("reach_origin"),
         "zone_kind": labels("zone_kind"),
     }

@@ -66,7 +66,7 @@ def rule_for(rules: Iterable[ReachRule], kind: str, category: str = "") -> Reach
 DEFAULT_SOURCE, EVENT_SOURCE, AREA_SOURCE = "default rule", "event rule", "alert area"
 
 
-def decided_by(rule: ReachRule, source: str) -> dict[str, Any]:
+def decided_by(rule: ReachRule, origin: str) -> dict[str, Any]:
     """What decided a threat's zones, as the threat carries it: the rule (its category, the
     words a person names it by), the distance it reached over, in metres, and where the rule
     came from (the defaults, the event's own rules); no rule at all is the alert's own area.
@@ -79,7 +79,7 @@ def decided_by(rule: ReachRule, source: str) -> dict[str, Any]:
             "metres": 0.0,
             "all_zones": False,
             "zone_kinds": [],
-            "source": AREA_SOURCE,
+            "origin": AREA_SOURCE,
         }
     metres = (rule.within_m or 0.0) if rule.all_zones else rule.reach_m
     return {
@@ -87,7 +87,7 @@ def decided_by(rule: ReachRule, source: str) -> dict[str, Any]:
         "metres": round(metres, 1),
         "all_zones": rule.all_zones,
         "zone_kinds": list(rule.zone_kinds),
-        "source": source,
+        "origin": origin,
     }
 
 

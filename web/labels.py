@@ -63,7 +63,7 @@ LABELS = {
         "drone": _l("drone"),
         "unmanned aircraft": _l("unmanned aircraft"),
     },
-    "reach_source": {
+    "reach_origin": {
         "default rule": _l("default rule"),
         "event rule": _l("this event's rule"),
         "alert area": _l("the alert's own area"),

@@ -14,11 +14,11 @@ const say = words({
   reach_area_detail: "Zones its own area covers: no reach rule for its kind.",
   reach_kinds_detail: "Zones of kind %(kinds)s it is in: rule “%(rule)s” (%(source)s).",
   reach_rule: { "suspicious package": "paquete sospechoso" },
-  reach_source: { "default rule": "regla por defecto" },
+  reach_origin: { "default rule": "regla por defecto" },
   zone_kind: { airspace: "espacio aéreo" },
   duty: { on_duty: "on duty", planned: "posted, not checked in" },
 });
-const PACKAGE = { rule: "suspicious package", metres: 563.9, all_zones: false, zone_kinds: [], source: "default rule" };
+const PACKAGE = { rule: "suspicious package", metres: 563.9, all_zones: false, zone_kinds: [], origin: "default rule" };
 
 test("the map's label gives the distance in whole metres and the rule's translated name", () => {
   assert.equal(reachLabel(PACKAGE, say, "en"), "zones within 564 m (rule: paquete sospechoso)");
@@ -27,15 +27,15 @@ test("the map's label gives the distance in whole metres and the rule's translat
 });
 
 test("nothing is drawn for the alert's own area or a rule for some kinds of zone only", () => {
-  assert.equal(reachLabel({ rule: "", metres: 0, source: "alert area" }, say, "en"), "");
+  assert.equal(reachLabel({ rule: "", metres: 0, origin: "alert area" }, say, "en"), "");
   assert.equal(reachLabel({ rule: "drone", metres: 0, zone_kinds: ["airspace"] }, say, "en"), "");
   assert.equal(reachLabel(null, say, "en"), "");
 });
 
 test("the detail says which rule it was and where it came from", () => {
   assert.equal(reachDetail(PACKAGE, say, "en"), "Zones within 564 m of it: rule “paquete sospechoso” (regla por defecto).");
-  assert.equal(reachDetail({ rule: "", metres: 0, source: "alert area" }, say, "en"), "Zones its own area covers: no reach rule for its kind.");
-  assert.equal(reachDetail({ rule: "drone", metres: 0, zone_kinds: ["airspace"], source: "event rule" }, say, "en"),
+  assert.equal(reachDetail({ rule: "", metres: 0, origin: "alert area" }, say, "en"), "Zones its own area covers: no reach rule for its kind.");
+  assert.equal(reachDetail({ rule: "drone", metres: 0, zone_kinds: ["airspace"], origin: "event rule" }, say, "en"),
     "Zones of kind espacio aéreo it is in: rule “drone” (event rule).");
   assert.equal(reachDetail(null, say, "en"), "");
 });

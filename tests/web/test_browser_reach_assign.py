@@ -89,7 +89,7 @@ def test_the_reach_that_decided_the_zones_is_drawn_and_named(command, tmp_path):
         "metres": round(PACKAGE_M, 1),
         "all_zones": False,
         "zone_kinds": [],
-        "source": "default rule",
+        "origin": "default rule",
     }
     assert len(props["zones"]) > 1  # far more than the 100 m circle touches
     select(page, threat_id)
@@ -110,7 +110,7 @@ def test_the_reach_that_decided_the_zones_is_drawn_and_named(command, tmp_path):
 def test_a_point_threats_reach_is_a_circle_of_the_rules_radius(command, demo_server):
     page, _api = command
     rule = {"rule": marked("rule"), "metres": 250.0, "all_zones": False, "zone_kinds": []}
-    rule["source"] = "event rule"
+    rule["origin"] = "event rule"
     [threat_id] = insert_threats(
         demo_server.instance,
         [{"title": "Abandoned bag", "point": (-87.6295, 41.9075), "reach_rule": rule}],

@@ -1,5 +1,5 @@
 // How a threat's reach is said: the rule that decided its zones (planner/reach.py's
-// decided_by: {rule, metres, all_zones, zone_kinds, source}), named as a person would, in the
+// decided_by: {rule, metres, all_zones, zone_kinds, origin}), named as a person would, in the
 // reader's language. Pure: no DOM, so Node tests it (tests/js/reach_words.test.mjs).
 
 // A distance as a commander reads it on the map: whole metres.
@@ -25,7 +25,7 @@ export function reachDetail(rule, { t, word }, locale) {
   if (!rule) return "";
   if (!rule.rule) return t("reach_area_detail");
   const values = {
-    metres: metresText(rule.metres, locale), rule: word("reach_rule", rule.rule), source: word("reach_source", rule.source),
+    metres: metresText(rule.metres, locale), rule: word("reach_rule", rule.rule), source: word("reach_origin", rule.origin),
     kinds: (rule.zone_kinds || []).map((k) => word("zone_kind", k)).join(", "),
   };
   if (rule.all_zones) return t("reach_all_detail", values);

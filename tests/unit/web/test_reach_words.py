@@ -8,4 +8,4 @@ from web.labels import LABELS
 
 def test_every_default_rule_and_source_is_named():
     assert {r.category for r in DEFAULT_RULES} == set(LABELS["reach_rule"])
-    assert {DEFAULT_SOURCE, EVENT_SOURCE, AREA_SOURCE} == set(LABELS["reach_source"])
+    assert {DEFAULT_SOURCE, EVENT_SOURCE, AREA_SOURCE} == set(LABELS["reach_origin"])
