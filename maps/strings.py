@@ -54,7 +54,7 @@ def command_strings() -> dict:
         "reach_area_detail": _("Zones its own area covers: no reach rule for its kind."),
         "diverted_here": _("Diverted here: %(name)s (%(agency)s), %(time)s"),
         "diverted_from": _("from %(zone)s"),
-        "assign_search": _("Type a name, unit, agency or zone, or any unit not listed"),
+        "assign_search": _("Name, unit, agency or zone"),
         "assign_nobody": _("Nobody on duty matches: the text is assigned as written."),
         "assign_people": _("On duty and posted now"),
         "status": labels("threat_status"),

@@ -12,6 +12,7 @@ import { OPEN } from "./threats.js";
 const L = window.L;
 const REACH_STYLE = { color: "#1d3557", weight: 2, dashArray: "10 6", fill: false, interactive: false };
 const DIVERT_STYLE = { color: "#6a1b9a", weight: 3, dashArray: "2 6", interactive: false };
+const FIT_WITHIN_M = 5000; // a reach this short is brought into view; a storm's 8 miles is not
 const overlay = L.featureGroup().addTo(settings.map);
 // What the browser tests read (window.eventwatch.reach()).
 export const shown = { layer: null, label: "", metres: 0, lines: [] };
@@ -42,6 +43,9 @@ function drawReach(p) {
   const text = reachLabel(rule, { t, word }, LOCALE);
   overlay.addLayer(label([bounds.getNorth(), bounds.getCenter().lng], text, "reach-label"));
   Object.assign(shown, { layer, label: text, metres: rule.metres });
+  if (rule.metres <= FIT_WITHIN_M && !settings.map.getBounds().contains(bounds)) {
+    settings.map.fitBounds(bounds.pad(0.05), { maxZoom: 16 });
+  }
 }
 
 function zoneCentre(zoneId) {

@@ -14,7 +14,7 @@ export function choices(people, word) {
     if (!p.unit) continue;
     const key = `${p.unit}\u0000${p.agency}`;
     const unit = units.get(key) || { kind: "unit", value: `${p.unit} (${p.agency})`, name: p.unit, agency: p.agency, zones: new Set(), count: 0 };
-    unit.count += 1;
+    if (p.status === "on_duty") unit.count += 1; // checked in, not merely posted
     if (p.zone) unit.zones.add(p.zone);
     units.set(key, unit);
   }
