@@ -86,7 +86,9 @@ function section(p) {
   drawReach(p);
   drawDiverted(p);
   const parts = [];
-  const said = reachDetail(p.reach_rule, { t, word }, LOCALE);
+  // An alert that named the event's places reaches all of it: the detail says so already.
+  const wholeEvent = p.places && p.places.length;
+  const said = wholeEvent ? "" : reachDetail(p.reach_rule, { t, word }, LOCALE);
   if (said) parts.push(el("div", "reach-rule", said));
   return [...parts, ...divertedLines(p)];
 }
