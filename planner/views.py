@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from accounts.models import AuditEntry
 from common.validation import whole_number
-from planner import gaps, plan_service
+from planner import division_service, gaps, plan_service
 from planner.counties import counties_of, described
 from planner.models import Assignment, Event, Person, Zone
 from planner.serialize import zone_feature
@@ -59,6 +59,11 @@ def event(event_id: int):
         place_kinds=_place_kinds(),
         suggested_counties=_suggested_counties(row, zones),
         assignments=_assignments(event_id, shift.id) if shift else [],
+        division_notes={
+            n.zone_id: n for n in division_service.notes_of(db.session, event_id, shift.id)
+        }
+        if shift
+        else {},
         people=db.session.scalars(
             select(Person).where(Person.active.is_(True)).order_by(Person.name)
         ).all(),
