@@ -79,6 +79,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "planner.event"): STAFF,  # a partner is sent to the shared view
     ("GET", "planner.personnel"): STAFF,
     ("GET", "planner.audit"): STAFF,
+    ("GET", "planner.audit_csv"): STAFF,
     ("GET", "feeds.index"): STAFF,
     ("GET", "maps.wall_links"): COMMANDERS,
     ("POST", "maps.new_wall_link"): COMMANDERS,
