@@ -62,12 +62,12 @@ def _of_event(session: Session, model, value, event: Event, field: str):
     row = session.get(model, value) if is_record_id(value) else None
     if row is None or row.event_id != event.id:
         if value is None:
-            raise InputError(N_("choose the %(what)s", what=_WHAT[field]), field)
+            raise InputError(_CHOOSE[field], field)
         raise NotFound(f"no {model.__tablename__[:-1]} {value!r} in event {event.id}")
     return row
 
 
-_WHAT = {"zone_id": N_("zone"), "shift_id": N_("operational period")}
+_CHOOSE = {"zone_id": N_("choose the zone"), "shift_id": N_("choose the operational period")}
 
 
 def note_json(row: DivisionNote) -> dict:
