@@ -31,6 +31,7 @@ FEED_NAME = "Demo CAP replay"
 # and an overnight watch, so some operational period is in force whenever it is opened.
 DAYS = (-1, 0, 1)
 WATCHES = (("show", time(7, 0), 0, NEEDS), ("overnight", time(19, 0), 1, OVERNIGHT_NEEDS))
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WATCH_END = {"show": time(19, 0), "overnight": time(7, 0)}
 # In every third zone one person planned now is left to check in by hand: some zones short.
 NOT_YET_IN_EVERY = 3
@@ -99,15 +100,25 @@ def redate(w: Write, event: Event) -> bool:
     shifts = sorted(event.shifts, key=lambda s: s.starts_at)
     if not shifts or any(s.starts_at <= w.now < s.ends_at for s in shifts):
         return False
-    first = shifts[0].starts_at.astimezone(CHICAGO).date()
+    watches_of = [s for s in shifts if _is_watch(s.name)] or shifts
+    first = watches_of[0].starts_at.astimezone(CHICAGO).date()
     days = (demo_days(w.now)[0] - first).days
     for row in (*shifts, event):
         row.starts_at = _moved(row.starts_at, days)
         row.ends_at = _moved(row.ends_at, days)
-    for shift in shifts:
-        shift.name = f"{shift.starts_at.astimezone(CHICAGO):%A} {shift.name.split()[-1]}"
+    for shift in shifts:  # the demo's own watches are named by their day; others keep theirs
+        if _is_watch(shift.name):
+            kind = shift.name.split()[1]
+            shift.name = f"{shift.starts_at.astimezone(CHICAGO):%A} {kind}"
     w.session.flush()
     return True
+
+
+def _is_watch(name: str) -> bool:
+    """A watch the demo made ("Sunday show", "Monday overnight"), not one a person added."""
+    words = name.split()
+    kinds = {kind for kind, *_ in WATCHES}
+    return len(words) == 2 and words[0] in WEEKDAYS and words[1] in kinds
 
 
 def _moved(at: datetime, days: int) -> datetime:

@@ -17,7 +17,7 @@ from common.times import utcnow
 from common.writes import Write
 from demo.seed_service import ensure_demo
 from maps.live_service import publish
-from planner import duty_service
+from planner import duty_service, event_service
 from planner.models import Event, Shift, Zone
 from planner.zones import ZONE_KINDS
 from tests.support.browser import DemoServer
@@ -85,6 +85,10 @@ def test_a_demo_opened_days_later_runs_now_again(tmp_path):
     later = utcnow() + timedelta(days=7, hours=5)
     with app.app_context():
         w = Write(db.session, "eventwatch", later, publish)
+        demo = db.session.scalar(select(Event))
+        soon = {"starts_at": (utcnow() + timedelta(hours=30)).isoformat()}
+        soon["ends_at"] = (utcnow() + timedelta(hours=31)).isoformat()
+        event_service.create_shift(w, demo, {"name": "Fireworks"} | soon)  # a planner's own
         event = ensure_demo(w, "http://127.0.0.1:5000/demo/feed/cap.atom", 10, fetcher_for(app))
         db.session.commit()
         in_force = [s for s in event.shifts if s.starts_at <= later < s.ends_at]
@@ -92,6 +96,7 @@ def test_a_demo_opened_days_later_runs_now_again(tmp_path):
         local = later.astimezone(ZoneInfo(event.timezone))
         assert in_force[0].name.split()[0] in (f"{local:%A}", f"{local - timedelta(days=1):%A}")
         assert event.starts_at <= later < event.ends_at
+        assert "Fireworks" in {s.name for s in event.shifts}  # moved, but keeps its name
         live = duty_service.coverage(db.session, event, later)["zones"].values()
         assert sum(z["on_duty"] for z in live) > 10
         assert {z["status"] for z in live} - {"none"}
