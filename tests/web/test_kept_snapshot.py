@@ -5,6 +5,7 @@ a partner never gets a commander's copy, and a process that did not make a chang
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -29,6 +30,7 @@ from threats.ingest_service import expire_threats
 from threats.models import Threat
 from threats.polling.fetch import Fetcher
 from threats.threat_service import update_threat
+from web.extensions import db
 
 WITHHELD = ("title", "description", "instruction", "source", "source_id", "assignee")
 
@@ -219,3 +221,32 @@ def test_a_change_made_by_another_process_reaches_this_ones_kept_snapshot(
     snap, threats = next_viewer(login, e)
     assert threats[threat]["status"] == "acknowledged"
     assert as_read(snap) == built_afresh(app, e)
+
+
+def test_opening_the_page_prepares_its_snapshot(app, client, world, login, feed_server):
+    """The page starts bringing its snapshot up to date while its scripts load: by the time
+    the viewer joins, the kept one is current and is what the join sends."""
+    e = world["event"]
+    new_threat(client, world, "KEPT-6", feed_server)
+    app.config["PREPARE_JOINS"] = True
+    snapshot_service._KEPT.clear()
+    who = login("commander", "cmdr")
+    assert who.client.get(f"/events/{e}/command").status_code == 200
+    with db_session(app) as session:
+        seq = session.get(Event, e).live_seq
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        kept = snapshot_service._KEPT.get(db_engine(app), {}).get(e)
+        if kept is not None and kept.seq == seq and "full" in kept.tables:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the page did not prepare its snapshot")
+    [snap] = received(joined(who, e), "snapshot")
+    assert snap["threats"] == json.loads(json.dumps(kept.tables["full"]))
+    assert len(snap["threats"]["rows"]) == 1
+
+
+def db_engine(app):
+    with app.app_context():
+        return db.engine
