@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 
 def live_page(event: Event, *, audience: str, wall_token: str = ""):
     """The live map page for one audience; what it may do is decided again on the server."""
-    prepare_join(event.id, audience)  # its snapshot, while the page loads
     features = live_zones(db.session, event.id)  # outlines, as the live updates send them
     if audience != "full":
         features = [zone_for_partner(f) for f in features]
@@ -50,7 +49,7 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
         and current_user.is_authenticated
         and current_user.role in ("admin", "commander")
     )
-    return render_template(
+    page = render_template(
         "maps/command.html",
         event=event,
         map=zone_map(features),
@@ -61,6 +60,8 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
         js_strings=command_strings(),
         preload=module_graph("js/command/main.js"),
     )
+    prepare_join(event.id, audience)  # its snapshot, while the page loads its scripts
+    return page
 
 
 def prepare_join(event_id: int, audience: str) -> None:
