@@ -23,8 +23,8 @@ from common.writes import Write
 from maps import sockets
 from maps.live_service import publish
 from threats.polling import jobs
+from web import compression, errors, headers, i18n, live_queue, numbers
 from web import config as settings
-from web import errors, headers, i18n, live_queue, numbers
 from web.database import init_database, upgrade_database
 from web.extensions import db, feed_secrets, fetcher_for, new_scheduler, socketio
 
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     errors.init_app(app)
     headers.init_app(app)
+    compression.init_app(app)  # after every other hook: it compresses what they made
     app.add_url_rule("/healthz", "healthz", lambda: {"ok": True})
     return app
 

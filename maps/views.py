@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,15 +23,18 @@ from sqlalchemy import select
 from common.audience import zone_for_partner
 from common.times import utcnow
 from maps import link_service
-from maps.snapshot_service import live_zones
+from maps.snapshot_service import kept_threats, live_zones
 from maps.strings import command_strings
 from planner.models import Event, Shift
 from web.access import roles_required
+from web.database import reads_only
 from web.doors import commit, get_event, write
-from web.extensions import db
+from web.extensions import db, socketio
 from web.mapview import zone_map
+from web.preload import module_graph
 
 bp = Blueprint("maps", __name__)
+log = logging.getLogger(__name__)
 
 
 def live_page(
@@ -38,7 +52,7 @@ def live_page(
         and current_user.is_authenticated
         and current_user.role in ("admin", "commander")
     )
-    return render_template(
+    page = render_template(
         template,
         event=event,
         map=zone_map(features),
@@ -48,7 +62,33 @@ def live_page(
         wall_token=wall_token,
         js_strings=command_strings(),
         clock=utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%H:%M:%S"),
+        preload=module_graph("js/command/main.js"),
     )
+    prepare_join(event.id, audience)  # its snapshot, while the page loads its scripts
+    return page
+
+
+def prepare_join(event_id: int, audience: str) -> None:
+    """Bring the event's kept snapshot up to date in the background while the page that
+    will join loads its scripts: the first viewer after a start or a change of threats
+    then finds it ready (maps.snapshot_service). Off under TESTING unless asked for."""
+    app = current_app._get_current_object()
+    if not app.config.get("PREPARE_JOINS", not app.testing):
+        return
+
+    def prepare() -> None:
+        with app.app_context(), reads_only():
+            try:
+                event = db.session.get(Event, event_id)
+                if event is not None:
+                    kept_threats(db.session, event_id, event.live_seq, audience)
+            except Exception:  # a join builds it then; a viewer is never refused for this
+                log.exception("preparing the snapshot of event %s failed", event_id)
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    socketio.start_background_task(prepare)
 
 
 @bp.get("/events/<int:event_id>/command")

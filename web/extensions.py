@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
 from hashlib import sha512
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -10,6 +12,7 @@ from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
 
 from common.storage import Base
 from threats.polling.credentials import SecretBox, secret_box
@@ -50,8 +53,49 @@ class SessionOrTokenLoginManager(LoginManager):
         return super()._session_protection_failed()
 
 
+MASKED = "m."  # how a masked CSRF token starts
+
+
+def masked_csrf_token() -> str:
+    """The CSRF token as a page carries it: XORed with a fresh random pad, the pad in front,
+    so that the same token is different bytes in every answer and every place in one.
+    Answers are compressed (web.compression); a constant secret in a compressed page that
+    also reflects what a visitor sent could be read from its size (BREACH)."""
+    token = generate_csrf().encode()
+    pad = secrets.token_bytes(len(token))
+    mixed = bytes(a ^ b for a, b in zip(pad, token, strict=True))
+    return MASKED + base64.urlsafe_b64encode(pad + mixed).decode()
+
+
+def unmasked(sent: str | None) -> str | None:
+    """The token a masked one carries; anything else as sent (Flask-WTF then judges it)."""
+    if not sent or not sent.startswith(MASKED):
+        return sent
+    try:
+        both = base64.urlsafe_b64decode(sent[len(MASKED) :].encode())
+    except ValueError:
+        return None
+    half = len(both) // 2
+    if not half or len(both) % 2:
+        return None
+    token = bytes(a ^ b for a, b in zip(both[:half], both[half:], strict=True))
+    return token.decode("ascii", errors="replace")
+
+
+class MaskedCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF protection, with the token masked per use (masked_csrf_token)."""
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        app.jinja_env.globals["csrf_token"] = masked_csrf_token
+        app.context_processor(lambda: {"csrf_token": masked_csrf_token})
+
+    def _get_csrf_token(self) -> str | None:
+        return unmasked(super()._get_csrf_token())
+
+
 login_manager = SessionOrTokenLoginManager()
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()
 
 
 def new_scheduler() -> BackgroundScheduler:
