@@ -1,0 +1,139 @@
+"""Small tile files made in the test that needs them: PNG tiles, MBTiles and PMTiles v3
+(written here from the specification, independently of the readers in maps/)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+import struct
+import zlib
+from pathlib import Path
+
+
+def png_tile(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    """A solid PNG with a darker one-pixel grid line on its top and left edges."""
+    r, g, b = rgb
+    edge = bytes((r // 2, g // 2, b // 2))
+    line = edge + bytes((r, g, b)) * (size - 1)
+    rows = b"".join(b"\x00" + (edge * size if y == 0 else line) for y in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def write_mbtiles(path: Path, tiles: dict, metadata: dict | None = None) -> Path:
+    """tiles: {(z, x, y): bytes} in XYZ; stored TMS (rows flipped) as the format says."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    db.execute("CREATE TABLE tiles (zoom_level INT, tile_column INT, tile_row INT, tile_data BLOB)")
+    db.executemany("INSERT INTO metadata VALUES (?, ?)", list((metadata or {}).items()))
+    db.executemany(
+        "INSERT INTO tiles VALUES (?, ?, ?, ?)",
+        [(z, x, (1 << z) - 1 - y, data) for (z, x, y), data in tiles.items()],
+    )
+    db.commit()
+    db.close()
+    return path
+
+
+def hilbert_id(z: int, x: int, y: int) -> int:
+    """Wikipedia's xy2d on a 2^z grid, after the ids of every coarser level."""
+    n, d = 1 << z, 0
+    s = n // 2
+    while s > 0:
+        rx, ry = int(x & s > 0), int(y & s > 0)
+        d += s * s * ((3 * rx) ^ ry)
+        if ry == 0:
+            if rx == 1:
+                x, y = n - 1 - x, n - 1 - y
+            x, y = y, x
+        s //= 2
+    return (4**z - 1) // 3 + d
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _directory(entries: list[tuple[int, int, int, int]]) -> bytes:
+    """entries: (tile_id, offset, length, run_length), sorted by tile_id."""
+    out = _varint(len(entries))
+    last = 0
+    for tid, *_ in entries:
+        out += _varint(tid - last)
+        last = tid
+    out += b"".join(_varint(e[3]) for e in entries)
+    out += b"".join(_varint(e[2]) for e in entries)
+    out += b"".join(_varint(e[1] + 1) for e in entries)
+    return gzip.compress(out)
+
+
+def write_pmtiles(
+    path: Path,
+    tiles: dict,
+    *,
+    tile_type: int = 2,
+    tile_compression: int = 1,
+    metadata: dict | None = None,
+    bounds: tuple[float, float, float, float] = (-87.7, 41.85, -87.55, 41.95),
+    leaves: bool = False,
+) -> Path:
+    """A PMTiles v3 file; with `leaves`, the root points to one leaf directory per tile."""
+    ordered = sorted(((hilbert_id(*k), v) for k, v in tiles.items()), key=lambda t: t[0])
+    data, entries = b"", []
+    for tid, blob in ordered:
+        entries.append((tid, len(data), len(blob), 1))
+        data += blob
+    leaf_blob, root_entries = b"", entries
+    if leaves:
+        root_entries = []
+        for entry in entries:
+            leaf = _directory([entry])
+            root_entries.append((entry[0], len(leaf_blob), len(leaf), 0))
+            leaf_blob += leaf
+    root = _directory(root_entries)
+    meta = gzip.compress(json.dumps(metadata or {}).encode())
+    zooms = [k[0] for k in tiles]
+    offsets = [127, len(root)]
+    offsets += [127 + len(root), len(meta)]
+    offsets += [offsets[2] + len(meta), len(leaf_blob)]
+    offsets += [offsets[4] + len(leaf_blob), len(data)]
+    offsets += [len(tiles), len(tiles), len(tiles)]
+    header = struct.pack(
+        "<7sB11Q6B4iB2i",
+        b"PMTiles",
+        3,
+        *offsets,
+        1,
+        2,  # internal compression: gzip
+        tile_compression,
+        tile_type,
+        min(zooms),
+        max(zooms),
+        *(round(v * 1e7) for v in bounds),
+        min(zooms),
+        round((bounds[0] + bounds[2]) / 2 * 1e7),
+        round((bounds[1] + bounds[3]) / 2 * 1e7),
+    )
+    path.write_bytes(header + root + meta + leaf_blob + data)
+    return path
