@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from accounts.admin_views import bp as admin_bp
     from accounts.views import bp as accounts_bp
     from maps.gis_views import bp as gis_bp
+    from maps.tile_views import bp as tiles_bp
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
     from planner.api_exports import bp as exports_api
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         roster_bp,
         maps_bp,
         gis_bp,
+        tiles_bp,
         planner_api,
         staffing_api,
         exports_api,

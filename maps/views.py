@@ -37,7 +37,7 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
     return render_template(
         "maps/command.html",
         event=event,
-        map=zone_map(features),
+        map=zone_map(features, event, wall_token),
         audience=audience,
         can_act=can_act,
         shifts=shifts,

@@ -66,6 +66,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "static"): PUBLIC,
     ("GET", "healthz"): PUBLIC,
     ("GET", "maps.wall"): PUBLIC,  # the link's own token is the key
+    ("GET", "tiles.wall_tile"): PUBLIC,  # the wall link's token: its event's basemap only
+    ("GET", "tiles.tile"): ANYONE,  # basemap tiles, for every map a login sees
     ("GET", "gis.threats"): PUBLIC,  # a GIS feed link's own token is the key
     ("GET", "gis.coverage"): PUBLIC,
     ("GET", "accounts.change_password"): ANYONE,
