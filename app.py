@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.services import create_user
 from common.times import utcnow
 from common.writes import Write
+from maps import cli as maps_cli
 from maps import sockets
 from maps.live_service import publish
 from threats.polling import jobs
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     accounts_cli.init_app(app)
+    maps_cli.init_app(app)
     jobs.init_app(app)
     socketio.init_app(
         app,
@@ -172,7 +174,7 @@ cli = FlaskGroup(
     add_default_commands=False,
     add_version_option=False,
     load_dotenv=False,
-    help="eventwatch: `run` serves it; `users`, `tokens`, `db` and `scheduler` manage it.",
+    help="eventwatch: `run` serves it; `users`, `tokens`, `db`, `scheduler` and `tiles` manage it.",
 )
 
 

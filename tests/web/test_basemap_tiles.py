@@ -15,7 +15,7 @@ from tests.factories import db_session, make_event, write
 from tests.support.tilefiles import png_tile, write_mbtiles, write_pmtiles
 
 LAKE = png_tile((160, 200, 230), 16)
-TILE = (14, 4202, 6086)  # North Avenue Beach
+TILE = (14, 4203, 6087)  # North Avenue Beach
 
 
 @pytest.fixture
@@ -34,17 +34,17 @@ def folder(app) -> Path:
 
 def test_a_login_reads_tiles_with_their_type_and_caching_headers(folder, login):
     client = login("partner").client
-    answer = client.get("/basemaps/lakefront/14/4202/6086.png")
+    answer = client.get("/basemaps/lakefront/14/4203/6087.png")
     assert answer.status_code == 200 and answer.data == LAKE
     assert answer.content_type == "image/png"
     assert answer.headers["Cache-Control"] == "private, max-age=86400"
     etag = answer.headers["ETag"]
-    again = client.get("/basemaps/lakefront/14/4202/6086.png", headers={"If-None-Match": etag})
+    again = client.get("/basemaps/lakefront/14/4203/6087.png", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
 
 
 def test_vector_tiles_keep_their_gzip_as_content_encoding(folder, login):
-    answer = login("commander").client.get("/basemaps/streets/14/4202/6086.pbf")
+    answer = login("commander").client.get("/basemaps/streets/14/4203/6087.pbf")
     assert answer.status_code == 200
     assert answer.content_type == "application/vnd.mapbox-vector-tile"
     assert answer.headers["Content-Encoding"] == "gzip"
@@ -52,15 +52,15 @@ def test_vector_tiles_keep_their_gzip_as_content_encoding(folder, login):
 
 
 def test_no_tiles_without_a_login(folder, app):
-    answer = app.test_client().get("/basemaps/lakefront/14/4202/6086.png")
+    answer = app.test_client().get("/basemaps/lakefront/14/4203/6087.png")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        "/basemaps/lakefront/14/4202/6087.png",  # inside the range, not in the file
-        "/basemaps/lakefront/14/4202/6086.jpg",  # not its format
+        "/basemaps/lakefront/14/4203/6088.png",  # inside the range, not in the file
+        "/basemaps/lakefront/14/4203/6087.jpg",  # not its format
         "/basemaps/lakefront/25/0/0.png",  # deeper than any basemap
         "/basemaps/lakefront/2/4/0.png",  # no such column at zoom 2
         "/basemaps/lakefront/99999999999/0/0.png",
@@ -84,7 +84,7 @@ def test_a_wall_link_reads_its_events_basemap_only(folder, app):
         session.commit()
     client = app.test_client()
     assert client.get(f"/wall/{token}/basemaps/lakefront/0/0/0.png").data == LAKE
-    assert client.get(f"/wall/{token}/basemaps/streets/14/4202/6086.pbf").status_code == 404
+    assert client.get(f"/wall/{token}/basemaps/streets/14/4203/6087.pbf").status_code == 404
     assert client.get("/wall/not-a-token/basemaps/lakefront/0/0/0.png").status_code == 404
     page = client.get(f"/wall/{token}").get_data(as_text=True)
     tiles = _map_data(page)["tiles"]

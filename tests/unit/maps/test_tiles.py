@@ -14,7 +14,7 @@ from maps.tiles import TileFileError, open_tiles, plain_text
 from tests.support.tilefiles import hilbert_id, png_tile, write_mbtiles, write_pmtiles
 
 RED, BLUE, GREEN = png_tile((200, 40, 40), 8), png_tile((40, 40, 200), 8), png_tile((0, 150, 0), 8)
-TILES = {(0, 0, 0): RED, (1, 0, 1): BLUE, (14, 4202, 6086): GREEN}
+TILES = {(0, 0, 0): RED, (1, 0, 1): BLUE, (14, 4203, 6087): GREEN}
 
 
 def test_the_hilbert_ids_match_the_specifications_first_tiles_and_an_independent_curve():
@@ -25,7 +25,7 @@ def test_the_hilbert_ids_match_the_specifications_first_tiles_and_an_independent
         assert all(
             tile_id(z, x, y) == hilbert_id(z, x, y) for x in range(1 << z) for y in range(1 << z)
         )
-    assert tile_id(14, 4202, 6086) == hilbert_id(14, 4202, 6086)
+    assert tile_id(14, 4203, 6087) == hilbert_id(14, 4203, 6087)
 
 
 def test_mbtiles_flips_rows_and_reads_its_metadata(tmp_path):
@@ -50,7 +50,7 @@ def test_mbtiles_flips_rows_and_reads_its_metadata(tmp_path):
     assert d.attribution == "© Lake & Co" and d.title == "Lakefront"
     assert reader.tile(1, 0, 1) == BLUE  # stored at TMS row 0
     assert reader.tile(1, 0, 0) is None
-    assert reader.tile(14, 4202, 6086) == GREEN
+    assert reader.tile(14, 4203, 6087) == GREEN
     assert reader.tile(30, 0, 0) is None and reader.tile(1, 2, 0) is None
 
 
@@ -75,7 +75,7 @@ def test_pmtiles_finds_tiles_in_the_root_and_in_leaf_directories(tmp_path, leave
         assert d.bounds == pytest.approx((-87.7, 41.85, -87.55, 41.95))
         for (z, x, y), data in TILES.items():
             assert reader.tile(z, x, y) == data
-        assert reader.tile(1, 1, 1) is None and reader.tile(14, 4202, 6087) is None
+        assert reader.tile(1, 1, 1) is None and reader.tile(14, 4203, 6088) is None
 
 
 def test_pmtiles_vector_tiles_say_they_are_gzipped(tmp_path):
