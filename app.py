@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from accounts.admin_views import bp as admin_bp
     from accounts.views import bp as accounts_bp
+    from maps.basemap_views import bp as basemaps_bp
     from maps.gis_views import bp as gis_bp
     from maps.tile_views import bp as tiles_bp
     from maps.views import bp as maps_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         maps_bp,
         gis_bp,
         tiles_bp,
+        basemaps_bp,
         planner_api,
         staffing_api,
         exports_api,

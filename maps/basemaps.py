@@ -63,7 +63,7 @@ def list_basemaps(folder: Path) -> list[Basemap]:
         try:
             found.append(Basemap(path.stem, path, reader(path).description, size=_size(path)))
         except TileFileError as exc:
-            found.append(Basemap(path.stem, path, None, str(exc), _size(path)))
+            found.append(Basemap(path.stem, path, None, exc.args[0], _size(path)))
     return found
 
 

@@ -95,6 +95,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "plan_forms.auto"): PLANNERS,
     ("POST", "plan_forms.import_zones"): PLANNERS,
     ("POST", "plan_forms.geocodes"): PLANNERS,
+    ("POST", "plan_forms.map_settings"): PLANNERS,
     ("POST", "plan_forms.rules"): PLANNERS,
     ("POST", "plan_forms.add_shift"): PLANNERS,
     ("POST", "roster_forms.import_roster"): PLANNERS,
@@ -109,6 +110,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "admin.set_active"): ADMINS,
     ("POST", "admin.set_role"): ADMINS,
     ("GET", "admin.tokens"): ADMINS,
+    ("GET", "basemaps.index"): ADMINS,
+    ("POST", "basemaps.upload"): ADMINS,
+    ("POST", "basemaps.remove"): ADMINS,
     ("POST", "admin.revoke_token"): ADMINS,
     # /api/v1: events, zones, shifts
     ("GET", "planner_api.list_events"): ANYONE,
