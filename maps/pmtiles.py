@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import struct
-import threading
 import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -137,24 +136,19 @@ class PMTilesReader:
     def __init__(self, path: Path) -> None:
         if not Path(path).is_file():
             raise TileFileError(N_("there is no such file"))
-        self._file = open(path, "rb")  # noqa: SIM115 (kept open while served)
-        self._lock = threading.Lock()
-        self._size = Path(path).stat().st_size
-        try:
-            self.header = read_header(self._read(0, min(HEADER.size, self._size)))
-            self.root = self._directory(*self.header.root)
-            self.description = self._describe()
-        except TileFileError:
-            self._file.close()
-            raise
+        self._path = Path(path)
+        self._size = self._path.stat().st_size
+        self.header = read_header(self._read(0, min(HEADER.size, self._size)))
+        self.root = self._directory(*self.header.root)
+        self.description = self._describe()
         self._leaves: dict[tuple[int, int], list[Entry]] = {}
 
     def _read(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0 or offset + length > self._size:
             raise TileFileError(N_("the PMTiles file is cut short"))
-        with self._lock:
-            self._file.seek(offset)
-            return self._file.read(length)
+        with open(self._path, "rb") as file:  # opened per read: no handle outlives a request
+            file.seek(offset)
+            return file.read(length)
 
     def _directory(self, offset: int, length: int) -> list[Entry]:
         if length > MAX_DIRECTORY:
@@ -214,4 +208,4 @@ class PMTilesReader:
         return None
 
     def close(self) -> None:
-        self._file.close()
+        """Nothing is held open (see _read)."""
