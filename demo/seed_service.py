@@ -57,6 +57,7 @@ def seed_event(w: Write, today: date) -> Event:
             "starts_at": _local(friday, time(6, 0)).isoformat(),
             "ends_at": _local(friday + timedelta(days=2), time(20, 0)).isoformat(),
             "expected_attendance": 1_000_000,
+            "center": "41.913, -87.625",  # show centre, North Avenue Beach
         },
     ).result
     for feature in json.loads(ZONES.read_text(encoding="utf-8"))["features"]:

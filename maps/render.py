@@ -57,9 +57,11 @@ def kind_style(kind: str | None) -> dict:
     }
 
 
-BASEMAP_STYLES = {
+BASEMAP_STYLES = {  # the offline street layer (demo/basemap.geojson), drawn by static/js/basemap.js
     "water": {"color": "#9cc3e6", "weight": 1, "fillColor": "#cfe3f5", "fillOpacity": 1},
-    "road": {"color": "#a0a0a0", "weight": 4, "opacity": 0.8},
+    "park": {"color": "#c8dfbc", "weight": 1, "fillColor": "#e2efd9", "fillOpacity": 1},
+    "road": {"color": "#e8b96a", "weight": 5, "opacity": 0.9},
+    "street": {"color": "#bdbdbd", "weight": 3, "opacity": 0.9},
     "other": {"color": "#999", "weight": 1},
 }
 
