@@ -222,10 +222,10 @@ def map_settings(event_id: int):
             write(), get_event(event_id), changes, basemaps=basemap_names()
         )
     except InputError as exc:
-        return _refused(exc, event_id, "event-map")
+        return _refused(exc, event_id, "map-settings")
     commit(change)
     flash(_("Saved the map's basemap and place."), "info")
-    return _back(event_id, "event-map")
+    return _back(event_id, "map-settings")
 
 
 @bp.post("/shifts")

@@ -56,8 +56,10 @@ function streetLayer(map, data) {
   const styles = data.basemap_styles;
   const shapes = { ...data.basemap, features: data.basemap.features.filter((f) => f.properties.layer !== "label") };
   const style = (feature) => styles[feature.properties.layer] || styles.other;
-  L.geoJSON(shapes, { style, interactive: false }).addTo(map);
-  map.createPane("basemap-labels").style.zIndex = 390; // under the zones' pane (400)
+  // Own panes under the zones' (overlayPane, 400): the shapes, then their names above them.
+  map.createPane("basemap").style.zIndex = 350;
+  map.createPane("basemap-labels").style.zIndex = 390;
+  L.geoJSON(shapes, { style, interactive: false, pane: "basemap" }).addTo(map);
   const labels = data.basemap.features
     .filter((f) => f.properties.layer === "label")
     .map((f) => [f.properties.minzoom || 0, L.geoJSON(f, { pointToLayer: labelMarker })]);

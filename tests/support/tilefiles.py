@@ -137,3 +137,46 @@ def write_pmtiles(
     )
     path.write_bytes(header + root + meta + leaf_blob + data)
     return path
+
+
+def _pixel(lon: float, lat: float, z: int, x: int, y: int) -> tuple[float, float]:
+    import math
+
+    scale = 256 * (1 << z)
+    px = (lon + 180.0) / 360.0 * scale
+    py = (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * scale
+    return px - x * 256, py - y * 256
+
+
+def drawn_tiles(layer: dict, tiles) -> dict:
+    """Raster tiles (PNG) of a GeoJSON street layer such as demo/basemap.geojson: a map made
+    from our own drawing, for tests and screenshots of a raster basemap."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    looks = {
+        "water": ("#aad3df", "#aad3df"),
+        "park": ("#c8facc", "#b5e3b5"),
+        "road": (None, "#f7c67a"),
+        "street": (None, "#ffffff"),
+    }
+    made = {}
+    for z, x, y in tiles:
+        image = Image.new("RGB", (256, 256), "#f2efe9")
+        draw = ImageDraw.Draw(image)
+        for feature in layer["features"]:
+            fill, line = looks.get(feature["properties"].get("layer"), (None, None))
+            geometry = feature["geometry"]
+            if geometry["type"] == "Polygon" and fill:
+                ring = [_pixel(lon, lat, z, x, y) for lon, lat in geometry["coordinates"][0]]
+                draw.polygon(ring, fill=fill, outline=line)
+            elif geometry["type"] == "LineString" and line:
+                points = [_pixel(lon, lat, z, x, y) for lon, lat in geometry["coordinates"]]
+                width = max(2, z - 11) * (2 if feature["properties"]["layer"] == "road" else 1)
+                draw.line(points, fill="#c9c3b8", width=width + 2, joint="curve")
+                draw.line(points, fill=line, width=width, joint="curve")
+        out = io.BytesIO()
+        image.save(out, "PNG", optimize=True)
+        made[(z, x, y)] = out.getvalue()
+    return made

@@ -1,0 +1,108 @@
+"""The event map on a basemap of the real place, in Chromium: raster tiles from a local
+MBTiles file, every one from the app's own origin, and the demo's hand-drawn street layer
+with its street and place names."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from maps import tile_fetch
+from tests.support.browser import DemoServer, first_login, wait_until
+from tests.support.tilefiles import drawn_tiles, write_mbtiles
+
+pytestmark = pytest.mark.browser
+SHOTS = {"wide": (1600, 1000), "tablet": (768, 1024), "phone": (390, 844)}
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+# Tags in a file's attribution are dropped; entities are read, so the text holds markup that
+# the page must show as text.
+HOSTILE = '&lt;img src=x onerror="document.title=1"&gt; Lakefront GIS &amp; <b>friends</b>'
+SHOWN = '<img src=x onerror="document.title=1"> Lakefront GIS & friends'
+
+
+@pytest.fixture
+def tiled_server(tmp_path, monkeypatch):
+    """The demo with a raster basemap of the lakefront (drawn from the street layer) as the
+    instance default, zooms 13 to 16."""
+    instance = tmp_path / "instance"
+    (instance / "basemaps").mkdir(parents=True)
+    area = tile_fetch.widen((-87.6440, 41.8950, -87.5800, 41.9320), 300)
+    layer = json.loads((DEMO / "basemap.geojson").read_text())
+    write_mbtiles(
+        instance / "basemaps" / "lakefront.mbtiles",
+        drawn_tiles(layer, tile_fetch.covering(area, range(13, 17))),
+        {
+            "format": "png",
+            "minzoom": "13",
+            "maxzoom": "16",
+            "bounds": ",".join(str(v) for v in area),
+            "attribution": HOSTILE,
+        },
+    )
+    monkeypatch.setenv("BASEMAP_DEFAULT", "lakefront")
+    server = DemoServer(instance)
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def _shots(page, tmp_path, name: str) -> None:
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
+    for size, (width, height) in SHOTS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(shots / f"{name}-{size}.png"))
+
+
+def test_the_event_map_draws_tiles_of_a_local_mbtiles_from_the_apps_origin(
+    chromium, tiled_server, tmp_path
+):
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    images = []
+    page.on("request", lambda r: images.append(r.url) if r.resource_type == "image" else None)
+    first_login(page, tiled_server)
+    for path, name in (("/events/1", "plan-raster"), ("/events/1/command", "command-raster")):
+        images.clear()
+        page.goto(tiled_server.url + path)
+        wait_until(page, "document.querySelectorAll('img.leaflet-tile-loaded').length >= 4")
+        loaded = page.eval_on_selector_all(
+            "img.leaflet-tile-loaded", "tiles => tiles.map(t => t.src)"
+        )
+        assert all(src.startswith(tiled_server.url + "/basemaps/lakefront/") for src in loaded)
+        elsewhere = [url for url in images if not url.startswith(tiled_server.url + "/")]
+        assert not elsewhere, elsewhere  # (a tile the browser kept makes no request)
+        attribution = page.locator(".leaflet-control-attribution")
+        assert SHOWN in attribution.inner_text()  # shown as text
+        assert attribution.locator("img, b").count() == 0 and page.title() != "1"
+        assert page.locator(".basemap-label").count() == 0  # the tiles carry their own map
+        _shots(page, tmp_path, name)
+    context.close()
+
+
+def test_the_demo_street_layer_names_streets_and_places_as_the_map_zooms_in(
+    chromium, demo_server, tmp_path
+):
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    first_login(page, demo_server)
+    page.goto(demo_server.url + "/events/1")
+    wait_until(page, "document.querySelector('#event-map .leaflet-overlay-pane')")
+    shown = page.locator(".basemap-label").all_inner_texts()
+    assert "Lake Michigan" in shown and "Lincoln Park" in shown
+    page.click(".leaflet-control-zoom-in")
+    wait_until(page, "document.querySelectorAll('.basemap-label').length > 8")
+    shown = page.locator(".basemap-label").all_inner_texts()
+    for name in ("North Avenue", "Fullerton Avenue", "Lake Shore Drive", "North Avenue Beach"):
+        assert name in shown, shown
+    assert page.locator(".basemap-label img, .basemap-label script").count() == 0
+    _shots(page, tmp_path, "plan-streets")
+    page.goto(demo_server.url + "/events/1/command")
+    wait_until(page, "document.querySelectorAll('.basemap-label').length > 3")
+    _shots(page, tmp_path, "command-streets")
+    context.close()
