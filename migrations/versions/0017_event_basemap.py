@@ -19,8 +19,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("basemap", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("center_lat", sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column("center_lon", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("center_lat", sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column("center_lon", sa.Double(), nullable=True))
 
 
 def downgrade() -> None:
