@@ -180,3 +180,83 @@ def drawn_tiles(layer: dict, tiles) -> dict:
         image.save(out, "PNG", optimize=True)
         made[(z, x, y)] = out.getvalue()
     return made
+
+
+def _key(field: int, wire: int) -> bytes:
+    return _varint((field << 3) | wire)
+
+
+def _bytes_field(field: int, data: bytes) -> bytes:
+    return _key(field, 2) + _varint(len(data)) + data
+
+
+def _zigzag(n: int) -> int:
+    return (n << 1) ^ (n >> 31)
+
+
+def _geometry(kind: str, rings: list[list[tuple[int, int]]]) -> list[int]:
+    """MVT commands: MoveTo, LineTo (and ClosePath for a polygon ring), zigzag deltas."""
+    out, cx, cy = [], 0, 0
+    for ring in rings:
+        points = ring[:-1] if kind == "polygon" and ring[0] == ring[-1] else ring
+        for i, (x, y) in enumerate(points):
+            if i == 0:
+                out.append((1 & 0x7) | (1 << 3))
+            elif i == 1:
+                out.append((2 & 0x7) | ((len(points) - 1) << 3))
+            out += [_zigzag(x - cx), _zigzag(y - cy)]
+            cx, cy = x, y
+        if kind == "polygon":
+            out.append(7 | (1 << 3))
+    return out
+
+
+def mvt_tile(layers: dict[str, list[tuple[str, list, dict]]]) -> bytes:
+    """A Mapbox Vector Tile (extent 4096): {layer: [(kind, rings, properties)]}, kind
+    "line" or "polygon", rings in tile coordinates, string properties."""
+    tile = b""
+    for name, features in layers.items():
+        keys: list[str] = []
+        values: list[str] = []
+        body = _key(15, 0) + _varint(2) + _bytes_field(1, name.encode())
+        for kind, rings, props in features:
+            tags = []
+            for k, v in props.items():
+                keys.append(k) if k not in keys else None
+                values.append(v) if v not in values else None
+                tags += [keys.index(k), values.index(v)]
+            feature = _key(3, 0) + _varint(2 if kind == "line" else 3)
+            if tags:
+                feature += _bytes_field(2, b"".join(_varint(t) for t in tags))
+            feature += _bytes_field(4, b"".join(_varint(c) for c in _geometry(kind, rings)))
+            body += _bytes_field(2, feature)
+        body += b"".join(_bytes_field(3, k.encode()) for k in keys)
+        body += b"".join(_bytes_field(4, _bytes_field(1, v.encode())) for v in values)
+        body += _key(5, 0) + _varint(4096)
+        tile += _bytes_field(3, body)
+    return tile
+
+
+def drawn_vector_tiles(layer: dict, tiles) -> dict:
+    """Gzipped MVT tiles of a GeoJSON street layer, in the Protomaps basemap's layers
+    (earth, water, roads) that protomaps-leaflet's styles draw."""
+    made = {}
+    for z, x, y in tiles:
+
+        def project(coords, z=z, x=x, y=y):
+            return [
+                (round(px * 16), round(py * 16))
+                for px, py in (_pixel(lon, lat, z, x, y) for lon, lat in coords)
+            ]
+
+        water, roads = [], []
+        for feature in layer["features"]:
+            geometry, kind = feature["geometry"], feature["properties"].get("layer")
+            if kind == "water":
+                water.append(("polygon", [project(geometry["coordinates"][0])], {"kind": "lake"}))
+            elif kind in ("road", "street"):
+                road = "highway" if kind == "road" else "major_road"
+                roads.append(("line", [project(geometry["coordinates"])], {"kind": road}))
+        earth = [("polygon", [[(0, 0), (4096, 0), (4096, 4096), (0, 4096)]], {})]
+        made[(z, x, y)] = gzip.compress(mvt_tile({"earth": earth, "water": water, "roads": roads}))
+    return made

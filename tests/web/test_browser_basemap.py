@@ -12,7 +12,7 @@ import pytest
 
 from maps import tile_fetch
 from tests.support.browser import DemoServer, first_login, wait_until
-from tests.support.tilefiles import drawn_tiles, write_mbtiles
+from tests.support.tilefiles import drawn_tiles, drawn_vector_tiles, write_mbtiles, write_pmtiles
 
 pytestmark = pytest.mark.browser
 SHOTS = {"wide": (1600, 1000), "tablet": (768, 1024), "phone": (390, 844)}
@@ -23,13 +23,26 @@ HOSTILE = '&lt;img src=x onerror="document.title=1"&gt; Lakefront GIS &amp; <b>f
 SHOWN = '<img src=x onerror="document.title=1"> Lakefront GIS & friends'
 
 
+AREA = tile_fetch.widen((-87.6440, 41.8950, -87.5800, 41.9320), 300)
+
+
+def _serve(instance: Path, monkeypatch, default: str):
+    monkeypatch.setenv("BASEMAP_DEFAULT", default)
+    server = DemoServer(instance)
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def tiled_server(tmp_path, monkeypatch):
     """The demo with a raster basemap of the lakefront (drawn from the street layer) as the
     instance default, zooms 13 to 16."""
     instance = tmp_path / "instance"
     (instance / "basemaps").mkdir(parents=True)
-    area = tile_fetch.widen((-87.6440, 41.8950, -87.5800, 41.9320), 300)
+    area = AREA
     layer = json.loads((DEMO / "basemap.geojson").read_text())
     write_mbtiles(
         instance / "basemaps" / "lakefront.mbtiles",
@@ -42,13 +55,24 @@ def tiled_server(tmp_path, monkeypatch):
             "attribution": HOSTILE,
         },
     )
-    monkeypatch.setenv("BASEMAP_DEFAULT", "lakefront")
-    server = DemoServer(instance)
-    try:
-        server.wait_ready()
-        yield server
-    finally:
-        server.stop()
+    yield from _serve(instance, monkeypatch, "lakefront")
+
+
+@pytest.fixture
+def vector_server(tmp_path, monkeypatch):
+    """The demo on a vector basemap (PMTiles, gzipped MVT in the Protomaps layers)."""
+    instance = tmp_path / "instance"
+    (instance / "basemaps").mkdir(parents=True)
+    layer = json.loads((DEMO / "basemap.geojson").read_text())
+    write_pmtiles(
+        instance / "basemaps" / "streets.pmtiles",
+        drawn_vector_tiles(layer, tile_fetch.covering(AREA, range(11, 16))),
+        tile_type=1,
+        tile_compression=2,
+        metadata={"attribution": "Hand-drawn lakefront"},
+        bounds=AREA,
+    )
+    yield from _serve(instance, monkeypatch, "streets")
 
 
 def _shots(page, tmp_path, name: str) -> None:
@@ -105,4 +129,34 @@ def test_the_demo_street_layer_names_streets_and_places_as_the_map_zooms_in(
     page.goto(demo_server.url + "/events/1/command")
     wait_until(page, "document.querySelectorAll('.basemap-label').length > 3")
     _shots(page, tmp_path, "command-streets")
+    context.close()
+
+
+def test_vector_tiles_are_drawn_by_the_vendored_plugin_from_the_apps_origin(
+    chromium, vector_server, tmp_path
+):
+    from io import BytesIO
+
+    from PIL import Image
+
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    asked, errors = [], []
+    page.on("request", lambda r: asked.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    first_login(page, vector_server)
+    page.goto(vector_server.url + "/events/1")
+    wait_until(page, "window.protomapsL && document.querySelector('#event-map canvas')")
+    page.wait_for_timeout(1500)
+    tiles = [url for url in asked if "/basemaps/streets/" in url]
+    assert tiles and all(url.startswith(vector_server.url + "/") for url in tiles)
+    assert not [url for url in asked if not url.startswith(vector_server.url)]
+    assert not errors, errors
+    shot = Image.open(BytesIO(page.locator("#event-map").screenshot())).convert("RGB")
+    colours = {
+        shot.getpixel((x, y)) for x in range(0, shot.width, 4) for y in range(0, shot.height, 4)
+    }
+    assert (0x80, 0xDE, 0xEA) in colours  # the light style's water: the lake was drawn
+    assert "Hand-drawn lakefront" in page.locator(".leaflet-control-attribution").inner_text()
+    _shots(page, tmp_path, "plan-vector")
     context.close()
