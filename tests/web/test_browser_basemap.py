@@ -160,3 +160,66 @@ def test_vector_tiles_are_drawn_by_the_vendored_plugin_from_the_apps_origin(
     assert "Hand-drawn lakefront" in page.locator(".leaflet-control-attribution").inner_text()
     _shots(page, tmp_path, "plan-vector")
     context.close()
+
+
+def test_an_admin_uploads_a_basemap_and_a_planner_opens_a_new_event_on_it(
+    chromium, demo_server, tmp_path
+):
+    made = tmp_path / "made"
+    made.mkdir()
+    good = write_mbtiles(
+        made / "riverwalk.mbtiles",
+        drawn_tiles(
+            json.loads((DEMO / "basemap.geojson").read_text()),
+            tile_fetch.covering(tile_fetch.widen((-87.627, 41.888, -87.627, 41.888), 2000), [14]),
+        ),
+        {
+            "format": "png",
+            "name": "<script>document.title=2</script>Riverwalk",
+            "attribution": HOSTILE,
+        },
+    )
+    broken = made / "broken.pmtiles"
+    broken.write_bytes(b"PMTiles\x03" + b"\0" * 50)
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    first_login(page, demo_server)
+    page.goto(demo_server.url + "/admin/basemaps")
+    page.fill("#basemap-upload input[name=name]", "riverwalk")
+    page.set_input_files("#basemap-upload input[type=file]", str(good))
+    page.click("#basemap-upload button")
+    assert "Basemap riverwalk is ready" in page.locator(".flash.info").inner_text()
+    page.fill("#basemap-upload input[name=name]", "riverwalk")
+    page.set_input_files("#basemap-upload input[type=file]", str(broken))
+    page.click("#basemap-upload button")
+    assert (
+        "Nothing was saved: this is not a PMTiles file" in page.locator(".flash.error").inner_text()
+    )
+    row = page.locator("#basemaps tbody tr", has_text="riverwalk")
+    assert "document.title=2Riverwalk" in row.inner_text()  # tags dropped, the rest text
+    assert SHOWN in row.inner_text() and page.title() != "2"
+    _shots(page, tmp_path, "admin-basemaps")
+
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(demo_server.url + "/")
+    form = page.locator("form", has=page.locator("input[name=center]"))
+    form.locator("input[name=name]").fill("Riverwalk night market")
+    form.locator("input[name=starts_at]").fill("2027-06-05T17:00")
+    form.locator("input[name=ends_at]").fill("2027-06-05T23:00")
+    form.locator("input[name=center]").fill("41.8880, -87.6270")
+    _shots(page, tmp_path, "new-event")
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    form.locator("button").click()
+    page.wait_for_url("**/events/2")
+    page.select_option("#map-settings select[name=basemap]", "riverwalk")
+    page.click("#map-settings button")
+    page.wait_for_url("**/events/2*")
+    data = json.loads(page.locator("#map-data").text_content())
+    assert data["bounds"] == [[41.878, -87.637], [41.898, -87.617]]  # the place typed
+    wait_until(page, "document.querySelector('img.leaflet-tile-loaded')")
+    assert "/basemaps/riverwalk/" in page.locator("img.leaflet-tile-loaded").first.get_attribute(
+        "src"
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    _shots(page, tmp_path, "new-event-map")
+    context.close()
