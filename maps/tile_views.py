@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 
 from common.times import utcnow
@@ -13,7 +13,7 @@ from maps import basemaps, link_service
 from maps.tiles import CONTENT_TYPES, in_range
 from planner.models import Event
 from web.extensions import db
-from web.mapview import basemap_folder
+from web.mapview import basemap_folder, event_basemap
 
 bp = Blueprint("tiles", __name__)
 ROUTE = "/basemaps/<name>/<int:z>/<int:x>/<int:y>.<ext>"
@@ -31,8 +31,8 @@ def wall_tile(token: str, name: str, z: int, x: int, y: int, ext: str):
     link = link_service.find(db.session, token, utcnow())
     if link is None:
         abort(404, description=_("This wall display link is unknown, expired or revoked."))
-    event = db.session.get(Event, link.event_id)
-    if name != (event.basemap or current_app.config["BASEMAP_DEFAULT"]):
+    drawn = event_basemap(db.session.get(Event, link.event_id))
+    if drawn is None or drawn[0].name != name:
         abort(404)
     return _answer(name, z, x, y, ext)
 

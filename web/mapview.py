@@ -44,10 +44,14 @@ def basemap_names() -> list[str]:
 
 
 def event_basemap(event: Event | None) -> tuple[basemaps.Basemap, TileReader] | None:
-    """The basemap an event's maps are drawn on: its own choice, else the instance default
-    (BASEMAP_DEFAULT); None when neither names a readable file."""
+    """The basemap an event's maps are drawn on: its own choice, else (none, or its file is
+    gone) the instance default, BASEMAP_DEFAULT; None when neither names a readable file."""
     chosen = event.basemap if event is not None else None
-    return basemaps.find(basemap_folder(), chosen or current_app.config["BASEMAP_DEFAULT"])
+    for name in (chosen, current_app.config["BASEMAP_DEFAULT"]):
+        found = basemaps.find(basemap_folder(), name)
+        if found is not None:
+            return found
+    return None
 
 
 def _tiles(event: Event | None, wall_token: str) -> dict | None:

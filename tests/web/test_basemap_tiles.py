@@ -89,6 +89,12 @@ def test_a_wall_link_reads_its_events_basemap_only(folder, app):
     page = client.get(f"/wall/{token}").get_data(as_text=True)
     tiles = _map_data(page)["tiles"]
     assert tiles["url"] == f"/wall/{token}/basemaps/lakefront/{{z}}/{{x}}/{{y}}.png"
+    # its file gone, the event is drawn on the instance default, and the wall reads that
+    (folder / "lakefront.mbtiles").unlink()
+    app.config["BASEMAP_DEFAULT"] = "streets"
+    tiles = _map_data(client.get(f"/wall/{token}").get_data(as_text=True))["tiles"]
+    assert tiles["url"] == f"/wall/{token}/basemaps/streets/{{z}}/{{x}}/{{y}}.pbf"
+    assert client.get(f"/wall/{token}/basemaps/streets/14/4203/6087.pbf").status_code == 200
 
 
 def _map_data(page: str) -> dict:
