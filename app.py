@@ -25,7 +25,7 @@ from maps import sockets
 from maps.live_service import publish
 from threats.polling import jobs
 from web import config as settings
-from web import errors, headers, i18n, live_queue, numbers
+from web import errors, headers, i18n, limits, live_queue, numbers
 from web.database import init_database, upgrade_database
 from web.extensions import db, feed_secrets, fetcher_for, new_scheduler, socketio
 
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     feed_secrets(app)  # a FEED_SECRETS_KEY that is no key stops the start, naming it
     init_database(app)
     i18n.init_app(app)
+    limits.init_app(app)  # before the login wall parses a body for its CSRF token
     auth.init_app(app)
     accounts_cli.init_app(app)
     maps_cli.init_app(app)

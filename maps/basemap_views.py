@@ -30,8 +30,7 @@ def index():
 @bp.post("")
 @roles_required("admin")
 def upload():
-    limit = current_app.config["BASEMAP_MAX_BYTES"]
-    request.max_content_length = limit + 1024 * 1024  # the file and the form around it
+    limit = current_app.config["BASEMAP_MAX_BYTES"]  # the body's own: web/limits.py
     upload = request.files.get("file")
     name = request.form.get("name", "").strip()
     try:

@@ -104,3 +104,13 @@ def test_the_new_event_form_takes_the_place_the_map_opens_on(login):
         "/events/new", data=form | {"center": "Paris"}, follow_redirects=True
     )
     assert "decimal degrees" in _flashes(page)[0]
+
+
+def test_a_basemap_larger_than_other_uploads_goes_through(app, login, tmp_path):
+    app.config["MAX_CONTENT_LENGTH"] = 4096  # zone files, rosters
+    admin = login("admin")
+    tiles = {(1, x, y): png_tile((x * 90, y * 90, 120), 64) for x in range(2) for y in range(2)}
+    big = write_mbtiles(tmp_path / "big.mbtiles", tiles, {"format": "png"})
+    assert big.stat().st_size > 4096
+    page = _upload(admin.client, admin.csrf, "big", big.read_bytes(), "big.mbtiles")
+    assert _flashes(page) == ["info: Basemap big is ready: an event can choose it."]
