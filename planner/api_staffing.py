@@ -215,6 +215,14 @@ def list_checkins(event_id: int):
                          for s in states.values()]}  # fmt: skip
 
 
+@bp.get("/events/<int:event_id>/duty")
+@roles_required("planner", "commander")  # who is where: never partners
+def list_on_duty(event_id: int):
+    """Who a commander can send now: on duty, diverted, or posted now and not checked in."""
+    event = get_event(event_id)
+    return {"people": duty_service.who_is_on_duty(db.session, event, utcnow())}
+
+
 @bp.post("/events/<int:event_id>/checkins")
 @roles_required("commander")
 def check_in(event_id: int):

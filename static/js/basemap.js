@@ -3,18 +3,23 @@
 // offline street layer (demo/basemap.geojson) with its street and place names.
 //
 // Words from a tile file or the layer (attribution, names) are written as text: Leaflet's
-// attribution control writes HTML, so the attribution goes to it escaped.
+// attribution control writes HTML, so a tile file's attribution has a control of its own.
 
 const L = window.L;
 
-export function asHtmlText(value) {
-  const span = document.createElement("span");
-  span.textContent = value || "";
-  return span.innerHTML;
+function attribution(map, text) {
+  if (!text) return;
+  const control = L.control({ position: "bottomright" });
+  control.onAdd = () => {
+    const box = L.DomUtil.create("div", "leaflet-control leaflet-control-attribution basemap-attribution");
+    box.textContent = text;
+    return box;
+  };
+  control.addTo(map);
 }
 
 function tileOptions(tiles) {
-  const options = { attribution: asHtmlText(tiles.attribution), maxZoom: 20 };
+  const options = { attribution: "", maxZoom: 20 };
   if (tiles.bounds) {
     // The file's own zooms are drawn as they are and stretched beyond; nothing is asked
     // outside its bounds.
@@ -33,7 +38,7 @@ function vectorTiles(tiles) {
     url: tiles.url,
     flavor: "light",
     lang: document.documentElement.lang || "en",
-    attribution: options.attribution,
+    attribution: "", // not Protomaps' own default: the file's is shown, as text
     maxDataZoom: tiles.maxZoom,
     bounds: options.bounds,
   });
@@ -76,6 +81,7 @@ function streetLayer(map, data) {
 
 export function drawBasemap(map, data) {
   const tiles = data.tiles;
+  if (tiles) attribution(map, tiles.attribution);
   if (tiles && tiles.vector && window.protomapsL) vectorTiles(tiles).addTo(map);
   else if (tiles && !tiles.vector) L.tileLayer(tiles.url, tileOptions(tiles)).addTo(map);
   else if (data.basemap) streetLayer(map, data);

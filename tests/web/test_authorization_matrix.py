@@ -148,6 +148,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "exports_api.threats"): ANYONE,  # partners: threat_for_partner
     ("GET", "exports_api.assignments"): STAFF,
     ("GET", "staffing_api.list_checkins"): STAFF,
+    ("GET", "staffing_api.list_on_duty"): STAFF,
     ("POST", "staffing_api.check_in"): COMMANDERS,
     # /api/v1: threats, feeds, watchlist, screening
     ("GET", "threats_api.list_threats"): ANYONE,

@@ -101,7 +101,7 @@ def test_the_event_map_draws_tiles_of_a_local_mbtiles_from_the_apps_origin(
         assert all(src.startswith(tiled_server.url + "/basemaps/lakefront/") for src in loaded)
         elsewhere = [url for url in images if not url.startswith(tiled_server.url + "/")]
         assert not elsewhere, elsewhere  # (a tile the browser kept makes no request)
-        attribution = page.locator(".leaflet-control-attribution")
+        attribution = page.locator(".basemap-attribution")
         assert SHOWN in attribution.inner_text()  # shown as text
         assert attribution.locator("img, b").count() == 0 and page.title() != "1"
         assert page.locator(".basemap-label").count() == 0  # the tiles carry their own map
@@ -157,7 +157,7 @@ def test_vector_tiles_are_drawn_by_the_vendored_plugin_from_the_apps_origin(
         shot.getpixel((x, y)) for x in range(0, shot.width, 4) for y in range(0, shot.height, 4)
     }
     assert (0x80, 0xDE, 0xEA) in colours  # the light style's water: the lake was drawn
-    assert "Hand-drawn lakefront" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Hand-drawn lakefront" in page.locator(".basemap-attribution").inner_text()
     _shots(page, tmp_path, "plan-vector")
     context.close()
 

@@ -5,6 +5,12 @@ import { placeNames } from "./queue.js";
 import { headline, inLanguage } from "./threats.js";
 
 const LOG_ENTRIES = 5;
+const sections = []; // other modules' parts of the detail (reach.js): each p -> [nodes]
+
+// A module adds its own part to every threat's detail, before who is on duty in its zones.
+export function addDetailSection(section) {
+  sections.push(section);
+}
 
 function staffing(zones) {
   const parts = [];
@@ -36,6 +42,7 @@ export function showDetail(panel, p) {
     el("div", null, [p.kind, word("severity", p.severity), word("status", p.status), p.assignee].filter(Boolean).join(" · "))];
   if (p.places && p.places.length) parts.push(el("div", "whole-event", t("whole_event", { places: placeNames(p.places) })));
   if (p.expires_at) parts.push(expiry(p.expires_at));
+  for (const section of sections) parts.push(...section(p));
   parts.push(...staffing(p.staffing_now || []));
   for (const text of [words.description, words.instruction].filter(Boolean)) {
     parts.push(el("p", null, text));
