@@ -140,6 +140,22 @@ def who_is_on_duty(session: Session, event: Event, now: datetime) -> list[dict]:
     return sorted(out, key=lambda r: (order[r["status"]], r["name"].casefold(), r["person_id"]))
 
 
+def planned_now(session: Session, event: Event, now: datetime) -> list[tuple[int, int]]:
+    """(person, zone) of everyone planned in the operational periods in force now."""
+    active = gaps.active_shift_ids(periods(session, event).values(), now)
+    rows = session.execute(
+        select(Assignment.person_id, Assignment.zone_id)
+        .where(Assignment.event_id == event.id, Assignment.shift_id.in_(active or {-1}))
+        .order_by(Assignment.zone_id, Assignment.person_id)
+    )
+    return [(person_id, zone_id) for person_id, zone_id in rows]
+
+
+def on_duty_ids(session: Session, event_id: int) -> set[int]:
+    """The people whose latest report at this event puts them on duty."""
+    return {s.person_id for s in states(session, event_id).values() if s.status == "on_duty"}
+
+
 def live_rows(session: Session, event: Event, now: datetime) -> list[gaps.Gap]:
     """Required and assigned for the shifts in force now, with who is on duty now."""
     rows = gap_rows(session, event, at=now)

@@ -119,7 +119,7 @@ def divert(w: Write, event: Event, data) -> Change[CheckIn]:
     threat_id = data.get("threat_id")
     threat = w.session.get(Threat, threat_id) if is_record_id(threat_id) else None
     if threat is None or threat.event_id != event.id:
-        raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
+        raise InputError(N_("choose a threat of this event to divert to"), "threat_id")
     planned_zone, planned_role = duty_service.assignment_now(w.session, event, person.id, w.now)
     known = duty_service.states(w.session, event.id).get(person.id)
     row = duty_service.checkin_row(w, event, person, "divert")

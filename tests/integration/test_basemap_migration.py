@@ -1,4 +1,4 @@
-"""Migration 0018 on a database with an event in it: the event keeps working with no basemap
+"""Migration 0019 on a database with an event in it: the event keeps working with no basemap
 and no place, the columns match the models, and the downgrade takes them away."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def columns(engine) -> set[tuple[str, str]]:
 
 def test_a_database_with_an_event_is_upgraded_and_downgraded(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade_database(engine, "0017")
+    upgrade_database(engine, "0018")
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -32,7 +32,7 @@ def test_a_database_with_an_event_is_upgraded_and_downgraded(tmp_path):
             )
         )
     assert not NEW & columns(engine)
-    upgrade_database(engine, "0018")
+    upgrade_database(engine, "0019")
     assert columns(engine) >= NEW
     with engine.connect() as conn:
         row = conn.execute(text("SELECT name, basemap, center_lat, center_lon FROM events")).one()
@@ -44,7 +44,7 @@ def test_a_database_with_an_event_is_upgraded_and_downgraded(tmp_path):
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0017")
+        command.downgrade(cfg, "0018")
     assert not NEW & columns(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM events")).scalar() == "Air and Water Show"
