@@ -90,7 +90,10 @@ def test_the_fetch_is_polite_resumable_and_its_file_is_served(app, tile_server, 
     }
     assert tile_server.times[1] - tile_server.times[0] >= 1.0  # Retry-After honoured
     gaps = [b - a for a, b in pairwise(tile_server.times[1:])]
-    assert min(gaps) >= 0.45  # at most two requests a second
+    # at most two requests a second, as the server saw them arrive (a loaded machine may
+    # bring one in a little late, and the next on time)
+    assert (tile_server.times[-1] - tile_server.times[1]) / len(gaps) >= 0.49
+    assert min(gaps) >= 0.3
     assert (d.format, d.minzoom, d.maxzoom) == ("png", 13, 14)
 
     again = fetch(app, *args, "--out", str(out), "--margin", "200")
