@@ -57,6 +57,7 @@ def command_strings() -> dict:
         "assign_search": _("Name, unit, agency or zone"),
         "assign_nobody": _("Nobody on duty matches: the text is assigned as written."),
         "assign_people": _("On duty and posted now"),
+        "assign_more": _("%(count)s more: type to narrow the list"),
         "status": labels("threat_status"),
         "severity": labels("severity"),
         "feed_state": labels("feed_state"),

@@ -3,7 +3,7 @@
 // page like ask.js: Cancel, Escape or a click beside the box answer null and change nothing.
 import { get } from "./api.js";
 import { el } from "./dom.js";
-import { settings, T, word } from "./page.js";
+import { settings, t, T, word } from "./page.js";
 import { choices, filtered } from "./roster_filter.js";
 
 const SHOWN_AT_MOST = 50;
@@ -30,9 +30,13 @@ function option(row, pick) {
   return item;
 }
 
-function listOf(rows, input, list, empty) {
+function listOf(rows, input, list, empty, more) {
   const render = () => {
-    const shown = filtered(rows, input.value).slice(0, SHOWN_AT_MOST);
+    const matching = filtered(rows, input.value);
+    const shown = matching.slice(0, SHOWN_AT_MOST);
+    // Say the list is cut, or a commander takes the first 50 for everyone on duty.
+    more.textContent = t("assign_more", { count: matching.length - shown.length });
+    more.hidden = matching.length <= shown.length;
     list.replaceChildren(...shown.map((row) => option(row, (picked) => {
       input.value = picked.value;
       render();
@@ -58,13 +62,14 @@ export async function askAssignee({ subject = "", value = "" }) {
   const heading = el("div", "hint", T.assign_people);
   const list = el("ul", "choices");
   const empty = el("p", "hint", T.assign_nobody);
+  const more = el("p", "hint assign-more");
   const buttons = el("div", "ask-buttons");
   const cancel = el("button", "secondary cancel", T.cancel);
   cancel.type = "button";
   const ok = el("button", "confirm", T.assign);
   ok.type = "submit";
   buttons.append(cancel, ok);
-  form.append(el("h2", null, T.assign), about, field, heading, list, empty, buttons);
+  form.append(el("h2", null, T.assign), about, field, heading, list, more, empty, buttons);
   dialog.appendChild(form);
   document.body.appendChild(dialog);
   return new Promise((resolve) => {
@@ -76,6 +81,6 @@ export async function askAssignee({ subject = "", value = "" }) {
     dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
     dialog.showModal();
     input.focus();
-    onDuty().then((people) => listOf(choices(people, word), input, list, empty));
+    onDuty().then((people) => listOf(choices(people, word), input, list, empty, more));
   });
 }
