@@ -20,10 +20,11 @@ from accounts.models import User
 from accounts.services import create_user
 from common.times import utcnow
 from common.writes import Write
+from maps import cli as maps_cli
 from maps import sockets
 from maps.live_service import publish
 from threats.polling import jobs
-from web import compression, errors, headers, i18n, live_queue, numbers
+from web import compression, errors, headers, i18n, limits, live_queue, numbers
 from web import config as settings
 from web.database import init_database, upgrade_database
 from web.extensions import db, feed_secrets, fetcher_for, new_scheduler, socketio
@@ -41,8 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
     feed_secrets(app)  # a FEED_SECRETS_KEY that is no key stops the start, naming it
     init_database(app)
     i18n.init_app(app)
+    limits.init_app(app)  # before the login wall parses a body for its CSRF token
     auth.init_app(app)
     accounts_cli.init_app(app)
+    maps_cli.init_app(app)
     jobs.init_app(app)
     socketio.init_app(
         app,
@@ -67,7 +70,9 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from accounts.admin_views import bp as admin_bp
     from accounts.views import bp as accounts_bp
+    from maps.basemap_views import bp as basemaps_bp
     from maps.gis_views import bp as gis_bp
+    from maps.tile_views import bp as tiles_bp
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
     from planner.api_exports import bp as exports_api
@@ -92,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
         roster_bp,
         maps_bp,
         gis_bp,
+        tiles_bp,
+        basemaps_bp,
         planner_api,
         staffing_api,
         exports_api,
@@ -171,7 +178,7 @@ cli = FlaskGroup(
     add_default_commands=False,
     add_version_option=False,
     load_dotenv=False,
-    help="eventwatch: `run` serves it; `users`, `tokens`, `db` and `scheduler` manage it.",
+    help="eventwatch: `run` serves it; `users`, `tokens`, `db`, `scheduler` and `tiles` manage it.",
 )
 
 

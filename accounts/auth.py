@@ -15,7 +15,15 @@ from web.extensions import csrf, db, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset(
-    {"accounts.login", "static", "healthz", "maps.wall", "gis.threats", "gis.coverage"}
+    {
+        "accounts.login",
+        "static",
+        "healthz",
+        "maps.wall",
+        "tiles.wall_tile",  # the wall link's own token is the key, as for its page
+        "gis.threats",
+        "gis.coverage",
+    }
 )
 # Doors that check a token of their own and read no session: a partner's push to one feed
 # (threats.polling.push_api). No login is asked, and no CSRF token, since no cookie of

@@ -67,6 +67,7 @@ def seed_event(w: Write) -> Event:
             "starts_at": periods[0][1].isoformat(),
             "ends_at": periods[-1][2].isoformat(),
             "expected_attendance": 1_000_000,
+            "center": "41.913, -87.625",  # show centre, North Avenue Beach
         },
     ).result
     for feature in json.loads(ZONES.read_text(encoding="utf-8"))["features"]:

@@ -25,7 +25,8 @@ ZONE_COLOURS = {
 OTHER_COLOUR = "#333333"
 # Big background zones go below the rest so that the small ones stay clickable.
 DRAW_ORDER = {"airspace": 0, "water": 1, "perimeter": 2}
-CHICAGO = (41.913, -87.625)
+WORLD_VIEW = [[-55.0, -150.0], [70.0, 160.0]]  # an event with no zones, place or basemap
+NEAR = 0.01  # degrees around a typed place: a few streets each way
 # The zone tooltip's field names; a page passes its own language's.
 LABELS = {
     "name": "Zone",
@@ -56,11 +57,27 @@ def kind_style(kind: str | None) -> dict:
     }
 
 
-BASEMAP_STYLES = {
+BASEMAP_STYLES = {  # the offline street layer (demo/basemap.geojson), drawn by static/js/basemap.js
     "water": {"color": "#9cc3e6", "weight": 1, "fillColor": "#cfe3f5", "fillOpacity": 1},
-    "road": {"color": "#a0a0a0", "weight": 4, "opacity": 0.8},
+    "park": {"color": "#c8dfbc", "weight": 1, "fillColor": "#e2efd9", "fillOpacity": 1},
+    "road": {"color": "#e8b96a", "weight": 5, "opacity": 0.9},
+    "street": {"color": "#bdbdbd", "weight": 3, "opacity": 0.9},
     "other": {"color": "#999", "weight": 1},
 }
+
+
+def basemap_tiles(url: str, description, *, title: str = "") -> dict:
+    """How static/js/map.js draws one of the app's tile files (maps.tiles.Description): its
+    zooms and bounds from the file, its attribution as text (the page writes it as text)."""
+    west, south, east, north = description.bounds
+    return {
+        "url": url,
+        "attribution": description.attribution or title,
+        "minZoom": description.minzoom,
+        "maxZoom": description.maxzoom,
+        "bounds": [[south, west], [north, east]],
+        "vector": description.vector,
+    }
 
 
 def event_map(
@@ -70,10 +87,14 @@ def event_map(
     attribution: str = "",
     basemap: dict | None = None,
     labels: Mapping[str, str] | None = None,
+    tiles: dict | None = None,
+    center: tuple[float, float] | None = None,
 ) -> dict:
-    """The map of the event's zones over local tiles, or over an offline vector basemap
-    (shoreline, main roads) when a command post has no tile server. Names stay as they
-    were written: escaping them here would show `&lt;` on the page, which writes text."""
+    """The map of the event's zones over the app's own tiles (`tiles`, see basemap_tiles), a
+    tile server's, or an offline vector basemap (shoreline, streets and their names) when a
+    command post has neither. It frames the zones, else the event's place (`center`), else
+    the tiles' bounds. Names stay as they were written: escaping them here would show `&lt;`
+    on the page, which writes text."""
     words = {**LABELS, **(labels or {})}
     features = sorted(
         zones["features"], key=lambda f: DRAW_ORDER.get(f["properties"].get("kind"), 9)
@@ -81,22 +102,30 @@ def event_map(
     fields = list(TOOLTIP_FIELDS)
     if features and "staffing" in features[0]["properties"]:
         fields.append("staffing")
+    if tiles is None and tiles_url:
+        tiles = {"url": tiles_url, "attribution": attribution or "local tiles"}
+    bounds = _bounds(features) or _around(center) or (tiles or {}).get("bounds") or WORLD_VIEW
     return {
-        "center": list(CHICAGO),
-        "bounds": _bounds(features),
+        "center": [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        "bounds": bounds,
         "zones": {"type": "FeatureCollection", "features": features},
         "tooltip": [[field, words[field]] for field in fields],
         "styles": {kind: kind_style(kind) for kind in ZONE_COLOURS} | {"": kind_style(None)},
         "coverage": COVERAGE_COLOURS,
-        "tiles": {"url": tiles_url, "attribution": attribution or "local tiles"}
-        if tiles_url
-        else None,
-        "basemap": None if tiles_url else basemap,
+        "tiles": tiles,
+        "basemap": None if tiles else basemap,
         "basemap_styles": BASEMAP_STYLES,
     }
 
 
-def _bounds(features: list[dict]) -> list[list[float]]:
+def _around(center: tuple[float, float] | None) -> list[list[float]] | None:
+    if center is None or center[0] is None:
+        return None
+    lat, lon = center
+    return [[round(lat + d, 6), round(lon + d, 6)] for d in (-NEAR, NEAR)]
+
+
+def _bounds(features: list[dict]) -> list[list[float]] | None:
     from shapely.geometry import shape
 
     xs, ys = [], []
@@ -107,5 +136,5 @@ def _bounds(features: list[dict]) -> list[list[float]]:
         xs += [minx, maxx]
         ys += [miny, maxy]
     if not xs:
-        return [[CHICAGO[0] - 0.01, CHICAGO[1] - 0.01], [CHICAGO[0] + 0.01, CHICAGO[1] + 0.01]]
+        return None
     return [[min(ys), min(xs)], [max(ys), max(xs)]]

@@ -55,7 +55,7 @@ def live_page(
     page = render_template(
         template,
         event=event,
-        map=zone_map(features),
+        map=zone_map(features, event, wall_token),
         audience=audience,
         can_act=can_act,
         shifts=shifts,

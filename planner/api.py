@@ -29,6 +29,7 @@ from web.doors import (
 )
 from web.extensions import db
 from web.i18n import say
+from web.mapview import basemap_names
 
 bp = Blueprint("planner_api", __name__, url_prefix="/api/v1")
 
@@ -46,7 +47,7 @@ def list_events():
 @bp.post("/events")
 @roles_required("planner")
 def create_event():
-    return created(event_service.create_event(write(), _body() or {}))
+    return created(event_service.create_event(write(), _body() or {}, basemaps=basemap_names()))
 
 
 @bp.get("/events/<int:event_id>")
@@ -57,7 +58,8 @@ def show_event(event_id: int):
 @bp.patch("/events/<int:event_id>")
 @roles_required("planner")
 def update_event(event_id: int):
-    return answer(event_service.update_event(write(), get_event(event_id), _body()))
+    event = get_event(event_id)
+    return answer(event_service.update_event(write(), event, _body(), basemaps=basemap_names()))
 
 
 @bp.delete("/events/<int:event_id>")

@@ -3,6 +3,9 @@ anything is written; each write returns what the audit log keeps."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection
+
 from common.fields import field_words
 from common.messages import N_, message_of
 from common.validation import (
@@ -20,6 +23,8 @@ from planner.reach import rules_from_json, rules_to_json
 from planner.serialize import event_json, shift_json
 
 EVENT_FIELDS = (
+    "basemap",
+    "center",
     "reach_rules",
     "geocodes",
     "name",
@@ -32,7 +37,9 @@ EVENT_FIELDS = (
 )
 
 
-def create_event(w: Write, data: dict) -> Change[Event]:
+def create_event(w: Write, data: dict, *, basemaps: Collection[str] = ()) -> Change[Event]:
+    """A new event; `center` (latitude, longitude) is where its map opens before it has zones,
+    `basemap` one of the instance's basemap names (None: the instance default)."""
     tz = timezone(data)
     starts = aware_datetime(data, "starts_at", tz)
     ends = aware_datetime(data, "ends_at", tz)
@@ -47,13 +54,17 @@ def create_event(w: Write, data: dict) -> Change[Event]:
         starts_at=starts,
         ends_at=ends,
         expected_attendance=int(attendance) if attendance is not None else None,
+        basemap=_basemap(data, basemaps),
     )
+    event.center_lat, event.center_lon = _center(data) or (None, None)
     w.session.add(event)
     w.session.flush()
     return Change("event.create", f"event:{event.id}", after=event_json(event), result=event)
 
 
-def update_event(w: Write, event: Event, changes: dict) -> Change[Event]:
+def update_event(
+    w: Write, event: Event, changes: dict, *, basemaps: Collection[str] = ()
+) -> Change[Event]:
     """Change an event's fields; the result is checked as a whole before it is kept."""
     if not isinstance(changes, dict) or not changes:
         raise InputError(N_("send the fields to change"))
@@ -69,6 +80,10 @@ def update_event(w: Write, event: Event, changes: dict) -> Change[Event]:
     rest = _hours(changes, "min_rest_hours", event.min_rest_hours, 0, 48)
     day = _hours(changes, "max_hours_per_day", event.max_hours_per_day, 1, 24)
     places = _geocodes(changes) if "geocodes" in changes else event.geocodes
+    basemap = _basemap(changes, basemaps) if "basemap" in changes else event.basemap
+    if "center" in changes:
+        event.center_lat, event.center_lon = _center(changes) or (None, None)
+    event.basemap = basemap
     event.timezone, event.starts_at, event.ends_at = tz, starts, ends
     event.min_rest_hours, event.max_hours_per_day = rest, day
     event.geocodes = places
@@ -90,6 +105,36 @@ def delete_event(w: Write, event: Event) -> Change[None]:
     w.session.delete(event)
     w.session.flush()
     return Change("event.delete", f"event:{before['id']}", before=before)
+
+
+def _center(data: dict) -> tuple[float, float] | None:
+    """Latitude, longitude in decimal degrees: "41.913, -87.625" or [41.913, -87.625]."""
+    value = data.get("center")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        value = value.replace(";", ",").split(",")
+    try:
+        lat, lon = (float(v.strip() if isinstance(v, str) else v) for v in value)
+    except (TypeError, ValueError):
+        lat = lon = math.nan
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for nan and inf
+        raise InputError(
+            N_(
+                "center must be a latitude (-90 to 90) and a longitude (-180 to 180) in "
+                "decimal degrees, like 41.913, -87.625"
+            ),
+            "center",
+        )
+    return round(lat, 6), round(lon, 6)
+
+
+def _basemap(data: dict, known: Collection[str]) -> str | None:
+    """One of the instance's basemaps by name, or None for the instance default."""
+    name = data.get("basemap") or None
+    if name is not None and name not in known:
+        raise InputError(N_("there is no basemap named %(name)s", name=str(name)[:64]), "basemap")
+    return name
 
 
 def _reach_rules(data: dict) -> list | None:

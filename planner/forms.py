@@ -22,6 +22,7 @@ from web.access import roles_required
 from web.doors import before_any_transaction, commit, get_event, refused, write
 from web.extensions import db
 from web.i18n import local_number, say
+from web.mapview import basemap_names
 
 bp = Blueprint("plan_forms", __name__, url_prefix="/events/<int:event_id>/plan")
 
@@ -239,6 +240,22 @@ def geocodes(event_id: int):
     return _back(event_id, "places")
 
 
+@bp.post("/map")
+@roles_required("planner")
+def map_settings(event_id: int):
+    """The basemap the event's maps are drawn on, and where they open before any zone."""
+    changes = {"basemap": request.form.get("basemap", ""), "center": request.form.get("center")}
+    try:
+        change = event_service.update_event(
+            write(), get_event(event_id), changes, basemaps=basemap_names()
+        )
+    except InputError as exc:
+        return _refused(exc, event_id, "map-settings")
+    commit(change)
+    flash(_("Saved the map's basemap and place."), "info")
+    return _back(event_id, "map-settings")
+
+
 @bp.post("/shifts")
 @roles_required("planner")
 def add_shift(event_id: int):
@@ -285,7 +302,7 @@ def add_event():
     if attendance >= 0:
         form["expected_attendance"] = attendance
     try:
-        event = commit(event_service.create_event(write(), form)).result
+        event = commit(event_service.create_event(write(), form, basemaps=basemap_names())).result
     except InputError as exc:
         db.session.rollback()
         refused(exc)

@@ -29,6 +29,11 @@ class Event(Base):
     # The NWS codes of the places it lies in (planner.geocodes): an alert with no polygon
     # that names one of them reaches the whole event.
     geocodes: Mapped[list] = mapped_column(JSON, default=list)
+    # The basemap its maps are drawn on (a tile file in instance/basemaps/); None: the default.
+    basemap: Mapped[str | None] = mapped_column(String(64))
+    # Where its map opens while it has no zones (decimal degrees, EPSG:4326).
+    center_lat: Mapped[float | None]
+    center_lon: Mapped[float | None]
     # When its badge holders were last screened: watchlist entries changed since are due.
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last live delta's sequence number, bumped in the same transaction as the delta.

@@ -22,6 +22,8 @@ def event_json(event: Event) -> dict:
         "max_hours_per_day": event.max_hours_per_day,
         "reach_rules": event.reach_rules,
         "geocodes": list(event.geocodes or []),
+        "basemap": event.basemap,
+        "center": None if event.center_lat is None else [event.center_lat, event.center_lon],
     }
 
 

@@ -23,7 +23,7 @@ from web.doors import get_event
 from web.downloads import csv_download
 from web.extensions import db
 from web.i18n import say
-from web.mapview import zone_map
+from web.mapview import basemap_names, zone_map
 
 bp = Blueprint("planner", __name__)
 COMMON_ROLES = ("crowd_manager", "patrol_officer", "sergeant", "emt")
@@ -53,7 +53,8 @@ def event(event_id: int):
         zones=zones,
         zone_names={z.id: z.name for z in zones},
         kinds=ZONE_KINDS,
-        map=_plan_map(zones, coverage),
+        map=_plan_map(row, zones, coverage),
+        basemaps=basemap_names(),
         coverage=coverage,
         gaps=rows,
         roles=_roles(rows, suggested),
@@ -150,7 +151,7 @@ def _roles(rows, suggested) -> list[str]:
     return list(COMMON_ROLES) + sorted(found - set(COMMON_ROLES))
 
 
-def _plan_map(zones: list[Zone], coverage: dict):
+def _plan_map(event: Event, zones: list[Zone], coverage: dict):
     features = []
     for zone in zones:
         feature = zone_feature(zone)
@@ -163,7 +164,7 @@ def _plan_map(zones: list[Zone], coverage: dict):
             else "—"
         )
         features.append(feature)
-    return zone_map(features)
+    return zone_map(features, event)
 
 
 def _overlaps(zones: list[Zone]) -> list[tuple[Zone, Zone, float]]:

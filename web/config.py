@@ -81,6 +81,17 @@ def from_env(environ: dict[str, str] | None = None) -> dict:
         "DEMO_POLL_S": int(env.get("DEMO_POLL_S", "10")),
         "MAP_TILES_URL": env.get("MAP_TILES_URL") or None,
         "MAP_TILES_ATTRIBUTION": env.get("MAP_TILES_ATTRIBUTION", ""),
+        # Basemap tile files (MBTiles, PMTiles) served by the app: placed here or uploaded by
+        # an admin (/admin/basemaps, at most BASEMAP_MAX_BYTES); an event picks one, or gets
+        # BASEMAP_DEFAULT (a file's name without its suffix).
+        "BASEMAPS_DIR": env.get("BASEMAPS_DIR") or None,  # None: INSTANCE_PATH/basemaps
+        "BASEMAP_DEFAULT": env.get("BASEMAP_DEFAULT") or None,
+        "BASEMAP_MAX_BYTES": int(env.get("BASEMAP_MAX_BYTES", str(2 * 1024**3))),
+        # `eventwatch tiles fetch`: whom a tile server's operator can reach (an e-mail or a
+        # web page; required, the command refuses to run without it), and requests a second.
+        "TILE_FETCH_CONTACT": env.get("TILE_FETCH_CONTACT") or None,
+        "TILE_FETCH_RATE": float(env.get("TILE_FETCH_RATE", "2")),
+        "TILE_FETCH_MAX_TILES": int(env.get("TILE_FETCH_MAX_TILES", "10000")),
         # Drawn under the zones when there is no tile server: a command post may be offline.
         "MAP_BASEMAP": env.get("MAP_BASEMAP", str(ROOT / "demo" / "basemap.geojson")),
         # The largest CAP document a partner may push (threats.polling.push_service).

@@ -1,10 +1,11 @@
 // The event's map, drawn from the page's JSON (#map-data, web/mapview.py): the zones over the
-// configured tiles or the offline basemap. The page runs no script but the app's own files
+// app's own tiles or the offline basemap (./basemap.js). The page runs no script but the app's own files
 // (web/headers.py), and every word on the map is written as text: a zone that arrives later
 // in a delta (command/zones.js) goes through the same tooltip as the first paint's.
 //
 // Leaflet (L) is a classic script loaded before this module.
 import { zoneStyle } from "./command/coverage.js";
+import { drawBasemap } from "./basemap.js";
 import { labelZones } from "./zone_labels.js";
 import { tooltipRows, zoneLook } from "./zone_tooltip.js";
 
@@ -24,12 +25,7 @@ function tooltip(layer) {
 }
 
 function background(map) {
-  if (data.tiles) L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution }).addTo(map);
-  else if (data.basemap) {
-    const styles = data.basemap_styles;
-    const style = (feature) => styles[feature.properties.layer] || styles.other;
-    L.geoJSON(data.basemap, { style, interactive: false }).addTo(map);
-  }
+  drawBasemap(map, data); // ./basemap.js: the app's tile files, or the offline street layer
 }
 
 export const map = L.map(document.getElementById("event-map"), { center: data.center, zoom: 14, preferCanvas: true });

@@ -13,6 +13,7 @@ from tests.support.routes import every_route
 from tests.support.web import csrf_from
 
 PUBLIC = {"accounts.login", "static", "healthz", "maps.wall"}  # the wall needs its token
+PUBLIC |= {"tiles.wall_tile"}  # its wall link's token is its key, as for the wall
 PUBLIC |= {"gis.threats", "gis.coverage"}  # a GIS feed link's token is its key
 # A feed's push token is its key: no login, and every user's token gets 401 (test_push.py).
 PUBLIC |= {"feeds_push.push"}

@@ -66,6 +66,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "static"): PUBLIC,
     ("GET", "healthz"): PUBLIC,
     ("GET", "maps.wall"): PUBLIC,  # the link's own token is the key
+    ("GET", "tiles.wall_tile"): PUBLIC,  # the wall link's token: its event's basemap only
+    ("GET", "tiles.tile"): ANYONE,  # basemap tiles, for every map a login sees
     ("GET", "gis.threats"): PUBLIC,  # a GIS feed link's own token is the key
     ("GET", "gis.coverage"): PUBLIC,
     ("GET", "accounts.change_password"): ANYONE,
@@ -94,6 +96,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "plan_forms.auto"): PLANNERS,
     ("POST", "plan_forms.import_zones"): PLANNERS,
     ("POST", "plan_forms.geocodes"): PLANNERS,
+    ("POST", "plan_forms.map_settings"): PLANNERS,
     ("POST", "plan_forms.rules"): PLANNERS,
     ("POST", "plan_forms.add_shift"): PLANNERS,
     ("POST", "plan_forms.division_note"): PLANNERS | COMMANDERS,
@@ -109,6 +112,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "admin.set_active"): ADMINS,
     ("POST", "admin.set_role"): ADMINS,
     ("GET", "admin.tokens"): ADMINS,
+    ("GET", "basemaps.index"): ADMINS,
+    ("POST", "basemaps.upload"): ADMINS,
+    ("POST", "basemaps.remove"): ADMINS,
     ("POST", "admin.revoke_token"): ADMINS,
     # /api/v1: events, zones, shifts
     ("GET", "planner_api.list_events"): ANYONE,
