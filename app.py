@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
     from planner.api_exports import bp as exports_api
+    from planner.api_people import bp as people_api
     from planner.api_staffing import bp as staffing_api
     from planner.forms import bp as plan_forms
     from planner.forms import events_bp as event_forms
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         gis_bp,
         planner_api,
         staffing_api,
+        people_api,
         exports_api,
         threats_api,
         feeds_api,

@@ -11,7 +11,13 @@ from sqlalchemy import select
 
 from common.writes import Write
 from demo.roster import NEEDS, SHOW_PERIODS, roster_csv
-from planner import deployment_service, event_service, people_service, zone_service
+from planner import (
+    deployment_service,
+    event_service,
+    people_service,
+    roles_service,
+    zone_service,
+)
 from planner.models import Event, Person
 from threats.models import FeedSource
 from threats.polling import feed_service
@@ -81,7 +87,11 @@ def seed_event(w: Write, today: date) -> Event:
 def seed_staffing(w: Write, event: Event) -> None:
     """The demo's roster, head counts for the show periods, and an auto-assigned plan."""
     if w.session.scalar(select(Person.id).limit(1)) is None:
-        people_service.import_roster(w, people_service.read_roster_file(roster_csv()))
+        roster = people_service.read_roster_file(roster_csv(), roles_service.book(w.session))
+        people_service.import_roster(w, roster, event)
+    else:
+        ids = list(w.session.scalars(select(Person.id)))
+        people_service.make_available(w, event, {"person_ids": ids})
     items = [
         {"zone_id": zone.id, "shift_id": shift.id, "role": role, "required": count}
         for shift in event.shifts

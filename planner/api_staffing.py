@@ -11,7 +11,14 @@ from sqlalchemy import select
 from common.messages import N_
 from common.times import iso, utcnow
 from common.validation import InputError, aware_datetime
-from planner import deployment_service, duty_service, people_service, plan_service, strings
+from planner import (
+    deployment_service,
+    duty_service,
+    people_service,
+    plan_service,
+    roles_service,
+    strings,
+)
 from planner import export_service as exports
 from planner.models import Assignment, Person, Requirement
 from threats import threat_service
@@ -87,7 +94,8 @@ def list_personnel():
 @bp.post("/personnel")
 @roles_required("planner")
 def create_person():
-    return created(people_service.create_person(write(), _body() or {}))
+    book = roles_service.book(db.session)
+    return created(people_service.create_person(write(), _body() or {}, book))
 
 
 @bp.post("/personnel/import")
@@ -96,7 +104,8 @@ def import_personnel():
     upload = request.files.get("file")
     if upload is None:
         raise InputError(N_("send the roster as a multipart file in the field 'file'"), "file")
-    roster = before_any_transaction(people_service.read_roster_file, upload.read())
+    book = roles_service.book(db.session)
+    roster = before_any_transaction(people_service.read_roster_file, upload.read(), book)
     body, _status = answer(people_service.import_roster(write(), roster))
     return {**body, "refused": [r | {"reason": say(r["reason"])} for r in body["refused"]]}
 
@@ -147,7 +156,11 @@ def auto_assign(event_id: int):
     else:
         db.session.rollback()
     plan = change.after
-    return {**plan, "unfilled": [u | {"reason": say(u["reason"])} for u in plan["unfilled"]]}
+    return {
+        **plan,
+        "unfilled": [u | {"reason": say(u["reason"])} for u in plan["unfilled"]],
+        "shortages": [s | {"explanation": say(s["explanation"])} for s in plan["shortages"]],
+    }
 
 
 @bp.get("/events/<int:event_id>/gaps")
