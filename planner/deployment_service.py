@@ -190,7 +190,7 @@ def auto_assign(
         ctx.tz,
         time_limit_s=time_limit_s,
     )
-    after = plan_json(plan, apply, explain(plan, event, roles_service.book(session)))
+    after = plan_json(plan, apply, explain(plan.shortages, event, roles_service.book(session)))
     target = f"event:{event.id}:assignments:auto"
     if not apply:
         return Change("assignments.propose", target, after=after, result=plan)
@@ -209,7 +209,7 @@ def _pool(session, event: Event, ctx: Context) -> dict[int, staffing.Person]:
     }
 
 
-def explain(plan: assign.Plan, event: Event, book: RoleBook) -> list[str]:
+def explain(shortages: list[assign.Shortage], event: Event, book: RoleBook) -> list[str]:
     """Each shortage as a planner reads it, with the role's label and the shift's name."""
     names = {s.id: s.name for s in event.shifts}
     return [
@@ -229,7 +229,7 @@ def explain(plan: assign.Plan, event: Event, book: RoleBook) -> list[str]:
             overlap=s.by_overlap,
             short=s.short,
         )
-        for s in plan.shortages
+        for s in shortages
     ]
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from accounts.models import AuditEntry
 from common.validation import whole_number
-from planner import gaps, plan_service
+from planner import assign, deployment_service, gaps, plan_service, roles_service
 from planner.counties import counties_of, described
-from planner.models import Assignment, Event, Person, Zone
+from planner.models import Agency, Assignment, Event, EventPerson, Person, Zone
+from planner.role_pages import language
 from planner.serialize import zone_feature
 from planner.zone_service import zone_version
 from planner.zones import ZONE_KINDS, overlaps
@@ -41,6 +42,8 @@ def event(event_id: int):
     rows = plan_service.gap_rows(db.session, row, shift_id=shift.id) if shift else []
     coverage = gaps.zone_coverage(rows)
     suggested = _suggested(row, shift) if shift and request.args.get("suggest") else {}
+    book = roles_service.book(db.session)
+    available = _available(event_id)
     return render_template(
         "planner/event.html",
         event=row,
@@ -51,7 +54,12 @@ def event(event_id: int):
         map=_plan_map(zones, coverage),
         coverage=coverage,
         gaps=rows,
-        roles=_roles(rows, suggested),
+        roles=_roles(rows, suggested, book),
+        role_choices=book.sorted_by_label(language()),
+        auto_report=_auto_report(row, book),
+        available=available,
+        others=_others(available),
+        agencies=db.session.scalars(select(Agency).order_by(Agency.name)).all(),
         required={(g.zone_id, g.role): g.required for g in rows},
         suggested=suggested,
         overlaps=_overlaps(zones),
@@ -59,9 +67,7 @@ def event(event_id: int):
         place_kinds=_place_kinds(),
         suggested_counties=_suggested_counties(row, zones),
         assignments=_assignments(event_id, shift.id) if shift else [],
-        people=db.session.scalars(
-            select(Person).where(Person.active.is_(True)).order_by(Person.name)
-        ).all(),
+        people=[p for p in available if p.active],
         js_strings=_planner_strings(),
     )
 
@@ -135,9 +141,45 @@ def _suggested(event: Event, shift) -> dict[tuple[int, str], int]:
     }
 
 
-def _roles(rows, suggested) -> list[str]:
+def _roles(rows, suggested, book) -> list[str]:
+    """The requirement table's columns: the common roles, those this period asks for, and one
+    the planner adds (`?role=`)."""
     found = {g.role for g in rows} | {role for _, role in suggested}
-    return list(COMMON_ROLES) + sorted(found - set(COMMON_ROLES))
+    added = book.find(request.args.get("role", ""))
+    common = [r for r in COMMON_ROLES if r in book]
+    return common + sorted((found | {added}) - set(common) - {None})
+
+
+def _available(event_id: int) -> list[Person]:
+    return db.session.scalars(
+        select(Person)
+        .join(EventPerson, EventPerson.person_id == Person.id)
+        .where(EventPerson.event_id == event_id)
+        .order_by(Person.name, Person.id)
+    ).all()
+
+
+def _others(available: list[Person]) -> list[Person]:
+    """The shared roster's active people not yet available to the event, by agency."""
+    mine = {p.id for p in available}
+    rows = db.session.scalars(
+        select(Person)
+        .join(Agency)
+        .where(Person.active.is_(True))
+        .order_by(Agency.name, Person.name)
+    )
+    return [p for p in rows if p.id not in mine]
+
+
+def _auto_report(event: Event, book) -> dict | None:
+    """Auto-assign's report, once, on the page its button sent back to."""
+    report = session.get("auto_report")
+    if not report or report.get("event_id") != event.id:
+        return None
+    session.pop("auto_report")
+    shortages = [assign.Shortage(*values) for values in report["shortages"]]
+    lines = deployment_service.explain(shortages, event, book)
+    return report | {"lines": lines}
 
 
 def _plan_map(zones: list[Zone], coverage: dict):

@@ -1,0 +1,106 @@
+"""The plan page's people forms: who is available to the event, picked from the shared
+roster by person or agency, taken off, or imported from a roster CSV into the event."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from common.validation import InputError
+from planner import people_service, roles_service
+from planner.forms import _back, _refused, _whole
+from web.access import roles_required
+from web.doors import before_any_transaction, commit, get_event, write
+from web.extensions import db
+from web.i18n import say
+
+bp = Blueprint("people_forms", __name__, url_prefix="/events/<int:event_id>/plan")
+MAX_REFUSED_SHOWN = 20
+
+
+@bp.post("/people/add")
+@roles_required("planner")
+def add_people(event_id: int):
+    """People picked from the shared roster, or whole agencies, made available to the event."""
+    data = {
+        "person_ids": [i for i in map(_whole, request.form.getlist("person_id")) if i > 0],
+        "agency_ids": [i for i in map(_whole, request.form.getlist("agency_id")) if i > 0],
+    }
+    try:
+        change = people_service.make_available(write(), get_event(event_id), data)
+    except InputError as exc:
+        return _refused(exc, event_id, "people")
+    added = commit(change).result
+    flash(
+        ngettext(
+            "%(num)d person is now available to this event.",
+            "%(num)d people are now available to this event.",
+            added,
+        ),
+        "info",
+    )
+    return _back(event_id, "people")
+
+
+@bp.post("/people/remove")
+@roles_required("planner")
+def remove_people(event_id: int):
+    data = {"person_ids": [i for i in map(_whole, request.form.getlist("person_id")) if i > 0]}
+    try:
+        change = people_service.make_unavailable(write(), get_event(event_id), data)
+    except InputError as exc:
+        return _refused(exc, event_id, "people")
+    removed = commit(change).result
+    flash(
+        ngettext(
+            "%(num)d person is no longer available to this event.",
+            "%(num)d people are no longer available to this event.",
+            removed,
+        ),
+        "info",
+    )
+    return _back(event_id, "people")
+
+
+@bp.post("/people/import")
+@roles_required("planner")
+def import_people(event_id: int):
+    """A roster imported into the event: its people are added or updated, and available."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        get_event(event_id)
+        flash(_("Choose a CSV file to import."), "error")
+        return _back(event_id, "people")
+    book = roles_service.book(db.session)
+    try:
+        roster = before_any_transaction(people_service.read_roster_file, upload.read(), book)
+        change = people_service.import_roster(write(), roster, get_event(event_id))
+    except InputError as exc:
+        return _refused(exc, event_id, "people")
+    report = commit(change).result
+    flash(_roster_summary(report), "info")
+    for refused_line in report.refused[:MAX_REFUSED_SHOWN]:
+        flash(
+            _(
+                "Line %(line)s refused: %(reason)s",
+                line=refused_line.line,
+                reason=say(refused_line.reason),
+            ),
+            "warning",
+        )
+    if len(report.refused) > MAX_REFUSED_SHOWN:
+        more = len(report.refused) - MAX_REFUSED_SHOWN
+        flash(_("… and %(count)s more refused lines.", count=more), "warning")
+    return _back(event_id, "people")
+
+
+def _roster_summary(report) -> str:
+    return _(
+        "Roster imported into this event: %(added)s added, %(updated)s updated, "
+        "%(refused)s refused; %(available)s available to the event.",
+        added=report.created,
+        updated=report.updated,
+        refused=len(report.refused),
+        available=report.available,
+    )
