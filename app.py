@@ -75,8 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from planner.forms import bp as plan_forms
     from planner.forms import events_bp as event_forms
     from planner.forms import roster_bp
-    from planner.people_forms import bp as people_forms
-    from planner.role_pages import bp as role_pages
+    from planner.people_views import bp as people_forms
+    from planner.role_views import bp as role_pages
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
     from threats.capout.api import bp as cap_feed

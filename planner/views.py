@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -12,7 +13,6 @@ from common.validation import whole_number
 from planner import assign, deployment_service, gaps, plan_service, roles_service
 from planner.counties import counties_of, described
 from planner.models import Agency, Assignment, Event, EventPerson, Person, Zone
-from planner.role_pages import language
 from planner.serialize import zone_feature
 from planner.zone_service import zone_version
 from planner.zones import ZONE_KINDS, overlaps
@@ -70,6 +70,10 @@ def event(event_id: int):
         people=[p for p in available if p.active],
         js_strings=_planner_strings(),
     )
+
+
+def language() -> str:
+    return str(get_locale() or "en").split("_")[0]
 
 
 def _place_kinds() -> dict[str, str]:

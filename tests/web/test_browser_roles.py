@@ -55,10 +55,14 @@ def desk(chromium, demo_server, tmp_path):
     event = api("POST", "/events", {"name": "Harbour Fest", "timezone": "America/Chicago",
                                     "starts_at": "2027-07-10T08:00:00",
                                     "ends_at": "2027-07-10T22:00:00"})["id"]  # fmt: skip
-    feature = {"type": "Feature", "geometry": SQUARE, "properties": {"name": "Pier", "kind": "crowd"}}
+    feature = {
+        "type": "Feature",
+        "geometry": SQUARE,
+        "properties": {"name": "Pier", "kind": "crowd"},
+    }
     zone = api("POST", f"/events/{event}/zones", feature)["id"]
-    shift = api("POST", f"/events/{event}/shifts", {"name": "Saturday day",
-                "starts_at": "2027-07-10T09:00:00", "ends_at": "2027-07-10T17:00:00"})["id"]  # fmt: skip
+    day = {"name": "Saturday day", "starts_at": "2027-07-10T09:00:00"}
+    shift = api("POST", f"/events/{event}/shifts", day | {"ends_at": "2027-07-10T17:00:00"})["id"]
     need = {"zone_id": zone, "shift_id": shift, "role": "crowd_manager", "required": 102}
     api("POST", f"/events/{event}/requirements", [need])
     page.shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
@@ -139,7 +143,7 @@ def test_a_planner_adds_a_role_imports_people_and_reads_why_places_are_empty(des
 
 
 def test_the_roles_page_speaks_the_readers_language(desk):
-    page, url, event, _ = desk
+    page, url, _event, _ = desk
     page.goto(url + "/roles")
     page.select_option("select[name=locale]", "fr")
     page.wait_for_load_state()

@@ -3,15 +3,14 @@ roster by person or agency, taken off, or imported from a roster CSV into the ev
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, request
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from common.validation import InputError
+from common.validation import InputError, whole_number
 from planner import people_service, roles_service
-from planner.forms import _back, _refused, _whole
 from web.access import roles_required
-from web.doors import before_any_transaction, commit, get_event, write
+from web.doors import before_any_transaction, commit, get_event, refused, write
 from web.extensions import db
 from web.i18n import say
 
@@ -19,18 +18,41 @@ bp = Blueprint("people_forms", __name__, url_prefix="/events/<int:event_id>/plan
 MAX_REFUSED_SHOWN = 20
 
 
+def _ids(field: str) -> list[int]:
+    """The form's ids in `field`; anything that is no id is left out."""
+    ids = []
+    for written in request.form.getlist(field):
+        try:
+            ids.append(whole_number(written.strip()))
+        except ValueError:
+            continue
+    return [i for i in ids if i > 0]
+
+
+def _back(event_id: int):
+    shift = request.form.get("shift_id", type=whole_number)
+    return redirect(url_for("planner.event", event_id=event_id, shift=shift) + "#people")
+
+
+def _refused(exc: Exception, event_id: int):
+    db.session.rollback()
+    refused(exc)
+    flash(_("Nothing was saved: %(reason)s", reason=say(exc)), "error")
+    return _back(event_id)
+
+
 @bp.post("/people/add")
 @roles_required("planner")
 def add_people(event_id: int):
     """People picked from the shared roster, or whole agencies, made available to the event."""
     data = {
-        "person_ids": [i for i in map(_whole, request.form.getlist("person_id")) if i > 0],
-        "agency_ids": [i for i in map(_whole, request.form.getlist("agency_id")) if i > 0],
+        "person_ids": _ids("person_id"),
+        "agency_ids": _ids("agency_id"),
     }
     try:
         change = people_service.make_available(write(), get_event(event_id), data)
     except InputError as exc:
-        return _refused(exc, event_id, "people")
+        return _refused(exc, event_id)
     added = commit(change).result
     flash(
         ngettext(
@@ -40,17 +62,17 @@ def add_people(event_id: int):
         ),
         "info",
     )
-    return _back(event_id, "people")
+    return _back(event_id)
 
 
 @bp.post("/people/remove")
 @roles_required("planner")
 def remove_people(event_id: int):
-    data = {"person_ids": [i for i in map(_whole, request.form.getlist("person_id")) if i > 0]}
+    data = {"person_ids": _ids("person_id")}
     try:
         change = people_service.make_unavailable(write(), get_event(event_id), data)
     except InputError as exc:
-        return _refused(exc, event_id, "people")
+        return _refused(exc, event_id)
     removed = commit(change).result
     flash(
         ngettext(
@@ -60,7 +82,7 @@ def remove_people(event_id: int):
         ),
         "info",
     )
-    return _back(event_id, "people")
+    return _back(event_id)
 
 
 @bp.post("/people/import")
@@ -71,13 +93,13 @@ def import_people(event_id: int):
     if upload is None or not upload.filename:
         get_event(event_id)
         flash(_("Choose a CSV file to import."), "error")
-        return _back(event_id, "people")
+        return _back(event_id)
     book = roles_service.book(db.session)
     try:
         roster = before_any_transaction(people_service.read_roster_file, upload.read(), book)
         change = people_service.import_roster(write(), roster, get_event(event_id))
     except InputError as exc:
-        return _refused(exc, event_id, "people")
+        return _refused(exc, event_id)
     report = commit(change).result
     flash(_roster_summary(report), "info")
     for refused_line in report.refused[:MAX_REFUSED_SHOWN]:
@@ -92,7 +114,7 @@ def import_people(event_id: int):
     if len(report.refused) > MAX_REFUSED_SHOWN:
         more = len(report.refused) - MAX_REFUSED_SHOWN
         flash(_("… and %(count)s more refused lines.", count=more), "warning")
-    return _back(event_id, "people")
+    return _back(event_id)
 
 
 def _roster_summary(report) -> str:
