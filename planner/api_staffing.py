@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, render_template, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import select
 
 from common.messages import N_
@@ -20,6 +20,7 @@ from planner import (
     strings,
 )
 from planner import export_service as exports
+from planner.export_roles import with_role_labels
 from planner.models import Assignment, Person, Requirement
 from threats import threat_service
 from web.access import roles_required
@@ -212,7 +213,12 @@ def export(event_id: int, form: str, fmt: str = "html"):
         return file_download(pdf, name, "application/pdf")
     data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
     if fmt == "csv":
-        return csv_download(strings.csv_text(form, data), name)
+        book, language = roles_service.book(db.session), str(get_locale() or "en")[:2]
+        title = "role_label" if language == "en" else gettext("Role (label)")
+        text = with_role_labels(
+            strings.csv_text(form, data), form, title, lambda c: book.label(c, language)
+        )
+        return csv_download(text, name)
     now = local_datetime(utcnow(), event.timezone, get_locale() or "en")
     return render_template(f"planner/{form}.html", event=event, form_name=form, now=now, **data)
 

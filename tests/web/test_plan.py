@@ -206,13 +206,19 @@ def test_gaps_match_a_hand_count_and_the_ics_215_totals_equal_them(plan):
     assert sum(int(r["required"]) for r in rows) == sum(g["required"] for g in day_gaps) == 5
     assert sum(int(r["have"]) for r in rows) == sum(g["assigned"] for g in day_gaps) == 3
     assert sum(int(r["need"]) for r in rows) == sum(g["short"] for g in day_gaps) == 2
+    labelled = {(r["resource"], r["role_label"]) for r in rows}  # the code, then its label
+    assert labelled == {
+        ("patrol_officer", "Patrol officer"),
+        ("emt", "EMT"),
+        ("sergeant", "Sergeant"),
+    }
     html = plan("GET", f"/events/{plan.event_id}/exports/ics215?shift={day}").get_data(as_text=True)
     assert "OPERATIONAL PLANNING WORKSHEET (ICS 215)" in html and "Beach" in html
     ics204 = plan("GET", f"/events/{plan.event_id}/exports/ics204?shift={day}").get_data(
         as_text=True
     )
     assert ics204.count("ASSIGNMENT LIST (ICS 204)") == 2  # one per zone with people or needs
-    assert "Ana Ruiz (sergeant, Chicago PD)" in ics204  # the sergeant leads the promenade
+    assert "Ana Ruiz (Sergeant, Chicago PD)" in ics204  # the sergeant leads, by label
 
 
 def test_suggested_crowd_managers_follow_the_one_per_250_rule(plan):
