@@ -71,11 +71,15 @@ def desk(chromium, demo_server, tmp_path):
     context.close()
 
 
-def shoot(page, name: str) -> None:
-    """The page at three widths, where it is scrolled now."""
+def shoot(page, name: str, *, fits: bool = True) -> None:
+    """The page at three widths, where it is scrolled now; a page that `fits` never scrolls
+    sideways (a printable form keeps its paper's width)."""
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # laid out again at the new width
         page.screenshot(path=str(page.shots / f"{name}-{size}.png"))
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert not fits or wide <= width + 1, (name, size, wide)
     page.set_viewport_size({"width": 1600, "height": 1000})
 
 
@@ -142,13 +146,29 @@ def test_a_planner_adds_a_role_imports_people_and_reads_why_places_are_empty(des
     assert page.dialogs == [] and page.title() != "pwned"
 
 
-def test_the_roles_page_speaks_the_readers_language(desk):
+def test_roles_read_in_the_readers_language_right_to_left_too(desk):
     page, url, _event, _ = desk
     page.goto(url + "/roles")
-    page.select_option("select[name=locale]", "fr")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=locale]", "fr")
     assert "Équipe cycliste" in page.inner_text("#role-bike_team h3")
     page.goto(f"{url}/events/1?shift=3#gaps")
-    assert "Gestionnaire de foule" not in page.inner_text("#gaps table")  # the demo has none
-    assert "Agent de patrouille" in page.inner_text("#gaps table")
-    page.select_option("select[name=locale]", "en")
+    assert "Agent de patrouille" in page.inner_text("#gaps table")  # the demo's show period
+    assert "patrol_officer" not in page.inner_text("#gaps table")
+    with page.expect_navigation():
+        page.select_option("select[name=locale]", "ar")
+    page.goto(url + "/roles")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert "فريق الدراجات" in page.inner_text("#role-bike_team h3")
+    shoot(page, "roles-ar")
+    page.goto(url + "/personnel")
+    assert "ضابط دورية" in page.inner_text("table.list")  # the demo roster's roles, by label
+    shoot(page, "personnel-ar")
+    with page.expect_navigation():
+        page.select_option("select[name=locale]", "en")
+    page.goto(url + "/personnel")
+    assert "Patrol officer" in page.inner_text("table.list")
+    shoot(page, "personnel")
+    page.goto(f"{url}/api/v1/events/1/exports/ics204?shift=3")
+    assert "Patrol officer" in page.inner_text("body")
+    shoot(page, "ics204", fits=False)
