@@ -3,7 +3,7 @@ roster by person or agency, taken off, or imported from a roster CSV into the ev
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -15,7 +15,7 @@ from web.extensions import db
 from web.i18n import say
 
 bp = Blueprint("people_forms", __name__, url_prefix="/events/<int:event_id>/plan")
-MAX_REFUSED_SHOWN = 20
+MAX_REFUSED_SHOWN = 12  # the report travels in the session cookie to the page
 
 
 def _ids(field: str) -> list[int]:
@@ -29,9 +29,9 @@ def _ids(field: str) -> list[int]:
     return [i for i in ids if i > 0]
 
 
-def _back(event_id: int):
+def _back(event_id: int, anchor: str = "people"):
     shift = request.form.get("shift_id", type=whole_number)
-    return redirect(url_for("planner.event", event_id=event_id, shift=shift) + "#people")
+    return redirect(url_for("planner.event", event_id=event_id, shift=shift) + f"#{anchor}")
 
 
 def _refused(exc: Exception, event_id: int):
@@ -101,20 +101,14 @@ def import_people(event_id: int):
     except InputError as exc:
         return _refused(exc, event_id)
     report = commit(change).result
-    flash(_roster_summary(report), "info")
-    for refused_line in report.refused[:MAX_REFUSED_SHOWN]:
-        flash(
-            _(
-                "Line %(line)s refused: %(reason)s",
-                line=refused_line.line,
-                reason=say(refused_line.reason),
-            ),
-            "warning",
-        )
-    if len(report.refused) > MAX_REFUSED_SHOWN:
-        more = len(report.refused) - MAX_REFUSED_SHOWN
-        flash(_("… and %(count)s more refused lines.", count=more), "warning")
-    return _back(event_id)
+    refusals = [[r.line, say(r.reason)] for r in report.refused[:MAX_REFUSED_SHOWN]]
+    session["people_report"] = {
+        "event_id": event_id,
+        "summary": _roster_summary(report),
+        "refused": refusals,
+        "more": len(report.refused) - len(refusals),
+    }
+    return _back(event_id, "people-report")  # the report takes the focus: the fragment too
 
 
 def _roster_summary(report) -> str:

@@ -57,6 +57,7 @@ def event(event_id: int):
         roles=_roles(rows, suggested, book),
         role_choices=book.sorted_by_label(language()),
         auto_report=_auto_report(row, book),
+        people_report=_once("people_report", row),
         available=available,
         others=_others(available),
         agencies=db.session.scalars(select(Agency).order_by(Agency.name)).all(),
@@ -175,12 +176,19 @@ def _others(available: list[Person]) -> list[Person]:
     return [p for p in rows if p.id not in mine]
 
 
-def _auto_report(event: Event, book) -> dict | None:
-    """Auto-assign's report, once, on the page its button sent back to."""
-    report = session.get("auto_report")
+def _once(key: str, event: Event) -> dict | None:
+    """A form's report for this event, shown once, on the page the form sent back to."""
+    report = session.get(key)
     if not report or report.get("event_id") != event.id:
         return None
-    session.pop("auto_report")
+    return session.pop(key)
+
+
+def _auto_report(event: Event, book) -> dict | None:
+    """Auto-assign's report, its shortages said with the role labels and period names."""
+    report = _once("auto_report", event)
+    if report is None:
+        return None
     shortages = [assign.Shortage(*values) for values in report["shortages"]]
     lines = deployment_service.explain(shortages, event, book)
     return report | {"lines": lines}

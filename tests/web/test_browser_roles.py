@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.browser import first_login, flask_cli
+from tests.support.browser import first_login, flask_cli, wait_until
 from tests.support.shapes import SQUARE
 
 pytestmark = pytest.mark.browser
@@ -115,12 +115,13 @@ def test_a_planner_adds_a_role_imports_people_and_reads_why_places_are_empty(des
     roster.write_text(ROSTER, encoding="utf-8")
     page.set_input_files("#people-import input[type=file]", str(roster))
     page.click("#people-import button")
-    flashes = page.inner_text("body")
-    assert "5 added, 0 updated, 1 refused; 5 available to the event" in flashes
-    assert "unknown role 'bike tem' on line 7: did you mean Bike team (bike_team)?" in flashes
+    report = page.inner_text("#people-report")
+    assert "5 added, 0 updated, 1 refused; 5 available to the event" in report
+    assert "unknown role 'bike tem' on line 7: did you mean Bike team (bike_team)?" in report
+    wait_until(page, "document.activeElement.id === 'people-report'")
+    assert in_viewport(page, "#people-report td >> nth=1")  # the refusal is on screen, not above it
     assert "People available to this event (5)" in page.inner_text("#people h2")
-    assert "Traffic warden" in page.inner_text("#people table")
-    page.locator("#people").scroll_into_view_if_needed()
+    assert "Traffic warden" in page.inner_text("#people table.event-people")
     shoot(page, "event-people")
 
     coast_guard = page.locator(
@@ -132,14 +133,14 @@ def test_a_planner_adds_a_role_imports_people_and_reads_why_places_are_empty(des
     )
     page.click("#people-add button")
     assert "1 person is now available to this event." in page.inner_text(".flash.info")
-    assert picked in page.inner_text("#people table")
+    assert picked in page.inner_text("#people table.event-people")
 
     page.click("#gaps button:has-text('Auto-assign every period')")
     page.wait_for_selector("#auto-report")
     report = page.locator("#auto-report")
     assert "4 new assignments; 4 of 102 required places filled" in report.inner_text()
     assert SHORT in report.inner_text()
-    assert page.evaluate("document.activeElement.id") == "auto-report"
+    wait_until(page, "document.activeElement.id === 'auto-report'")
     assert in_viewport(page, "#auto-report li")  # on screen: the page did not jump away
     assert "Crowd manager" in page.inner_text("#gaps table")  # labels, not codes
     shoot(page, "auto-report")

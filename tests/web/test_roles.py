@@ -178,7 +178,7 @@ def test_a_roster_imported_into_the_event_from_the_page_reports_its_refusals(des
         "file": (io.BytesIO(b"name,agency,roles\nEd Moss,Harbour Stewards,bike tem\n"), "r.csv"),
     }
     page = planner.client.post(f"/events/{desk.event}/plan/people/import", data=data)
-    assert page.status_code == 302 and page.headers["Location"].endswith("#people")
+    assert page.status_code == 302 and page.headers["Location"].endswith("#people-report")
     html = planner.client.get(page.headers["Location"]).get_data(as_text=True)
     assert "0 added, 0 updated, 1 refused; 0 available to the event" in html
     assert "unknown role &#39;bike tem&#39; on line 2: did you mean Bike team (bike_team)?" in html
