@@ -5,6 +5,8 @@ is available to it; the demo event keeps its whole roster."""
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from shapely.geometry import box
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from common.storage import Base
 from planner.models import Agency, Assignment, Event, Person, Requirement, Shift, Zone
@@ -21,11 +23,27 @@ from web.database import alembic_config, upgrade_database
 AT = datetime(2027, 8, 14, 15, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """An empty database: SQLite, or a schema of its own in TEST_DATABASE_URL's PostgreSQL."""
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("TEST_DATABASE_URL names no PostgreSQL database")
+    schema = f"migration_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     yield engine
     engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 def _plan_at_0016(conn) -> None:
@@ -104,7 +122,7 @@ def test_roles_in_use_become_managed_and_assigned_people_stay_available(engine):
         roles = dict(conn.execute(text("SELECT code, labels FROM roles")).all())
         available = set(conn.execute(text("SELECT event_id, person_id FROM event_people")))
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    labels = {code: json.loads(value) for code, value in roles.items()}
+    labels = {c: json.loads(v) if isinstance(v, str) else v for c, v in roles.items()}
     assert labels["traffic_warden"] == {"en": "Traffic warden"}  # from a roster
     assert labels["steward"] == {"en": "Steward"}  # from a requirement
     assert labels["bike_team"]["fr"] == "Équipe cycliste"  # standard, though no one holds it
@@ -122,7 +140,7 @@ def test_the_downgrade_removes_both_tables_and_keeps_the_plan(engine):
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0016")
+    tables = set(inspect(engine).get_table_names())
+    assert "roles" not in tables and "event_people" not in tables and "personnel" in tables
     with engine.connect() as conn:
-        tables = {r for (r,) in conn.execute(text("SELECT name FROM sqlite_master"))}
-        assert "roles" not in tables and "event_people" not in tables
         assert conn.execute(select(Assignment.__table__.c.role)).scalar() == "traffic_warden"
