@@ -230,8 +230,9 @@ def list_checkins(event_id: int):
     get_event(event_id)
     states = duty_service.states(db.session, event_id)
     names = {p.id: p.name for p in db.session.scalars(select(Person).where(Person.id.in_(states)))}
-    return {"checkins": [{**vars(s), "name": names.get(s.person_id), "at": s.at.isoformat()}
-                         for s in states.values()]}  # fmt: skip
+    label = _role_label()
+    return {"checkins": [{**vars(s), "name": names.get(s.person_id), "at": s.at.isoformat(),
+                          "role_label": label(s.role)} for s in states.values()]}  # fmt: skip
 
 
 @bp.post("/events/<int:event_id>/checkins")
@@ -242,7 +243,14 @@ def check_in(event_id: int):
     action = body.get("action") if isinstance(body, dict) else None
     if action not in CHECKIN_ACTIONS:
         raise InputError(N_("send {person_id, action: in, out or divert}"), "action")
-    return created(CHECKIN_ACTIONS[action](write(), get_event(event_id), body))
+    answer, status = created(CHECKIN_ACTIONS[action](write(), get_event(event_id), body))
+    return {**answer, "role_label": _role_label()(answer.get("role") or "")}, status
+
+
+def _role_label():
+    """A role code's label in the reader's language (the code itself when no role has it)."""
+    book, language = roles_service.book(db.session), str(get_locale() or "en")[:2]
+    return lambda code: book.label(code, language) if code else ""
 
 
 CHECKIN_ACTIONS = {

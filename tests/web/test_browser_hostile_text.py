@@ -261,6 +261,9 @@ def test_the_command_view_shows_hostile_words_as_text(chromium, hostile):
     shown = popup(page, "headline-first")
     for text in ("headline-first", "zone-first", "instruction-first"):
         assert marked(text) in shown, text
+    page.fill("#checkin-person", f"{marked('person')} · {marked('agency')}")
+    page.click("#checkin button[data-action=in]")
+    assert marked("role") in wait_text(page, "#checkin-message", "role")  # checked in as
     assert_nothing_ran(page)
 
     keep_flashes(page)
