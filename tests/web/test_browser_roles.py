@@ -5,6 +5,7 @@ available, auto-assign, and read why places are still empty, where the button wa
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,7 @@ def desk(chromium, demo_server, tmp_path):
     shift = api("POST", f"/events/{event}/shifts", day | {"ends_at": "2027-07-10T17:00:00"})["id"]
     need = {"zone_id": zone, "shift_id": shift, "role": "crowd_manager", "required": 102}
     api("POST", f"/events/{event}/requirements", [need])
+    page.api, page.zone = api, zone
     page.shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
     page.shots.mkdir(parents=True, exist_ok=True)
     yield page, demo_server.url, event, tmp_path
@@ -173,3 +175,30 @@ def test_roles_read_in_the_readers_language_right_to_left_too(desk):
     page.goto(f"{url}/api/v1/events/1/exports/ics204?shift=3")
     assert "Patrol officer" in page.inner_text("body")
     shoot(page, "ics204", fits=False)
+
+
+def test_the_command_view_says_as_what_someone_checked_in(desk):
+    """A demo officer posted to the event's Pier in a period in force now checks in."""
+    page, url, event, _ = desk
+    now = datetime.now(UTC)
+    when = {"starts_at": (now - timedelta(hours=1)).isoformat()}
+    shift = page.api("POST", f"/events/{event}/shifts", {"name": "Now"} | when | {
+        "ends_at": (now + timedelta(hours=3)).isoformat()})["id"]  # fmt: skip
+    officer = next(
+        p for p in page.api("GET", "/personnel", None)["personnel"]
+        if p["roles"] == ["patrol_officer"]
+    )  # fmt: skip
+    post = {"person_id": officer["id"], "zone_id": page.zone, "shift_id": shift}
+    page.api("POST", f"/events/{event}/assignments", post | {"role": "patrol_officer"})
+    page.goto(f"{url}/events/{event}/command")
+    wait_until(page, "document.querySelectorAll('#people option').length > 0", timeout=30)
+    label = page.evaluate(
+        f"[...document.querySelectorAll('#people option')].map(o => o.value)"
+        f".find(v => v.includes({officer['badge']!r}))"
+    )
+    page.fill("#checkin-person", label)
+    page.click("#checkin button[data-action=in]")
+    wait_until(page, "document.getElementById('checkin-message').textContent.includes('officer')")
+    assert page.inner_text("#checkin-message").endswith(" · Patrol officer")
+    page.locator("#checkin").scroll_into_view_if_needed()
+    shoot(page, "command-checkin", fits=False)  # the command view's phone layout: item 13
