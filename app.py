@@ -76,10 +76,13 @@ def _register_blueprints(app: Flask) -> None:
     from maps.views import bp as maps_bp
     from planner.api import bp as planner_api
     from planner.api_exports import bp as exports_api
+    from planner.api_people import bp as people_api
     from planner.api_staffing import bp as staffing_api
     from planner.forms import bp as plan_forms
     from planner.forms import events_bp as event_forms
     from planner.forms import roster_bp
+    from planner.people_views import bp as people_forms
+    from planner.role_views import bp as role_pages
     from planner.views import bp as planner_bp
     from threats.api import bp as threats_api
     from threats.capout.api import bp as cap_feed
@@ -95,12 +98,15 @@ def _register_blueprints(app: Flask) -> None:
         plan_forms,
         event_forms,
         roster_bp,
+        role_pages,
+        people_forms,
         maps_bp,
         gis_bp,
         tiles_bp,
         basemaps_bp,
         planner_api,
         staffing_api,
+        people_api,
         exports_api,
         threats_api,
         feeds_api,

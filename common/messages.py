@@ -65,6 +65,18 @@ class Moment(str):
         return moment
 
 
+class Named(str):
+    """A name that has one form per language (a role's labels), English as a plain str; the
+    web layer says it in the reader's language."""
+
+    names: dict[str, str]
+
+    def __new__(cls, english: str, names: dict[str, str]) -> Named:
+        named = super().__new__(cls, english)
+        named.names = dict(names)
+        return named
+
+
 def message_of(exc: BaseException) -> str:
     """The message an exception was raised with: the Text itself when it was one (str()
     of an exception would flatten it to plain English)."""

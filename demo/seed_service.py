@@ -16,6 +16,7 @@ from planner import (
     duty_service,
     event_service,
     people_service,
+    roles_service,
     zone_service,
 )
 from planner.models import Event, Person
@@ -84,7 +85,11 @@ def seed_event(w: Write) -> Event:
 def seed_staffing(w: Write, event: Event, needs_by_period: dict[str, dict]) -> None:
     """The demo's roster, head counts for every watch, and an auto-assigned plan."""
     if w.session.scalar(select(Person.id).limit(1)) is None:
-        people_service.import_roster(w, people_service.read_roster_file(roster_csv()))
+        roster = people_service.read_roster_file(roster_csv(), roles_service.book(w.session))
+        people_service.import_roster(w, roster, event)
+    else:
+        ids = list(w.session.scalars(select(Person.id)))
+        people_service.make_available(w, event, {"person_ids": ids})
     items = [
         {"zone_id": zone.id, "shift_id": shift.id, "role": role, "required": count}
         for shift in event.shifts

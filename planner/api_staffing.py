@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, render_template, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,17 @@ from sqlalchemy import select
 from common.messages import N_
 from common.times import iso, utcnow
 from common.validation import InputError, aware_datetime
-from planner import deployment_service, duty_service, ics, people_service, plan_service, strings
+from planner import (
+    deployment_service,
+    duty_service,
+    ics,
+    people_service,
+    plan_service,
+    roles_service,
+    strings,
+)
 from planner import export_service as exports
+from planner.export_roles import with_role_labels
 from planner.models import Assignment, Person, Requirement
 from threats import threat_service
 from web.access import roles_required
@@ -90,7 +99,8 @@ def list_personnel():
 @bp.post("/personnel")
 @roles_required("planner")
 def create_person():
-    return created(people_service.create_person(write(), _body() or {}))
+    book = roles_service.book(db.session)
+    return created(people_service.create_person(write(), _body() or {}, book))
 
 
 @bp.post("/personnel/import")
@@ -99,7 +109,8 @@ def import_personnel():
     upload = request.files.get("file")
     if upload is None:
         raise InputError(N_("send the roster as a multipart file in the field 'file'"), "file")
-    roster = before_any_transaction(people_service.read_roster_file, upload.read())
+    book = roles_service.book(db.session)
+    roster = before_any_transaction(people_service.read_roster_file, upload.read(), book)
     body, _status = answer(people_service.import_roster(write(), roster))
     return {**body, "refused": [r | {"reason": say(r["reason"])} for r in body["refused"]]}
 
@@ -150,7 +161,11 @@ def auto_assign(event_id: int):
     else:
         db.session.rollback()
     plan = change.after
-    return {**plan, "unfilled": [u | {"reason": say(u["reason"])} for u in plan["unfilled"]]}
+    return {
+        **plan,
+        "unfilled": [u | {"reason": say(u["reason"])} for u in plan["unfilled"]],
+        "shortages": [s | {"explanation": say(s["explanation"])} for s in plan["shortages"]],
+    }
 
 
 @bp.get("/events/<int:event_id>/gaps")
@@ -201,7 +216,12 @@ def export(event_id: int, form: str, fmt: str = "html"):
         return file_download(pdf, name, "application/pdf")
     data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
     if fmt == "csv":
-        return csv_download(strings.csv_text(form, data), name)
+        book, language = roles_service.book(db.session), str(get_locale() or "en")[:2]
+        title = "role_label" if language == "en" else gettext("Role (label)")
+        text = with_role_labels(
+            strings.csv_text(form, data), form, title, lambda c: book.label(c, language)
+        )
+        return csv_download(text, name)
     return render_template(
         f"planner/{form}.html", event=event, form_name=form, prepared=_prepared(event), **data
     )
@@ -222,8 +242,9 @@ def list_checkins(event_id: int):
     get_event(event_id)
     states = duty_service.states(db.session, event_id)
     names = {p.id: p.name for p in db.session.scalars(select(Person).where(Person.id.in_(states)))}
-    return {"checkins": [{**vars(s), "name": names.get(s.person_id), "at": s.at.isoformat()}
-                         for s in states.values()]}  # fmt: skip
+    label = _role_label()
+    return {"checkins": [{**vars(s), "name": names.get(s.person_id), "at": s.at.isoformat(),
+                          "role_label": label(s.role)} for s in states.values()]}  # fmt: skip
 
 
 @bp.get("/events/<int:event_id>/duty")
@@ -242,7 +263,14 @@ def check_in(event_id: int):
     action = body.get("action") if isinstance(body, dict) else None
     if action not in CHECKIN_ACTIONS:
         raise InputError(N_("send {person_id, action: in, out or divert}"), "action")
-    return created(CHECKIN_ACTIONS[action](write(), get_event(event_id), body))
+    answer, status = created(CHECKIN_ACTIONS[action](write(), get_event(event_id), body))
+    return {**answer, "role_label": _role_label()(answer.get("role") or "")}, status
+
+
+def _role_label():
+    """A role code's label in the reader's language (the code itself when no role has it)."""
+    book, language = roles_service.book(db.session), str(get_locale() or "en")[:2]
+    return lambda code: book.label(code, language) if code else ""
 
 
 CHECKIN_ACTIONS = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from common.messages import N_
@@ -40,6 +40,23 @@ class Unfilled:
     reason: str
 
 
+@dataclass(frozen=True)
+class Shortage:
+    """Why one role is short in one shift: of the people available who hold the role, how
+    many work it there, and what rule keeps each of the others off it."""
+
+    shift_id: int
+    role: str
+    required: int  # over the shift's zones
+    available: int  # available to the event and holding the role
+    assigned: int  # working the role in this shift (kept and new assignments)
+    by_rest: int  # would rest too little between this shift and another of theirs
+    by_hours: int  # would pass the maximum hours in a day
+    by_overlap: int  # already work a shift overlapping it (or this one, in another role)
+    free: int  # none of those: the solver left them (only when stopped early)
+    short: int  # places still empty, zone by zone
+
+
 @dataclass
 class Plan:
     assignments: list[Assignment]  # new ones only; existing assignments are kept as they are
@@ -50,6 +67,7 @@ class Plan:
     optimal: bool
     seconds: float
     method: str
+    shortages: list[Shortage] = field(default_factory=list)
 
 
 def _open_needs(needs: Sequence[Need], existing, periods) -> dict[Need, int]:
@@ -124,36 +142,95 @@ def _place(ledger: Ledger, chosen, open_needs, existing) -> list[Assignment]:
     return new
 
 
-def _reason(ledger: Ledger, shift_id: int, role: str) -> str:
-    qualified = [pid for pid, p in ledger.people.items() if role in p.roles]
-    if not qualified:
-        return N_("no one holds the role %(role)s", role=role)
-    busy = ledger.overlaps[shift_id]
-    if all(not busy.isdisjoint(ledger.shifts_of.get(pid, ())) for pid in qualified):
-        return N_("everyone qualified is already working at that time")
-    return N_("rest or hours rules leave no one free")
+def shortages(
+    ledger: Ledger,
+    missing: Mapping[Key, int],
+    required: Mapping[Key, int],
+    plan: Sequence[Assignment],
+) -> list[Shortage]:
+    """Each short (shift, role) explained by counts; `ledger` holds the whole plan."""
+    working: dict[Key, set[int]] = defaultdict(set)
+    for a in plan:
+        working[(a.shift_id, a.role)].add(a.person_id)
+    found = []
+    for shift_id, role in sorted(missing, key=lambda k: (ledger.start(k[0]), k)):
+        holders = [pid for pid, p in ledger.people.items() if role in p.roles]
+        here = working[(shift_id, role)]
+        why: Counter = Counter(
+            _kept_off(ledger, pid, shift_id) for pid in holders if pid not in here
+        )
+        found.append(
+            Shortage(
+                shift_id,
+                role,
+                required[(shift_id, role)],
+                len(holders),
+                len(here),
+                why["rest"],
+                why["hours"],
+                why["overlap"],
+                why["free"],
+                missing[(shift_id, role)],
+            )
+        )
+    return found
+
+
+def _kept_off(ledger: Ledger, pid: int, shift_id: int) -> str:
+    """The first hard rule that keeps a person off a shift, given the shifts they work."""
+    mine = ledger.shifts_of.get(pid, set())
+    if not ledger.overlaps[shift_id].isdisjoint(mine):
+        return "overlap"
+    if not ledger.clash[shift_id].isdisjoint(mine):
+        return "rest"
+    return "free" if ledger.fits(pid, shift_id) else "hours"
+
+
+def reason(shortage: Shortage) -> str:
+    """One need's reason, in a planner's words (the shift is named where it is shown)."""
+    if not shortage.available:
+        return N_("no one available to this event holds the role %(role)s", role=shortage.role)
+    return N_(
+        "%(available)d available hold the role %(role)s: %(assigned)d assigned, "
+        "%(rest)d blocked by rest, %(hours)d by max hours, %(overlap)d by overlap",
+        available=shortage.available,
+        role=shortage.role,
+        assigned=shortage.assigned,
+        rest=shortage.by_rest,
+        hours=shortage.by_hours,
+        overlap=shortage.by_overlap,
+    )
 
 
 def _finish(ledger, open_needs, chosen, existing, method: str, bound: int | None, t0) -> Plan:
     """Seat the chosen people, count what is filled and why the rest is not, check the rules."""
     new = _place(ledger, chosen, open_needs, existing)
     placed = Counter((a.zone_id, a.shift_id, a.role) for a in new)
-    unfilled, reasons, filled, required = [], {}, 0, 0
+    short: list[tuple[Need, int]] = []
+    per_key: Counter = Counter()
+    filled = required = 0
     for need, missing in open_needs.items():
         missing -= placed[(need.zone_id, need.shift_id, need.role)]
         required += need.required
         filled += need.required - missing
+        per_key[(need.shift_id, need.role)] += need.required
         if missing > 0:
-            key = (need.shift_id, need.role)
-            reasons[key] = reasons.get(key) or _reason(ledger, *key)
-            unfilled.append(Unfilled(need, missing, reasons[key]))
+            short.append((need, missing))
     args = (ledger.people, ledger.periods, ledger.rules, ledger.tz)
+    whole = Ledger.of(*args[:2], [*existing, *new], *args[2:])
+    missing_by_key: Counter = Counter()
+    for need, missing in short:
+        missing_by_key[(need.shift_id, need.role)] += missing
+    explained = shortages(whole, missing_by_key, per_key, [*existing, *new])
+    reasons = {(s.shift_id, s.role): reason(s) for s in explained}
+    unfilled = [Unfilled(n, m, reasons[(n.shift_id, n.role)]) for n, m in short]
     broken = set(violations([*existing, *new], *args)) - set(violations(existing, *args))
     if broken:
         raise SolverFailed(f"{method} plan broke a rule: {min(broken)}")
     bound = required if bound is None else bound
     seconds = time.perf_counter() - t0
-    return Plan(new, unfilled, filled, required, bound, filled == bound, seconds, method)
+    optimal = filled == bound
+    return Plan(new, unfilled, filled, required, bound, optimal, seconds, method, explained)
 
 
 def greedy(

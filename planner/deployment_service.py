@@ -4,15 +4,18 @@ staffing picture (`staffing_changed`), so open command views never show stale co
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import delete, select
 
 from common.messages import N_
 from common.validation import InputError, is_record_id
 from common.writes import Change, Write
-from planner import assign, duty_service, staffing
+from planner import assign, duty_service, roles_service, staffing
 from planner.models import Assignment, Event, Requirement, Shift, Zone
+from planner.people_service import available_ids, unknown_role
 from planner.plan_service import Context, context, ids_of, needs, people
-from planner.roster import is_role, normalise_role
+from planner.roles import RoleBook
 
 
 def set_requirements(w: Write, event: Event, items: list, *, replace: bool) -> Change[int]:
@@ -21,7 +24,8 @@ def set_requirements(w: Write, event: Event, items: list, *, replace: bool) -> C
     if not isinstance(items, list):
         raise InputError(N_("send a list of {zone_id, shift_id, role, required}"))
     zones, shifts = ids_of(session, Zone, event.id), ids_of(session, Shift, event.id)
-    checked = [_requirement(item, i, zones, shifts) for i, item in enumerate(items)]
+    book = roles_service.book(session)
+    checked = [_requirement(item, i, zones, shifts, book) for i, item in enumerate(items)]
     if len({c[:3] for c in checked}) != len(checked):
         raise InputError(N_("the same zone, shift and role is listed twice"))
     if replace:
@@ -54,7 +58,7 @@ def set_requirements(w: Write, event: Event, items: list, *, replace: bool) -> C
     )
 
 
-def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
+def _requirement(item, index: int, zones: set[int], shifts: set[int], book: RoleBook) -> tuple:
     where = N_("item %(number)d", number=index + 1)
     if not isinstance(item, dict):
         raise InputError(N_("%(where)s: expected an object", where=where))
@@ -73,7 +77,7 @@ def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
             ),
             "shift_id",
         )
-    role = _role(item, where)
+    role = _role(item, where, book)
     if isinstance(required, bool) or not isinstance(required, int) or not 0 <= required <= 100_000:
         raise InputError(
             N_("%(where)s: the number required must be a whole number from 0", where=where),
@@ -88,7 +92,8 @@ def assign_people(w: Write, event: Event, items: list) -> Change[list[Assignment
     if not isinstance(items, list) or not items:
         raise InputError(N_("send a list of {person_id, zone_id, shift_id, role}"))
     ctx = context(session, event)
-    wanted = [_assignment(item, i, ctx) for i, item in enumerate(items)]
+    book = roles_service.book(session)
+    wanted = [_assignment(item, i, ctx, book) for i, item in enumerate(items)]
     persons = people(session, {a.person_id for a in wanted})
     placed = list(ctx.assignments)
     for i, new in enumerate(wanted):
@@ -116,7 +121,7 @@ def assign_people(w: Write, event: Event, items: list) -> Change[list[Assignment
     return _staffed(w, event, "assignments.create", f"event:{event.id}:assignments", after, rows)
 
 
-def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
+def _assignment(item, index: int, ctx: Context, book: RoleBook) -> staffing.Assignment:
     where = N_("item %(number)d", number=index + 1)
     if not isinstance(item, dict):
         raise InputError(N_("%(where)s: expected an object", where=where))
@@ -143,25 +148,20 @@ def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
         raise InputError(
             N_("%(where)s: name the person by their id (a whole number)", where=where), "person_id"
         )
-    role = _role(item, where)
+    role = _role(item, where, book)
     return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
 
 
-def _role(item: dict, where: str) -> str:
-    """The item's role as people hold roles (planner.roster): no other text can name one,
-    nor reach an ICS form or the CSV a spreadsheet opens."""
-    role = normalise_role(str(item.get("role") or ""))
-    if not role:
+def _role(item: dict, where: str, book: RoleBook) -> str:
+    """The item's role, a known role's code (or label): no other text can name one, nor
+    reach an ICS form or the CSV a spreadsheet opens."""
+    written = str(item.get("role") or "").strip()
+    if not written:
         raise InputError(N_("%(where)s: a role is required", where=where), "role")
-    if not is_role(role):
-        raise InputError(
-            N_(
-                "%(where)s: role %(role)r is not letters, digits and underscores",
-                where=where,
-                role=role[:64],
-            ),
-            "role",
-        )
+    role = book.find(written)
+    if role is None:
+        reason = unknown_role(written, book)
+        raise InputError(N_("%(where)s: %(reason)s", where=where, reason=reason), "role")
     return role
 
 
@@ -180,11 +180,12 @@ def unassign(w: Write, event: Event, ids: list) -> Change[int]:
 def auto_assign(
     w: Write, event: Event, *, apply: bool, time_limit_s: float = 5.0
 ) -> Change[assign.Plan]:
-    """Fill the requirements with the solver; with `apply`, store the new assignments."""
+    """Fill the requirements with the solver from the people available to the event; with
+    `apply`, store the new assignments. Shortages are explained per shift and role."""
     session = w.session
     ctx = context(session, event)
     plan = assign.solve(
-        people(session),
+        _pool(session, event, ctx),
         ctx.periods,
         needs(session, event.id),
         ctx.assignments,
@@ -192,7 +193,7 @@ def auto_assign(
         ctx.tz,
         time_limit_s=time_limit_s,
     )
-    after = plan_json(plan, apply)
+    after = plan_json(plan, apply, explain(plan.shortages, event, roles_service.book(session)))
     target = f"event:{event.id}:assignments:auto"
     if not apply:
         return Change("assignments.propose", target, after=after, result=plan)
@@ -201,7 +202,41 @@ def auto_assign(
     return _staffed(w, event, "assignments.auto", target, after, plan)
 
 
-def plan_json(plan: assign.Plan, applied: bool) -> dict:
+def _pool(session, event: Event, ctx: Context) -> dict[int, staffing.Person]:
+    """The people available to the event; someone assigned there but no longer available
+    keeps their assignments and holds no role for new ones."""
+    available = available_ids(session, event.id)
+    pool = people(session, available | {a.person_id for a in ctx.assignments})
+    return {
+        pid: p if pid in available else replace(p, roles=frozenset()) for pid, p in pool.items()
+    }
+
+
+def explain(shortages: list[assign.Shortage], event: Event, book: RoleBook) -> list[str]:
+    """Each shortage as a planner reads it, with the role's label and the shift's name."""
+    names = {s.id: s.name for s in event.shifts}
+    return [
+        N_(
+            "%(role)s: %(required)d required in shift %(shift)s, %(available)d available to "
+            "this event, %(assigned)d assigned; %(rest)d blocked by rest (%(min_rest)s h), "
+            "%(hours)d by max hours (%(max_hours)s h), %(overlap)d by overlap; short %(short)d",
+            role=book.named(s.role),
+            required=s.required,
+            shift=names.get(s.shift_id, str(s.shift_id)),
+            available=s.available,
+            assigned=s.assigned,
+            rest=s.by_rest,
+            min_rest=f"{event.min_rest_hours:g}",
+            hours=s.by_hours,
+            max_hours=f"{event.max_hours_per_day:g}",
+            overlap=s.by_overlap,
+            short=s.short,
+        )
+        for s in shortages
+    ]
+
+
+def plan_json(plan: assign.Plan, applied: bool, explained: list[str]) -> dict:
     """The solver's plan; its reasons stay English here (the API says them per reader)."""
     return {
         "applied": applied,
@@ -214,6 +249,10 @@ def plan_json(plan: assign.Plan, applied: bool) -> dict:
         "assignments": [vars(a) for a in plan.assignments],
         "unfilled": [
             {**vars(u.need), "missing": u.missing, "reason": u.reason} for u in plan.unfilled
+        ],
+        "shortages": [
+            {**vars(s), "explanation": text}
+            for s, text in zip(plan.shortages, explained, strict=True)
         ],
     }
 

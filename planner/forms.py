@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import fields
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -15,16 +25,18 @@ from planner import (
     division_service,
     event_service,
     people_service,
+    roles_service,
     zone_service,
 )
 from planner.models import Person, Zone
 from web.access import roles_required
 from web.doors import before_any_transaction, commit, get_event, refused, write
 from web.extensions import db
-from web.i18n import local_number, say
+from web.i18n import say
 from web.mapview import basemap_names
 
 bp = Blueprint("plan_forms", __name__, url_prefix="/events/<int:event_id>/plan")
+MAX_SHORTAGES = 40  # auto-assign's report travels in the session cookie to the page
 
 
 def _whole(written: str) -> int:
@@ -139,41 +151,22 @@ def unassign(event_id: int):
 @bp.post("/auto")
 @roles_required("planner")
 def auto(event_id: int):
-    event = get_event(event_id)
-    plan = commit(deployment_service.auto_assign(write(), event, apply=True)).result
-    zones = {z.id: z.name for z in event.zones}
-    shifts = {s.id: s.name for s in event.shifts}
-    bound = _("best found, bound %(bound)s", bound=plan.bound)
-    proof = _("proven optimal") if plan.optimal else bound
-    flash(
-        _(
-            "Auto-assign (%(method)s, %(seconds)s s, %(proof)s): new assignments: %(new)s; "
-            "required places filled: %(filled)s of %(required)s.",
-            method=plan.method,
-            seconds=local_number(plan.seconds, digits=1),
-            proof=proof,
-            new=len(plan.assignments),
-            filled=plan.filled,
-            required=plan.required,
-        ),
-        "info",
-    )
-    for u in plan.unfilled[:20]:
-        flash(
-            _(
-                "Unfilled: %(missing)s × %(role)s in %(zone)s, %(period)s: %(reason)s",
-                missing=u.missing,
-                role=u.need.role,
-                zone=zones.get(u.need.zone_id),
-                period=shifts.get(u.need.shift_id),
-                reason=say(u.reason),
-            ),
-            "warning",
-        )
-    if len(plan.unfilled) > 20:
-        more = len(plan.unfilled) - 20
-        flash(_("… and %(count)s more unfilled needs (see the gaps table).", count=more), "warning")
-    return _back(event_id, "gaps")
+    """Auto-assign, then back to the button, where the report waits with the focus on it."""
+    plan = commit(deployment_service.auto_assign(write(), get_event(event_id), apply=True)).result
+    shown = [[getattr(s, f.name) for f in fields(s)] for s in plan.shortages[:MAX_SHORTAGES]]
+    session["auto_report"] = {
+        "event_id": event_id,
+        "method": plan.method,
+        "seconds": plan.seconds,
+        "optimal": plan.optimal,
+        "bound": plan.bound,
+        "new": len(plan.assignments),
+        "filled": plan.filled,
+        "required": plan.required,
+        "shortages": shown,
+        "more": len(plan.shortages) - len(shown),
+    }
+    return _back(event_id, "auto-report")
 
 
 @bp.post("/zones/import")
@@ -280,7 +273,8 @@ def import_roster():
         flash(_("Choose a CSV file to import."), "error")
         return redirect(url_for("planner.personnel"))
     try:
-        roster = before_any_transaction(people_service.read_roster_file, upload.read())
+        book = roles_service.book(db.session)
+        roster = before_any_transaction(people_service.read_roster_file, upload.read(), book)
         report = commit(people_service.import_roster(write(), roster)).result
     except InputError as exc:
         db.session.rollback()

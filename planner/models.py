@@ -98,6 +98,32 @@ class Requirement(Base):
     required: Mapped[int]
 
 
+class Role(Base):
+    """A role people hold (planner.roles): a code that never changes, and its labels by
+    language ({"en": "Bike team", "fr": "Équipe cycliste"}) that planners may rename."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    labels: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EventPerson(Base):
+    """A person available to an event: only they are offered and auto-assigned there."""
+
+    __tablename__ = "event_people"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("personnel.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Agency(Base):
     __tablename__ = "agencies"
 

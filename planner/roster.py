@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from common.csvfiles import csv_text
 from common.messages import N_, message_of
+from planner.roles import RoleBook
 
 MAX_ROWS = 50_000
 MAX_BADGE_CHARS = 64  # Person.badge is String(64)
 NAME_COLUMNS = ("name", "full_name")
 ROLE_SPLIT = re.compile(r"[;|,]")
-ROLE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")  # whole names only: see is_role
 
 
 class RosterError(ValueError):
@@ -44,31 +44,22 @@ class Roster:
     refused: list[Refused] = field(default_factory=list)
 
 
-def normalise_role(text: str) -> str:
-    """'Patrol Officer' and 'patrol-officer' are the same role: patrol_officer."""
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def is_role(name: str) -> bool:
-    """A role name as people hold them (after normalise_role): letters, digits, underscores."""
-    return ROLE_PATTERN.fullmatch(name) is not None
-
-
-def read_roster(data: bytes) -> Roster:
-    """Rows of a roster CSV (name, agency, unit, roles, badge, phone), each checked."""
+def read_roster(data: bytes, book: RoleBook) -> Roster:
+    """Rows of a roster CSV (name, agency, unit, roles, badge, phone), each checked; a role is
+    named by its code or any of its labels in `book`, and an unknown one refuses its line."""
     try:
-        return _roster(_reader(data))
+        return _roster(_reader(data), book)
     except csv.Error as exc:
         raise RosterError(N_("not readable as CSV: %(error)s", error=str(exc))) from exc
 
 
-def _roster(reader: csv.DictReader) -> Roster:
+def _roster(reader: csv.DictReader, book: RoleBook) -> Roster:
     roster, seen = Roster(), {}
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             raise RosterError(N_("more than %(max)d rows; split the file", max=MAX_ROWS))
         row_or_reason = _row(
-            number, {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}
+            number, {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}, book
         )
         if isinstance(row_or_reason, str):
             roster.refused.append(Refused(number, row_or_reason))
@@ -97,7 +88,7 @@ def _reader(data: bytes) -> csv.DictReader:
     return reader
 
 
-def _row(line: int, record: dict[str, str]) -> RosterRow | str:
+def _row(line: int, record: dict[str, str], book: RoleBook) -> RosterRow | str:
     name = next((record[c] for c in NAME_COLUMNS if record.get(c)), "")
     if not name:
         name = " ".join(p for p in (record.get("first_name"), record.get("last_name")) if p)
@@ -105,14 +96,10 @@ def _row(line: int, record: dict[str, str]) -> RosterRow | str:
         return N_("no name")
     if not record.get("agency"):
         return N_("no agency")
-    roles = tuple(
-        dict.fromkeys(
-            normalise_role(r) for r in ROLE_SPLIT.split(record.get("roles", "")) if r.strip()
-        )
-    )
-    bad = [r for r in roles if not is_role(r)]
-    if bad:
-        return N_("unreadable role %(role)r", role=bad[0])
+    written = [r.strip() for r in ROLE_SPLIT.split(record.get("roles", "")) if r.strip()]
+    roles = tuple(dict.fromkeys(book.find(r) or "" for r in written))
+    if "" in roles:
+        return unknown_role(next(r for r in written if not book.find(r)), line, book)
     if not roles:
         return N_("no roles (list them in the roles column, separated by ;)")
     if len(name) > 200 or len(record["agency"]) > 200:
@@ -128,4 +115,23 @@ def _row(line: int, record: dict[str, str]) -> RosterRow | str:
         badge=badge,
         roles=roles,
         phone=record.get("phone", "")[:64],
+    )
+
+
+def unknown_role(written: str, line: int, book: RoleBook) -> str:
+    """Why a line naming an unknown role is refused, with the nearest known role."""
+    written = written[:64]
+    near = book.nearest(written)
+    if near is None:
+        return N_(
+            "unknown role '%(role)s' on line %(line)d: add it to the roles first",
+            role=written,
+            line=line,
+        )
+    return N_(
+        "unknown role '%(role)s' on line %(line)d: did you mean %(label)s (%(code)s)?",
+        role=written,
+        line=line,
+        label=near.named(),
+        code=near.code,
     )

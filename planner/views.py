@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -12,9 +13,17 @@ from sqlalchemy import or_, select
 from accounts.models import AuditEntry, User
 from common.csvfiles import csv_table
 from common.validation import whole_number
-from planner import changes, division_service, gaps, plan_service
+from planner import (
+    assign,
+    changes,
+    deployment_service,
+    division_service,
+    gaps,
+    plan_service,
+    roles_service,
+)
 from planner.counties import counties_of, described
-from planner.models import Assignment, Event, Person, Zone
+from planner.models import Agency, Assignment, Event, EventPerson, Person, Zone
 from planner.serialize import zone_feature
 from planner.zone_service import zone_version
 from planner.zones import ZONE_KINDS, overlaps
@@ -46,6 +55,8 @@ def event(event_id: int):
     rows = plan_service.gap_rows(db.session, row, shift_id=shift.id) if shift else []
     coverage = gaps.zone_coverage(rows)
     suggested = _suggested(row, shift) if shift and request.args.get("suggest") else {}
+    book = roles_service.book(db.session)
+    available = _available(event_id)
     return render_template(
         "planner/event.html",
         event=row,
@@ -57,7 +68,13 @@ def event(event_id: int):
         basemaps=basemap_names(),
         coverage=coverage,
         gaps=rows,
-        roles=_roles(rows, suggested),
+        roles=_roles(rows, suggested, book),
+        role_choices=book.sorted_by_label(language()),
+        auto_report=_auto_report(row, book),
+        people_report=_once("people_report", row),
+        available=available,
+        others=_others(available),
+        agencies=db.session.scalars(select(Agency).order_by(Agency.name)).all(),
         required={(g.zone_id, g.role): g.required for g in rows},
         suggested=suggested,
         overlaps=_overlaps(zones),
@@ -70,11 +87,13 @@ def event(event_id: int):
         }
         if shift
         else {},
-        people=db.session.scalars(
-            select(Person).where(Person.active.is_(True)).order_by(Person.name)
-        ).all(),
+        people=[p for p in available if p.active],
         js_strings=_planner_strings(),
     )
+
+
+def language() -> str:
+    return str(get_locale() or "en").split("_")[0]
 
 
 def _place_kinds() -> dict[str, str]:
@@ -146,9 +165,52 @@ def _suggested(event: Event, shift) -> dict[tuple[int, str], int]:
     }
 
 
-def _roles(rows, suggested) -> list[str]:
+def _roles(rows, suggested, book) -> list[str]:
+    """The requirement table's columns: the common roles, those this period asks for, and one
+    the planner adds (`?role=`)."""
     found = {g.role for g in rows} | {role for _, role in suggested}
-    return list(COMMON_ROLES) + sorted(found - set(COMMON_ROLES))
+    added = book.find(request.args.get("role", ""))
+    common = [r for r in COMMON_ROLES if r in book]
+    return common + sorted((found | {added}) - set(common) - {None})
+
+
+def _available(event_id: int) -> list[Person]:
+    return db.session.scalars(
+        select(Person)
+        .join(EventPerson, EventPerson.person_id == Person.id)
+        .where(EventPerson.event_id == event_id)
+        .order_by(Person.name, Person.id)
+    ).all()
+
+
+def _others(available: list[Person]) -> list[Person]:
+    """The shared roster's active people not yet available to the event, by agency."""
+    mine = {p.id for p in available}
+    rows = db.session.scalars(
+        select(Person)
+        .join(Agency)
+        .where(Person.active.is_(True))
+        .order_by(Agency.name, Person.name)
+    )
+    return [p for p in rows if p.id not in mine]
+
+
+def _once(key: str, event: Event) -> dict | None:
+    """A form's report for this event, shown once, on the page the form sent back to."""
+    report = session.get(key)
+    if not report or report.get("event_id") != event.id:
+        return None
+    return session.pop(key)
+
+
+def _auto_report(event: Event, book) -> dict | None:
+    """Auto-assign's report, its shortages said with the role labels and period names."""
+    report = _once("auto_report", event)
+    if report is None:
+        return None
+    shortages = [assign.Shortage(*values) for values in report["shortages"]]
+    lines = deployment_service.explain(shortages, event, book)
+    return report | {"lines": lines}
 
 
 def _plan_map(event: Event, zones: list[Zone], coverage: dict):

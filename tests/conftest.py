@@ -16,6 +16,9 @@ from sqlalchemy import create_engine, text
 from accounts import audit_guard, security
 from app import create_app
 from common.storage import Base
+from common.times import utcnow
+from planner.models import Role
+from planner.roles import STANDARD_ROLES
 from tests.support.feedserver import FeedServer
 from web.database import upgrade_database
 from web.extensions import db
@@ -44,11 +47,14 @@ def database_url(tmp_path_factory) -> str:
 
 
 def _empty_tables() -> None:
+    """Every table emptied, but for the standard roles the first migration seeds."""
     with db.engine.begin() as conn:
         audit_guard.remove(conn)  # the audit log is append-only, except for this reset
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
         audit_guard.install(conn)
+        standard = [{"code": c, "labels": ls} for c, ls in STANDARD_ROLES.items()]
+        conn.execute(Role.__table__.insert(), [r | {"created_at": utcnow()} for r in standard])
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from common.geojson import feature_collection
 from common.messages import N_
 from common.times import utcnow
 from common.validation import InputError, whole_number
+from planner import roles_service
 from threats import activity_service, threat_service
 from threats.lifecycle import parse_statuses
 from threats.models import Threat
@@ -62,8 +64,9 @@ def show_threat(event_id: int, threat_id: int):
     version = threat_service.threat_version(threat)
     if current_user.is_partner:
         return tagged(threat_for_partner(feature), version)
+    book, language = roles_service.book(db.session), str(get_locale() or "en")[:2]
     feature["properties"]["staffing_now"] = threat_service.staffing_now(
-        db.session, event, threat.zone_ids, utcnow()
+        db.session, event, threat.zone_ids, utcnow(), lambda code: book.label(code, language)
     )
     feature["properties"]["diverted"] = threat_service.diverted_here(db.session, event, threat_id)
     feature["properties"]["log"] = [

@@ -3,7 +3,7 @@ person to it; with the reads the threat views share (features, one threat's staf
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 import shapely
@@ -159,9 +159,11 @@ def diverted_here(session: Session, event: Event, threat_id: int) -> list[dict]:
     ]
 
 
-def staffing_now(session: Session, event, zone_ids: list[int], now) -> list[dict]:
-    """Per zone the threat touches: who is posted there in the shifts in force now, and the
-    gap (required vs assigned) there now."""
+def staffing_now(
+    session: Session, event, zone_ids: list[int], now, role_label: Callable[[str], str] = str
+) -> list[dict]:
+    """Per zone the threat touches: who is posted there in the shifts in force now (each
+    role by its code and, for the reader, its label), and the gap there now."""
     gaps_now = [g for g in gap_rows(session, event, at=now) if g.zone_id in zone_ids]
     active = gaps.active_shift_ids(periods(session, event).values(), now)
     posted = session.scalars(
@@ -186,6 +188,7 @@ def staffing_now(session: Session, event, zone_ids: list[int], now) -> list[dict
                     "name": a.person.name,
                     "agency": a.person.agency.name,
                     "role": a.role,
+                    "role_label": role_label(a.role),
                     "phone": a.person.phone,
                 }
                 for a in posted

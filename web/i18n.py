@@ -21,7 +21,7 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, ngettext
 from flask_login import current_user
 
-from common.messages import Joined, Moment, Text, message_of
+from common.messages import Joined, Moment, Named, Text, message_of
 from web.labels import label
 
 ROOT = Path(__file__).resolve().parent.parent  # the project folder
@@ -87,6 +87,8 @@ def say(message: object) -> str:
         zone, locale = message.value.tzinfo, get_locale()
         parts = (format_skeleton(k, message.value, zone, locale=locale) for k in message.skeletons)
         return " ".join(parts)
+    if isinstance(message, Named):
+        return message.names.get(str(get_locale() or DEFAULT).split("_")[0]) or str(message)
     if isinstance(message, Joined):
         return message.separator.join(say(part) for part in message.parts)
     if not isinstance(message, Text):

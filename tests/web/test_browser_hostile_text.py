@@ -1,9 +1,10 @@
 """A hostile planner, partner, feed or file writes markup where people read text: a zone name
 (API and KML import), a CAP headline and its words, an incident's description, a feed's name,
-a person's name, unit and agency, an assignee and a note, the event's name. In Chromium, on
-the command view, the partners' shared view, a wall display and the planner's page, none of
-it runs and all of it reads as written, whether it was there before the page loaded or
-arrived in a delta while the page was open; and the pages break no rule of the policy."""
+a person's name, unit and agency, a role's label, an assignee and a note, the event's name. In
+Chromium, on the command view, the partners' shared view, a wall display, the planner's page
+and the roles page, none of it runs and all of it reads as written, whether it was there before
+the page loaded or arrived in a delta while the page was open; and the pages break no rule of
+the policy."""
 
 from __future__ import annotations
 
@@ -136,8 +137,10 @@ class Hostile:
         when["ends_at"] = (now + timedelta(hours=3)).isoformat()
         shift = self.ok("POST", f"{self.base}/shifts", json={"name": marked("shift")} | when)
         who = {"name": marked("person"), "agency": marked("agency"), "unit": marked("unit")}
-        person = self.ok("POST", f"{self.api}/personnel", json=who | {"roles": ["sergeant"]})
-        post = {"zone_id": zone_id, "shift_id": shift["id"], "role": "sergeant"}
+        role = {"code": "hostile_role", "labels": {"en": marked("role"), "fr": marked("rôle")}}
+        self.ok("POST", f"{self.api}/roles", json=role)
+        person = self.ok("POST", f"{self.api}/personnel", json=who | {"roles": ["hostile_role"]})
+        post = {"zone_id": zone_id, "shift_id": shift["id"], "role": "hostile_role"}
         self.ok("POST", f"{self.base}/requirements", json=[post | {"required": 2}])
         self.ok("POST", f"{self.base}/assignments", json=post | {"person_id": person["id"]})
         self.ok("POST", f"{self.base}/checkins", json={"person_id": person["id"], "action": "in"})
@@ -254,11 +257,14 @@ def test_the_command_view_shows_hostile_words_as_text(chromium, hostile):
     detail = wait_text(page, "#threat-detail", "agency")
     for text in ("headline-first", "description-first", "instruction-first", "zone-first"):
         assert marked(text) in detail, text
-    for text in ("person", "agency", "note"):
+    for text in ("person", "agency", "note", "role"):
         assert marked(text) in detail, text
     shown = popup(page, "headline-first")
     for text in ("headline-first", "zone-first", "instruction-first"):
         assert marked(text) in shown, text
+    page.fill("#checkin-person", f"{marked('person')} · {marked('agency')}")
+    page.click("#checkin button[data-action=in]")
+    assert marked("role") in wait_text(page, "#checkin-message", "role")  # checked in as
     assert_nothing_ran(page)
 
     keep_flashes(page)
@@ -319,8 +325,15 @@ def test_the_planners_page_shows_hostile_words_as_text(chromium, hostile):
     assert marked("zone-first") in zone_tooltip(page, "first")
     assert marked("shift") in page.inner_text("select[name=shift]")
     assignments = page.inner_text("#assignments")
-    for text in ("person", "agency", "unit", "zone-first"):
+    for text in ("person", "agency", "unit", "zone-first", "role"):
         assert marked(text) in assignments, text
     assert marked("zone-first") in page.inner_text("#gaps")
+    assert marked("role") in page.inner_text("#gaps") and marked("role") in page.inner_text(
+        "#requirements"
+    )
+    roles = open_page(chromium, hostile, "/roles")
+    assert marked("role") in roles.inner_text("#role-hostile_role h3")
+    assert roles.locator("#role-hostile_role input[name=label_fr]").input_value() == marked("rôle")
+    assert_nothing_ran(roles)
     assert marked("event") in page.inner_text("h1")
     assert_nothing_ran(page)

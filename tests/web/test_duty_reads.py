@@ -7,7 +7,7 @@ from __future__ import annotations
 from shapely.geometry import Point
 
 from common.times import utcnow
-from planner import deployment_service, people_service
+from planner import deployment_service, people_service, roles_service
 from tests.factories import db_session, make_event, make_fixture_zones, make_shift_now, write
 from threats.models import Threat
 
@@ -19,17 +19,17 @@ def setting(app):
         zones = make_fixture_zones(session, event)
         first, second = (z.id for z in zones.values())
         shift = make_shift_now(session, event)
-        people = {}
+        people, book = {}, roles_service.book(session)
         for name, unit in (
             ("Ada Wells", "Bike 18"),
             ("Bo Ruiz", "Bike 18"),
             ("Cy Ng", ""),
             ("Di Oz", ""),
         ):
-            data = {"name": name, "agency": "Chicago PD", "unit": unit, "roles": ["patrol"]}
-            people[name] = people_service.create_person(write(session), data).result.id
+            data = {"name": name, "agency": "Chicago PD", "unit": unit, "roles": ["patrol_officer"]}
+            people[name] = people_service.create_person(write(session), data, book).result.id
         posts = [
-            {"person_id": pid, "zone_id": first, "shift_id": shift.id, "role": "patrol"}
+            {"person_id": pid, "zone_id": first, "shift_id": shift.id, "role": "patrol_officer"}
             for pid in people.values()
         ]
         deployment_service.assign_people(write(session), event, posts)
@@ -62,7 +62,7 @@ def test_duty_lists_who_can_be_sent_and_a_divert_shows_on_the_threat(app, login)
         ("Cy Ng", "diverted", ""),
         ("Ada Wells", "planned", "Bike 18"),
     ]
-    assert duty[0]["agency"] == "Chicago PD" and duty[0]["role"] == "patrol"
+    assert duty[0]["agency"] == "Chicago PD" and duty[0]["role"] == "patrol_officer"
     assert duty[0]["zone_id"] == second and duty[2]["zone_id"] == first
     props = commander.client.get(f"/api/v1/events/{event}/threats/{threat}").get_json()[
         "properties"

@@ -171,12 +171,14 @@ def test_ics_exports_carry_the_readers_language(client, event_id, login):
     shift = re.search(r'name="shift_id" value="(\d+)"', page(client, f"/events/{event_id}"))
     url = f"/api/v1/events/{event_id}/exports/ics215"
     english = client.get(f"{url}.csv?shift={shift.group(1)}").get_data(as_text=True)
-    assert english.splitlines()[0] == "work_assignment,resource,required,have,need"
+    header = "work_assignment,resource,role_label,required,have,need"  # the code, then its label
+    assert english.splitlines()[0] == header
     choose(client, token, "es")
     spanish = client.get(f"{url}.csv?shift={shift.group(1)}").get_data(as_text=True)
     assert next(csv.reader(io.StringIO(spanish))) == [
         "Tarea asignada",
         "Recurso",
+        "Rol (etiqueta)",
         "Requeridos",
         "Disponibles",
         "Faltan",

@@ -87,6 +87,7 @@ def test_a_threat_shows_who_is_on_duty_and_the_gap_in_its_zones(threat):
             "name": "Ana Ruiz",
             "agency": "Chicago PD",
             "role": "patrol_officer",
+            "role_label": "Patrol officer",  # in the reader's language
             "phone": "312-555-0101",
         }
     ]

@@ -19,6 +19,7 @@ Dee Park,Cook County Sheriff,,Patrol Officer,S-9,
 Eve Stone,,,patrol_officer,,
 Fay Lu,Chicago PD,,,1004,
 Ana Ruiz,Chicago PD,18th District,patrol_officer,1001,
+Gus Hale,Chicago PD,Bike,bike tem,1005,
 """
 
 
@@ -63,9 +64,10 @@ def plan(app, client):
 
 
 def import_roster(plan):
+    """The roster imported into the event: its people are available to it."""
     response = plan(
         "POST",
-        "/personnel/import",
+        f"/events/{plan.event_id}/people/import",
         data={"file": (io.BytesIO(ROSTER.encode()), "roster.csv")},
         content_type="multipart/form-data",
     )
@@ -82,7 +84,14 @@ def test_the_roster_import_reports_every_refused_row(plan):
         {"line": 7, "reason": "no agency"},
         {"line": 8, "reason": "no roles (list them in the roles column, separated by ;)"},
         {"line": 9, "reason": "the same person as line 2"},
+        {
+            "line": 10,
+            "reason": "unknown role 'bike tem' on line 10: did you mean Bike team (bike_team)?",
+        },
     ]
+    assert report["available"] == 4
+    listed = plan("GET", f"/events/{plan.event_id}/people").json["people"]
+    assert sorted(p["name"] for p in listed) == ["Ana Ruiz", "Ben Cole", "Cy Dunn", "Dee Park"]
     assert people["Dee Park"]["roles"] == ["patrol_officer"]
     assert people["Ana Ruiz"]["roles"] == ["patrol_officer", "sergeant"]
     again, _ = import_roster(plan)
@@ -197,13 +206,19 @@ def test_gaps_match_a_hand_count_and_the_ics_215_totals_equal_them(plan):
     assert sum(int(r["required"]) for r in rows) == sum(g["required"] for g in day_gaps) == 5
     assert sum(int(r["have"]) for r in rows) == sum(g["assigned"] for g in day_gaps) == 3
     assert sum(int(r["need"]) for r in rows) == sum(g["short"] for g in day_gaps) == 2
+    labelled = {(r["resource"], r["role_label"]) for r in rows}  # the code, then its label
+    assert labelled == {
+        ("patrol_officer", "Patrol officer"),
+        ("emt", "EMT"),
+        ("sergeant", "Sergeant"),
+    }
     html = plan("GET", f"/events/{plan.event_id}/exports/ics215?shift={day}").get_data(as_text=True)
     assert "OPERATIONAL PLANNING WORKSHEET (ICS 215)" in html and "Beach" in html
     ics204 = plan("GET", f"/events/{plan.event_id}/exports/ics204?shift={day}").get_data(
         as_text=True
     )
     assert ics204.count("ASSIGNMENT LIST (ICS 204)") == 2  # one per zone with people or needs
-    assert "Ana Ruiz (sergeant, Chicago PD)" in ics204  # the sergeant leads the promenade
+    assert "Ana Ruiz (Sergeant, Chicago PD)" in ics204  # the sergeant leads, by label
 
 
 def test_suggested_crowd_managers_follow_the_one_per_250_rule(plan):
@@ -235,7 +250,15 @@ def test_auto_assign_fills_what_it_can_and_says_why_not_the_rest(plan):
     # three officers (Ana, Ben, Dee) and the shifts overlap, so three of four officer places
     assert result["filled"] == 3 and result["bound"] == 3 and result["optimal"]
     reasons = {u["role"]: u["reason"] for u in result["unfilled"]}
-    assert reasons["k9"] == "no one holds the role k9"
+    assert reasons["k9"] == "no one available to this event holds the role k9"
+    shortages = {s["role"]: s for s in result["shortages"]}
+    assert shortages["k9"]["explanation"] == (
+        "K-9 unit: 1 required in shift Day, 0 available to this event, 0 assigned; "
+        "0 blocked by rest (8 h), 0 by max hours (12 h), 0 by overlap; short 1"
+    )
+    officers = shortages["patrol_officer"]  # whichever shift got only one of the three
+    counts = ("required", "available", "assigned", "by_rest", "by_hours", "by_overlap", "short")
+    assert [officers[k] for k in counts] == [2, 3, 1, 0, 0, 2, 1]
     assert len(plan("GET", f"/events/{plan.event_id}/assignments").json["assignments"]) == 3
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from accounts.models import AuditEntry
-from planner.models import Assignment, Person
+from planner.models import Assignment, EventPerson, Person
 from tests.factories import (
     FIXTURES,
     db_session,
@@ -33,7 +33,8 @@ def form(who: LoggedIn, path: str, **fields):
 
 @pytest.fixture
 def plan(app):
-    """An event with its two beach zones, a period in force now and two crowd managers."""
+    """An event with its two beach zones, a period in force now and two crowd managers
+    available to it."""
     with db_session(app) as session:
         event = make_event(session)
         zones = make_fixture_zones(session, event)
@@ -43,6 +44,8 @@ def plan(app):
             for name in ("Ada Park", "Ben Ruiz")
         ]
         session.add_all(people)
+        session.flush()
+        session.add_all(EventPerson(event_id=event.id, person_id=p.id) for p in people)
         session.commit()
         return {
             "event": event.id,

@@ -36,7 +36,8 @@ async function act(action, byLabel, zoneSelect) {
   if (action === "divert") body.threat_id = picture.selected;
   const response = await send("POST", `${settings.api}/checkins`, body);
   const answer = await response.json();
-  message.textContent = response.ok ? `${person.value}: ${word("duty", answer.status)}` : answer.error.message;
+  const as = answer.role_label ? ` · ${answer.role_label}` : "";
+  message.textContent = response.ok ? `${person.value}: ${word("duty", answer.status)}${as}` : answer.error.message;
   // The threat's detail and map say who was sent to it (command/reach.js).
   if (response.ok && action === "divert" && body.threat_id === picture.selected) select(picture.selected);
 }

@@ -17,7 +17,7 @@ function staffing(zones) {
   for (const z of zones) {
     parts.push(el("div", null, t("zone_staffing", z)));
     const list = el("ul");
-    for (const person of z.on_duty) list.appendChild(el("li", null, `${person.name} (${person.role}, ${person.agency}) ${person.phone || ""}`));
+    for (const person of z.on_duty) list.appendChild(el("li", null, `${person.name} (${person.role_label || person.role}, ${person.agency}) ${person.phone || ""}`));
     if (z.on_duty.length) parts.push(list);
   }
   return parts;

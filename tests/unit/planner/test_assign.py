@@ -94,7 +94,8 @@ def test_the_solver_beats_greedy_on_a_tight_instance():
     quick, best = plans(people, needs, existing)
     assert quick.filled == 1 and quick.bound == 2 and not quick.optimal
     assert [u.reason for u in quick.unfilled] == [
-        "everyone qualified is already working at that time"
+        "4 available hold the role emt: 0 assigned, 0 blocked by rest, 0 by max hours, "
+        "4 by overlap"  # person 1 works the officer's place; 3, 4 and 5 the morning
     ]
     assert (best.filled, best.bound, best.optimal, best.unfilled) == (2, 2, True, [])
     assert sorted(best.assignments, key=lambda a: a.person_id) == [
@@ -120,34 +121,62 @@ def test_existing_staff_beyond_a_need_fill_it_but_count_once():
 
 
 @pytest.mark.parametrize(
-    ("people", "existing", "rules", "reason"),
+    ("people", "existing", "rules", "counts"),
     [
-        (roster(person(1, PATROL)), [], RULES, "no one holds the role emt"),
+        (roster(person(1, PATROL)), [], RULES, (0, 0, 0, 0, 0, 2)),
         (
             roster(person(1, EMT), person(2, EMT)),
             [Assignment(1, 9, MORNING.id, EMT), Assignment(2, 9, SHOW.id, EMT)],
             RULES,
-            "everyone qualified is already working at that time",
+            (2, 1, 0, 0, 1, 2),  # person 2 works the show elsewhere; person 1 overlaps it
         ),
         (
             roster(person(1, EMT), person(2, EMT)),
             [Assignment(1, 9, MORNING.id, EMT), Assignment(2, 9, EARLY.id, EMT)],
             RULES,
-            "rest or hours rules leave no one free",
+            (2, 0, 1, 0, 1, 2),
         ),
         (
             roster(person(1, EMT)),
             [Assignment(1, 9, EARLY.id, EMT), Assignment(1, 9, NIGHT.id, EMT)],
             Rules(min_rest=timedelta(0), max_hours_per_day=12),
-            "rest or hours rules leave no one free",  # 3.5 + 6 + 5 h on Saturday
+            (1, 0, 0, 1, 0, 2),  # 3.5 + 6 + 5 h on Saturday
         ),
     ],
     ids=["nobody-holds-it", "all-busy", "rest", "hours"],
 )
-def test_each_unfilled_need_says_why(people, existing, rules, reason):
+def test_each_shortage_counts_who_holds_the_role_and_what_keeps_them_off(
+    people, existing, rules, counts
+):
+    """(available, assigned, by rest, by hours, by overlap, short), counted by hand."""
     need = Need(1, SHOW.id, EMT, 2)
     for plan in plans(people, [need], existing, rules):
-        assert plan.unfilled == [planner.assign.Unfilled(need, 2, reason)]
+        (found,) = plan.shortages
+        got = (found.available, found.assigned, found.by_rest, found.by_hours)
+        assert (*got, found.by_overlap, found.short) == counts
+        assert (found.shift_id, found.role, found.required, found.free) == (
+            SHOW.id,
+            EMT,
+            need.required,
+            0,
+        )
+        assert plan.unfilled == [planner.assign.Unfilled(need, 2, planner.assign.reason(found))]
+
+
+def test_a_shortage_with_no_one_holding_the_role_says_so():
+    plan = greedy(
+        roster(person(1, PATROL)), PERIODS, [Need(1, SHOW.id, EMT, 1)], [], RULES, CHICAGO
+    )
+    assert plan.unfilled[0].reason == "no one available to this event holds the role emt"
+
+
+def test_four_crowd_managers_for_a_hundred_and_two_places_are_short_ninety_eight():
+    people = roster(*(person(i, "crowd_manager") for i in range(1, 5)))
+    needs = [Need(z, SHOW.id, "crowd_manager", n) for z, n in ((1, 60), (2, 42))]
+    for plan in plans(people, needs, []):
+        (found,) = plan.shortages
+        assert (found.required, found.available, found.assigned, found.short) == (102, 4, 4, 98)
+        assert (found.by_rest, found.by_hours, found.by_overlap, found.free) == (0, 0, 0, 0)
 
 
 def test_a_person_keeps_their_zone_across_shifts():
@@ -216,7 +245,10 @@ def test_a_solver_stopped_early_is_topped_up_so_reasons_hold(monkeypatch):
     people = roster(person(1, PATROL), person(2, PATROL))
     plan = solve(people, PERIODS, [Need(1, SHOW.id, PATROL, 3)], [], RULES, CHICAGO)
     assert (plan.method, plan.filled, plan.bound, plan.optimal) == ("milp", 2, 2, True)
-    assert plan.unfilled[0].reason == "everyone qualified is already working at that time"
+    assert plan.shortages[0].free == 0  # the top-up took everyone a stopped solver left
+    assert plan.unfilled[0].reason.endswith(
+        "2 assigned, 0 blocked by rest, 0 by max hours, 0 by overlap"
+    )
 
 
 def _best_coverage(people, periods, needs, rules) -> int:
