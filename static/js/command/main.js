@@ -7,12 +7,13 @@
 // threats.js, queue.js, coverage.js and ../words.js.
 import { setUpMute } from "./alarm.js";
 import { setUpCheckIn } from "./checkin.js";
+import { setUpDrawer } from "./drawer.js";
 import { connect, currentSocket, sequence } from "./live.js";
 import { onMarkerClick, threatLayer } from "./markers.js";
 import { settings, T } from "./page.js";
 import { picture } from "./picture.js";
 import { setUpCoverageMode, showNextShift } from "./staffing.js";
-import { select } from "./threat_list.js";
+import { select, setUpFilters } from "./threat_list.js";
 import { zoneFill } from "./zones.js";
 
 const { map, zonesLayer } = settings;
@@ -26,6 +27,8 @@ function zoneCount() {
 onMarkerClick(select);
 setUpCoverageMode();
 setUpMute();
+setUpDrawer();
+setUpFilters();
 const overlays = { [T.layer_zones]: zonesLayer, [T.layer_threats]: threatLayer };
 window.L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
