@@ -249,6 +249,8 @@ def test_the_command_view_shows_hostile_words_as_text(chromium, hostile):
         assert marked(text) in queue, text
     assert marked("feed-first") in wait_text(page, "#feed-list", "feed-first")
     assert marked("zone-first") in page.inner_text("#staffing-table")
+    options = page.evaluate("[...document.querySelectorAll('#filter-zone option')].map((o) => o.text)")
+    assert marked("zone-first") in options  # the zone filter names zones as text
     page.locator("#threat-list li", has_text="headline-first").locator(".title").click()
     detail = wait_text(page, "#threat-detail", "agency")
     for text in ("headline-first", "description-first", "instruction-first", "zone-first"):
@@ -295,6 +297,11 @@ def test_the_partners_views_show_hostile_words_as_text(chromium, hostile, view):
     assert marked("zone-first") in zone_tooltip(page, "first")
     assert marked("zone-first") in wait_text(page, "#threat-list", "zone-first")
     assert marked("zone-first") in page.inner_text("#staffing-table")
+    if view == "shared":  # a partner reads a CAP alert's instruction, and when it came
+        rows = page.locator("#threat-list li", has_text="zone-first")
+        rows.filter(has_text="Drone").locator(".title").click()
+        detail = wait_text(page, "#threat-detail", "instruction-first")
+        assert marked("instruction-first") in detail and "Received" in detail
     assert_nothing_ran(page)
 
     hostile.plant(view)

@@ -38,6 +38,7 @@ window.eventwatch = {
   zoneCount,
   zoneFill,
   threatStatus: (id) => (picture.threats.has(id) ? picture.threats.get(id).threat.status : null),
+  alarms: () => picture.alarms.map((threat) => threat.id), // waiting for an acknowledgement
   lastSeq: () => sequence.last,
   applied: () => sequence.applied(),
   socket: currentSocket,
