@@ -249,7 +249,7 @@ def test_the_command_view_shows_hostile_words_as_text(chromium, hostile):
         assert marked(text) in queue, text
     assert marked("feed-first") in wait_text(page, "#feed-list", "feed-first")
     assert marked("zone-first") in page.inner_text("#staffing-table")
-    options = page.evaluate("[...document.querySelectorAll('#filter-zone option')].map((o) => o.text)")
+    options = page.locator("#filter-zone option").all_text_contents()
     assert marked("zone-first") in options  # the zone filter names zones as text
     page.locator("#threat-list li", has_text="headline-first").locator(".title").click()
     detail = wait_text(page, "#threat-detail", "agency")

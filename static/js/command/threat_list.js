@@ -182,7 +182,6 @@ async function fetchReceived() {
 // Resolved and dismissed threats, loaded when the list is asked for them; deltas keep them
 // current from then on (noteThreat).
 async function loadClosed() {
-  if (settings.wallToken) { picture.closed = new Map(); renderThreatList(); return; }
   const response = await get(`${settings.api}/threats?status=resolved,dismissed`);
   if (!response.ok) { note(t("closed_failed", { message: await refusal(response) })); return; }
   picture.closed = new Map((await response.json()).features.map((f) => [f.id, fromFeature(f)]));
@@ -212,6 +211,8 @@ export function updateAges() {
 }
 
 export function setUpFilters() {
+  // A wall display has no login to ask the API for closed threats: it lists open ones only.
+  if (settings.wallToken) document.querySelector(`#filter-status option[value="${CLOSED}"]`).remove();
   for (const [name, id] of [["status", "filter-status"], ["kind", "filter-kind"], ["zone", "filter-zone"]]) {
     const select = document.getElementById(id);
     select.dataset.filter = name;
