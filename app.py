@@ -121,7 +121,7 @@ def prepare(app: Flask) -> None:
             host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
             feed_url = f"http://{host}:{app.config['PORT']}/demo/feed/cap.atom"
             fetcher = fetcher_for(app)
-            ensure_demo(w, w.now.date(), feed_url, app.config["DEMO_POLL_S"], fetcher)
+            ensure_demo(w, feed_url, app.config["DEMO_POLL_S"], fetcher)
         if db.session.scalar(select(User.id).limit(1)) is None:
             admin = create_user(w, "admin", "admin", display_name="Administrator").result
             _announce_admin(admin.password, app)

@@ -21,6 +21,10 @@ THREAT_FIELDS = frozenset(
         "scope",
         "places",  # public NWS place codes and county names: how far an alert reaches
         "reach",
+        # Which reach rule decided its zones and how far (planner.reach.decided_by), and the
+        # area that measures (GET /threats/<id> only): the event's rules, no one's name.
+        "reach_rule",
+        "reach_outline",
         "point",
         "sent_at",
         "expires_at",

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.fields import field_words
 from common.messages import N_
 
 # What XML 1.0 (the CAP feed out) cannot carry, nor a terminal show harmlessly: C0 controls
@@ -36,7 +37,7 @@ def require(data: dict, field: str) -> object:
         raise InputError(N_("expected a JSON object"))
     value = data.get(field)
     if value is None or value == "":
-        raise InputError(N_("%(field)s is required", field=field), field)
+        raise InputError(N_("%(field)s is required", field=field_words(field)), field)
     return value
 
 
@@ -54,15 +55,19 @@ def text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InputError(N_("%(field)s must be a string", field=field), field)
+        raise InputError(N_("%(field)s must be a string", field=field_words(field)), field)
     if len(value) > max_len:
         raise InputError(
-            N_("%(field)s is longer than %(max_len)d characters", field=field, max_len=max_len),
+            N_(
+                "%(field)s is longer than %(max_len)d characters",
+                field=field_words(field),
+                max_len=max_len,
+            ),
             field,
         )
     value = value.strip()
     if has_controls(value, multiline=multiline):
-        raise InputError(N_("%(field)s holds control characters", field=field), field)
+        raise InputError(N_("%(field)s holds control characters", field=field_words(field)), field)
     return value
 
 
@@ -72,7 +77,7 @@ def timezone(data: dict, field: str = "timezone") -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InputError(
-            N_("%(field)s: unknown time zone %(name)r", field=field, name=name), field
+            N_("%(field)s: unknown time zone %(name)r", field=field_words(field), name=name), field
         ) from exc
     return name
 
@@ -84,12 +89,20 @@ def aware_datetime(data: dict, field: str, tz: str | None = None) -> datetime:
         parsed = datetime.fromisoformat(str(value))
     except ValueError as exc:
         raise InputError(
-            N_("%(field)s: %(value)r is not an ISO 8601 date-time", field=field, value=value), field
+            N_(
+                "%(field)s: %(value)r is not an ISO 8601 date-time",
+                field=field_words(field),
+                value=value,
+            ),
+            field,
         ) from exc
     if parsed.tzinfo is None:
         if tz is None:
             raise InputError(
-                N_("%(field)s: give a UTC offset, e.g. 2027-08-14T10:00:00-05:00", field=field),
+                N_(
+                    "%(field)s: give a UTC offset, e.g. 2027-08-14T10:00:00-05:00",
+                    field=field_words(field),
+                ),
                 field,
             )
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
@@ -97,7 +110,7 @@ def aware_datetime(data: dict, field: str, tz: str | None = None) -> datetime:
         parsed.astimezone(UTC)  # as it is stored: 9999-12-31 at -05:00 is past year 9999
     except OverflowError as exc:
         raise InputError(
-            N_("%(field)s: %(value)r is out of range", field=field, value=value), field
+            N_("%(field)s: %(value)r is out of range", field=field_words(field), value=value), field
         ) from exc
     return parsed
 
@@ -134,11 +147,16 @@ def optional_number(
         or value < minimum
     ):
         raise InputError(
-            N_("%(field)s must be a number of at least %(minimum)s", field=field, minimum=minimum),
+            N_(
+                "%(field)s must be a number of at least %(minimum)s",
+                field=field_words(field),
+                minimum=minimum,
+            ),
             field,
         )
     if maximum is not None and value > maximum:
         raise InputError(
-            N_("%(field)s must be at most %(maximum)s", field=field, maximum=maximum), field
+            N_("%(field)s must be at most %(maximum)s", field=field_words(field), maximum=maximum),
+            field,
         )
     return value

@@ -16,7 +16,7 @@ UNITS = (
     ("Chicago Fire Department", "EMS", ("emt",), 22),
     ("U.S. Coast Guard", "Station Calumet Harbor", ("marine_unit",), 8),
 )
-# What each kind of zone needs during each show period, per role.
+# What each kind of zone needs during each show (day) watch, per role.
 NEEDS = {
     "crowd": {"patrol_officer": 8, "sergeant": 2, "bike_team": 4, "emt": 2},
     "vip": {"patrol_officer": 2},
@@ -26,7 +26,14 @@ NEEDS = {
     "staging": {"patrol_officer": 2},
     "water": {"marine_unit": 6},
 }
-SHOW_PERIODS = ("Friday rehearsal", "Saturday show", "Sunday show")
+# What each kind of zone needs overnight, when the beaches are closed but watched.
+OVERNIGHT_NEEDS = {
+    "crowd": {"patrol_officer": 2},
+    "gate": {"patrol_officer": 1},
+    "medical": {"emt": 1},
+    "command_post": {"sergeant": 1},
+    "water": {"marine_unit": 2},
+}
 GIVEN = (
     "Alex",
     "Jordan",

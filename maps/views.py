@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +23,9 @@ from web.mapview import zone_map
 bp = Blueprint("maps", __name__)
 
 
-def live_page(event: Event, *, audience: str, wall_token: str = ""):
+def live_page(
+    event: Event, *, audience: str, wall_token: str = "", template: str = "maps/command.html"
+):
     """The live map page for one audience; what it may do is decided again on the server."""
     features = live_zones(db.session, event.id)  # outlines, as the live updates send them
     if audience != "full":
@@ -35,7 +39,7 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
         and current_user.role in ("admin", "commander")
     )
     return render_template(
-        "maps/command.html",
+        template,
         event=event,
         map=zone_map(features),
         audience=audience,
@@ -43,6 +47,7 @@ def live_page(event: Event, *, audience: str, wall_token: str = ""):
         shifts=shifts,
         wall_token=wall_token,
         js_strings=command_strings(),
+        clock=utcnow().astimezone(ZoneInfo(event.timezone)).strftime("%H:%M:%S"),
     )
 
 
@@ -61,11 +66,13 @@ def shared(event_id: int):
 
 @bp.get("/wall/<token>")
 def wall(token: str):
-    """A partner centre's screen: the shared view without a login, while the link is valid."""
+    """A partner centre's screen: the shared view without a login, while the link is valid,
+    in large type with the event's clock."""
     link = link_service.find(db.session, token, utcnow())
     if link is None:
         abort(404, description=_("This wall display link is unknown, expired or revoked."))
-    return live_page(db.session.get(Event, link.event_id), audience="partner", wall_token=token)
+    event = db.session.get(Event, link.event_id)
+    return live_page(event, audience="partner", wall_token=token, template="maps/wall.html")
 
 
 @bp.get("/events/<int:event_id>/walls")

@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from common.audience import threat_for_partner, zone_for_partner
 from common.validation import NotFound
-from planner import export_service, geoformats
+from planner import division_service, export_service, geoformats
 from planner.models import Shift
 from threats import threat_service
 from threats.lifecycle import parse_statuses
 from web.access import roles_required
-from web.doors import get_event, query_id
+from web.doors import answer, get_event, query_id, write
 from web.downloads import file_download
 from web.extensions import db
 
@@ -65,3 +65,21 @@ def assignments(event_id: int, fmt: str):
         name += f"-shift{shift_id}"
     features = export_service.assignment_features(db.session, event, shift_id)
     return _download(features, "assignments", fmt, name)
+
+
+@bp.get("/events/<int:event_id>/divisions")
+@roles_required("planner", "commander")  # radio channels and phones: not for partners
+def division_notes(event_id: int):
+    """Communications and special instructions per division and period (`?shift=` one)."""
+    get_event(event_id)
+    rows = division_service.notes_of(db.session, event_id, query_id("shift"))
+    return {"divisions": [division_service.note_json(n) for n in rows]}
+
+
+@bp.put("/events/<int:event_id>/divisions")
+@roles_required("planner", "commander")
+def set_division_note(event_id: int):
+    """{zone_id, shift_id, communications, special_instructions}: the ICS 204's boxes 7
+    and 8 for that division and period."""
+    body = request.get_json(silent=True)
+    return answer(division_service.set_note(write(), get_event(event_id), body))

@@ -6,12 +6,14 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request
 from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from common.messages import N_
 from common.times import iso, utcnow
 from common.validation import InputError, aware_datetime
-from planner import deployment_service, duty_service, people_service, plan_service, strings
+from planner import deployment_service, duty_service, ics, people_service, plan_service, strings
 from planner import export_service as exports
 from planner.models import Assignment, Person, Requirement
 from threats import threat_service
@@ -28,6 +30,7 @@ from web.doors import (
 from web.downloads import csv_download, file_download
 from web.extensions import db
 from web.i18n import local_datetime, say
+from web.labels import label
 
 bp = Blueprint("staffing_api", __name__, url_prefix="/api/v1")
 
@@ -194,14 +197,22 @@ def export(event_id: int, form: str, fmt: str = "html"):
     if fmt == "pdf":  # Latin-only fonts: a language they cannot draw gets English throughout
         with force_locale(strings.pdf_language()):
             data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
-            now = local_datetime(utcnow(), event.timezone, get_locale())
-            pdf = exports.form_pdf(event, data, form, now, strings.say_in_pdf)
+            pdf = exports.form_pdf(event, data, form, _prepared(event), strings.say_in_pdf)
         return file_download(pdf, name, "application/pdf")
     data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
     if fmt == "csv":
         return csv_download(strings.csv_text(form, data), name)
-    now = local_datetime(utcnow(), event.timezone, get_locale() or "en")
-    return render_template(f"planner/{form}.html", event=event, form_name=form, now=now, **data)
+    return render_template(
+        f"planner/{form}.html", event=event, form_name=form, prepared=_prepared(event), **data
+    )
+
+
+def _prepared(event) -> ics.Prepared:
+    """The form's maker: the user asking for it, by name and role, now in the event's zone."""
+    who = _(
+        "%(name)s (%(role)s)", name=current_user.display_name, role=label("role", current_user.role)
+    )
+    return ics.Prepared(who, local_datetime(utcnow(), event.timezone, get_locale() or "en"))
 
 
 @bp.get("/events/<int:event_id>/checkins")
@@ -213,6 +224,14 @@ def list_checkins(event_id: int):
     names = {p.id: p.name for p in db.session.scalars(select(Person).where(Person.id.in_(states)))}
     return {"checkins": [{**vars(s), "name": names.get(s.person_id), "at": s.at.isoformat()}
                          for s in states.values()]}  # fmt: skip
+
+
+@bp.get("/events/<int:event_id>/duty")
+@roles_required("planner", "commander")  # who is where: never partners
+def list_on_duty(event_id: int):
+    """Who a commander can send now: on duty, diverted, or posted now and not checked in."""
+    event = get_event(event_id)
+    return {"people": duty_service.who_is_on_duty(db.session, event, utcnow())}
 
 
 @bp.post("/events/<int:event_id>/checkins")

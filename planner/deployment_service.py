@@ -67,7 +67,7 @@ def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
     if shift_id not in shifts:
         raise InputError(
             N_(
-                "%(where)s: shift %(shift)r is not a shift of this event",
+                "%(where)s: operational period %(shift)r is not one of this event",
                 where=where,
                 shift=shift_id,
             ),
@@ -76,7 +76,8 @@ def _requirement(item, index: int, zones: set[int], shifts: set[int]) -> tuple:
     role = _role(item, where)
     if isinstance(required, bool) or not isinstance(required, int) or not 0 <= required <= 100_000:
         raise InputError(
-            N_("%(where)s: required must be a whole number from 0", where=where), "required"
+            N_("%(where)s: the number required must be a whole number from 0", where=where),
+            "required",
         )
     return zone_id, shift_id, role, required
 
@@ -131,7 +132,7 @@ def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
     if item.get("shift_id") not in ctx.periods:
         raise InputError(
             N_(
-                "%(where)s: shift %(shift)r is not in this event",
+                "%(where)s: operational period %(shift)r is not in this event",
                 where=where,
                 shift=item.get("shift_id"),
             ),
@@ -139,7 +140,9 @@ def _assignment(item, index: int, ctx: Context) -> staffing.Assignment:
         )
     person_id = item.get("person_id")
     if not is_record_id(person_id):
-        raise InputError(N_("%(where)s: person_id must be a number", where=where), "person_id")
+        raise InputError(
+            N_("%(where)s: name the person by their id (a whole number)", where=where), "person_id"
+        )
     role = _role(item, where)
     return staffing.Assignment(person_id, item["zone_id"], item["shift_id"], role)
 

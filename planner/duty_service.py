@@ -104,6 +104,58 @@ def assignment_now(session, event: Event, person_id: int, now) -> tuple[int | No
     return (row.zone_id, row.role) if row else (None, None)
 
 
+def who_is_on_duty(session: Session, event: Event, now: datetime) -> list[dict]:
+    """The people a commander can send now: on duty (checked in), diverted, or posted in the
+    operational periods in force now and not yet checked in; off duty left out. On duty
+    first, then diverted, then planned; by name within each."""
+    known = states(session, event.id)
+    active = gaps.active_shift_ids(periods(session, event).values(), now)
+    posted = session.execute(
+        select(Assignment.person_id, Assignment.zone_id, Assignment.role).where(
+            Assignment.event_id == event.id, Assignment.shift_id.in_(active or {-1})
+        )
+    ).all()
+    rows = {pid: ("planned", zone, role) for pid, zone, role in posted}
+    for state in known.values():
+        if state.status == "off_duty":
+            rows.pop(state.person_id, None)
+        else:
+            rows[state.person_id] = (state.status, state.zone_id, state.role)
+    people = session.scalars(select(Person).where(Person.id.in_(rows or [-1]))).all()
+    zones = dict(session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event.id)).all())
+    order = {"on_duty": 0, "diverted": 1, "planned": 2}
+    out = [
+        {
+            "person_id": p.id,
+            "name": p.name,
+            "agency": p.agency.name,
+            "unit": p.unit,
+            "role": rows[p.id][2] or "",
+            "zone_id": rows[p.id][1],
+            "zone": zones.get(rows[p.id][1], ""),
+            "status": rows[p.id][0],
+        }
+        for p in people
+    ]
+    return sorted(out, key=lambda r: (order[r["status"]], r["name"].casefold(), r["person_id"]))
+
+
+def planned_now(session: Session, event: Event, now: datetime) -> list[tuple[int, int]]:
+    """(person, zone) of everyone planned in the operational periods in force now."""
+    active = gaps.active_shift_ids(periods(session, event).values(), now)
+    rows = session.execute(
+        select(Assignment.person_id, Assignment.zone_id)
+        .where(Assignment.event_id == event.id, Assignment.shift_id.in_(active or {-1}))
+        .order_by(Assignment.zone_id, Assignment.person_id)
+    )
+    return [(person_id, zone_id) for person_id, zone_id in rows]
+
+
+def on_duty_ids(session: Session, event_id: int) -> set[int]:
+    """The people whose latest report at this event puts them on duty."""
+    return {s.person_id for s in states(session, event_id).values() if s.status == "on_duty"}
+
+
 def live_rows(session: Session, event: Event, now: datetime) -> list[gaps.Gap]:
     """Required and assigned for the shifts in force now, with who is on duty now."""
     rows = gap_rows(session, event, at=now)

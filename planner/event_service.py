@@ -3,6 +3,7 @@ anything is written; each write returns what the audit log keeps."""
 
 from __future__ import annotations
 
+from common.fields import field_words
 from common.messages import N_, message_of
 from common.validation import (
     DB_INT_MAX,
@@ -36,7 +37,7 @@ def create_event(w: Write, data: dict) -> Change[Event]:
     starts = aware_datetime(data, "starts_at", tz)
     ends = aware_datetime(data, "ends_at", tz)
     if ends <= starts:
-        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
+        raise InputError(N_("the end time must be after the start time"), "ends_at")
     attendance = optional_number(data, "expected_attendance", maximum=DB_INT_MAX)
     event = Event(
         reach_rules=_reach_rules(data) if "reach_rules" in data else None,
@@ -64,7 +65,7 @@ def update_event(w: Write, event: Event, changes: dict) -> Change[Event]:
     starts = aware_datetime(changes, "starts_at", tz) if "starts_at" in changes else event.starts_at
     ends = aware_datetime(changes, "ends_at", tz) if "ends_at" in changes else event.ends_at
     if ends <= starts:
-        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
+        raise InputError(N_("the end time must be after the start time"), "ends_at")
     rest = _hours(changes, "min_rest_hours", event.min_rest_hours, 0, 48)
     day = _hours(changes, "max_hours_per_day", event.max_hours_per_day, 1, 24)
     places = _geocodes(changes) if "geocodes" in changes else event.geocodes
@@ -118,7 +119,7 @@ def _hours(changes: dict, field: str, current: float, low: float, high: float) -
         raise InputError(
             N_(
                 "%(field)s must be between %(low)s and %(high)s hours",
-                field=field,
+                field=field_words(field),
                 low=f"{low:g}",
                 high=f"{high:g}",
             ),
@@ -132,7 +133,7 @@ def create_shift(w: Write, event: Event, data: dict) -> Change[Shift]:
     starts = aware_datetime(data, "starts_at", event.timezone)
     ends = aware_datetime(data, "ends_at", event.timezone)
     if ends <= starts:
-        raise InputError(N_("ends_at must be after starts_at"), "ends_at")
+        raise InputError(N_("the end time must be after the start time"), "ends_at")
     shift = Shift(event=event, name=text(data, "name"), starts_at=starts, ends_at=ends)
     w.session.add(shift)
     w.session.flush()

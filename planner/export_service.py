@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.validation import NotFound
-from planner import ics, ics_pdf
+from planner import division_service, ics, ics_pdf
 from planner.geoformats import Posting, posting_feature
 from planner.models import Assignment, Event, Shift, Zone
 from planner.plan_service import gap_rows
@@ -53,12 +53,17 @@ def form_data(
         _resources(session, event.id, shift_id),
         _required_by_zone(gaps),
         period,
+        division_service.for_forms(session, event.id, shift_id),
     )
     return {"shift": shift, "period": period, "forms": forms, "csv": ics.ics204_csv(forms)}
 
 
 def form_pdf(
-    event: Event, data: dict, form: str, prepared: str, say: ics_pdf.Say = ics_pdf.english
+    event: Event,
+    data: dict,
+    form: str,
+    prepared: ics.Prepared,
+    say: ics_pdf.Say = ics_pdf.english,
 ) -> bytes:
     """The form that `form_data` computed, drawn as a PDF, its words said by `say`."""
     if form == "ics215":

@@ -10,8 +10,14 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from common.validation import InputError, whole_number
-from planner import deployment_service, event_service, people_service, zone_service
-from planner.models import Person
+from planner import (
+    deployment_service,
+    division_service,
+    event_service,
+    people_service,
+    zone_service,
+)
+from planner.models import Person, Zone
 from web.access import roles_required
 from web.doors import before_any_transaction, commit, get_event, refused, write
 from web.extensions import db
@@ -96,6 +102,28 @@ def assign(event_id: int):
     rows = commit(change).result
     flash(ngettext("Assigned %(num)d person.", "Assigned %(num)d people.", len(rows)), "info")
     return _back(event_id, "assignments")
+
+
+@bp.post("/divisions")
+@roles_required("planner", "commander")
+def division_note(event_id: int):
+    """One division's communications and special instructions for the chosen period."""
+    event = get_event(event_id)
+    form = request.form
+    data = {
+        "zone_id": form.get("zone_id", type=whole_number),
+        "shift_id": form.get("shift_id", type=whole_number),
+        "communications": form.get("communications", ""),
+        "special_instructions": form.get("special_instructions", ""),
+    }
+    try:
+        change = division_service.set_note(write(), event, data)
+    except InputError as exc:
+        return _refused(exc, event_id, "divisions")
+    commit(change)
+    zone = db.session.get(Zone, change.result.zone_id)
+    flash(_("Saved the ICS 204 notes for %(zone)s.", zone=zone.name), "info")
+    return _back(event_id, "divisions")
 
 
 @bp.post("/unassign")

@@ -20,6 +20,8 @@ ICS204_COLUMNS = (
     "unit",
     "contact",
     "work_assignment",
+    "special_instructions",
+    "communications",
 )
 ICS215_COLUMNS = ("work_assignment", "resource", "required", "have", "need")
 # Who leads a division when the plan names no one: the most senior role present.
@@ -35,6 +37,23 @@ class Resource:
     contact: str
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Who made the form (their name and role, in the reader's words) and when."""
+
+    by: str
+    when: str
+
+
+@dataclass(frozen=True)
+class DivisionNote:
+    """What the planner wrote for one division in one period: radio channels, talkgroups
+    and phones (box 8), and special instructions (box 7)."""
+
+    communications: str = ""
+    special_instructions: str = ""
+
+
 @dataclass
 class Assignment204:
     """One ICS 204: a division (zone) in one operational period."""
@@ -45,6 +64,7 @@ class Assignment204:
     instructions: str
     resources: list[Resource] = field(default_factory=list)
     required: int = 0
+    note: DivisionNote = DivisionNote()
 
     @property
     def leader(self) -> Resource | None:
@@ -60,13 +80,18 @@ def ics204(
     resources: Mapping[int, list[Resource]],
     required: Mapping[int, int],
     period: str,
+    notes: Mapping[int, DivisionNote] | None = None,
 ) -> list[Assignment204]:
-    """One form per zone that has people or needs them; zones are (id, name, kind, notes)."""
+    """One form per zone that has people, needs them or has a note for the period; zones
+    are (id, name, kind, the zone's own notes)."""
     forms = []
-    for zone_id, name, kind, notes in zones:
+    notes = notes or {}
+    for zone_id, name, kind, zone_notes in zones:
         people = sorted(resources.get(zone_id, []), key=lambda r: (r.role, r.agency, r.name))
-        if people or required.get(zone_id):
-            forms.append(Assignment204(name, kind, period, notes, people, required.get(zone_id, 0)))
+        note = notes.get(zone_id, DivisionNote())
+        if people or required.get(zone_id) or note != DivisionNote():
+            need = required.get(zone_id, 0)
+            forms.append(Assignment204(name, kind, period, zone_notes, people, need, note))
     return forms
 
 
@@ -77,7 +102,8 @@ def ics204_csv(forms: Iterable[Assignment204], headings: Sequence[str] = ICS204_
 def _row204(form: Assignment204, r: Resource) -> list[str]:
     leader = form.leader.name if form.leader else ""
     who = [r.role, r.name, r.agency, r.unit, r.contact]
-    return [form.division, form.period, leader, *who, form.instructions]
+    note = [form.note.special_instructions, form.note.communications]
+    return [form.division, form.period, leader, *who, form.instructions, *note]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from reportlab.platypus import (
 )
 
 from common.messages import N_, Text
-from planner.ics import Assignment204, Row215, Total215
+from planner.ics import Assignment204, Prepared, Row215, Total215
 
 Say = Callable[..., str]  # a msgid and its values -> the words in the reader's language
 english: Say = Text  # the msgid itself, filled in
@@ -98,11 +98,11 @@ def _blank(height: float = 0.6 * inch) -> Table:
     return box
 
 
-def _render(flowables: list[Flowable], title: str, prepared: str, say: Say) -> bytes:
+def _render(flowables: list[Flowable], title: str, prepared: Prepared, say: Say) -> bytes:
     def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        by = say("Prepared by eventwatch · %(when)s", when=prepared)
+        by = say("Prepared by %(who)s · %(when)s", who=prepared.by, when=prepared.when)
         text = f"{title} · {by} · {say(PAGE.template, page=doc.page)}"
         canvas.drawString(0.6 * inch, 0.4 * inch, latin(text))
         canvas.restoreState()
@@ -116,7 +116,7 @@ def _render(flowables: list[Flowable], title: str, prepared: str, say: Say) -> b
         topMargin=0.6 * inch,
         bottomMargin=0.7 * inch,
         title=title,
-        author="eventwatch",
+        author=latin(prepared.by),
     )
     doc.build(flowables, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
@@ -126,7 +126,7 @@ def ics204_pdf(
     incident: str,
     period: str,
     forms: Sequence[Assignment204],
-    prepared: str,
+    prepared: Prepared,
     say: Say = english,
 ) -> bytes:
     """One ICS 204 per division (zone), each starting on a new page."""
@@ -180,9 +180,17 @@ def _form204(incident: str, period: str, form: Assignment204, say: Say) -> list[
                 _cell(form.instructions or say("Staff the %(zone)s zone.", zone=form.division)),
             ]
         ),
-        KeepTogether([_heading(say("7. Special instructions")), _blank()]),
-        KeepTogether([_heading(say("8. Communications")), _blank()]),
+        _written(say("7. Special instructions"), form.note.special_instructions),
+        _written(say("8. Communications"), form.note.communications),
     ]
+
+
+def _written(heading: str, text: str) -> Flowable:
+    """A numbered box with what the planner wrote, line by line, or left blank to fill."""
+    if not text.strip():
+        return KeepTogether([_heading(heading), _blank()])
+    lines = [_cell(line) for line in text.splitlines() if line.strip()]
+    return KeepTogether([_heading(heading), *lines])  # split over pages only when too long
 
 
 def ics215_pdf(
@@ -190,7 +198,7 @@ def ics215_pdf(
     period: str,
     rows: Sequence[Row215],
     totals: Sequence[Total215],
-    prepared: str,
+    prepared: Prepared,
     say: Say = english,
 ) -> bytes:
     """Required / Have / Need per work assignment and resource, then the totals."""

@@ -152,3 +152,20 @@ class CheckIn(Base):
     by: Mapped[str] = mapped_column(String(200), default="")
 
     person: Mapped[Person] = relationship()
+
+
+class DivisionNote(Base):
+    """What one division (zone) is told for one operational period on its ICS 204: radio
+    channels, talkgroups and phones, and special instructions."""
+
+    __tablename__ = "division_notes"
+    __table_args__ = (UniqueConstraint("zone_id", "shift_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"))
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
+    communications: Mapped[str] = mapped_column(Text, default="")
+    special_instructions: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")

@@ -62,6 +62,35 @@ def rule_for(rules: Iterable[ReachRule], kind: str, category: str = "") -> Reach
     return next((r for r in rules if r.matches(kind, category)), FOOTPRINT)
 
 
+# Where the rule that decided a threat's zones came from (codes; the page words them).
+DEFAULT_SOURCE, EVENT_SOURCE, AREA_SOURCE = "default rule", "event rule", "alert area"
+
+
+def decided_by(rule: ReachRule, origin: str) -> dict[str, Any]:
+    """What decided a threat's zones, as the threat carries it: the rule (its category, the
+    words a person names it by), the distance it reached over, in metres, and where the rule
+    came from (the defaults, the event's own rules); no rule at all is the alert's own area.
+
+    `metres` is the distance drawn around the threat: the rule's reach, or for a rule that
+    takes every zone the distance within which it does (lightning within 8 miles)."""
+    if not rule.category:
+        return {
+            "rule": "",
+            "metres": 0.0,
+            "all_zones": False,
+            "zone_kinds": [],
+            "origin": AREA_SOURCE,
+        }
+    metres = (rule.within_m or 0.0) if rule.all_zones else rule.reach_m
+    return {
+        "rule": rule.category,
+        "metres": round(metres, 1),
+        "all_zones": rule.all_zones,
+        "zone_kinds": list(rule.zone_kinds),
+        "origin": origin,
+    }
+
+
 def applied_severity(rule: ReachRule, zone_ids: Sequence[int], severity: str) -> str:
     """The rule's severity once the threat reaches a zone; the threat's own otherwise."""
     return rule.severity if rule.severity and zone_ids else severity

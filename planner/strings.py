@@ -42,6 +42,8 @@ def _titles() -> dict[str, str]:
         "unit": _("Unit"),
         "contact": _("Contact"),
         "work_assignment": _("Work assignment"),
+        "special_instructions": _("Special instructions"),
+        "communications": _("Communications"),
         "resource": _("Resource"),
         "required": _("Required"),
         "have": _("Have"),

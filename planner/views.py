@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, User
+from common.csvfiles import csv_table
 from common.validation import whole_number
-from planner import gaps, plan_service
+from planner import changes, division_service, gaps, plan_service
 from planner.counties import counties_of, described
 from planner.models import Assignment, Event, Person, Zone
 from planner.serialize import zone_feature
@@ -17,7 +20,9 @@ from planner.zone_service import zone_version
 from planner.zones import ZONE_KINDS, overlaps
 from web.access import roles_required
 from web.doors import get_event
+from web.downloads import csv_download
 from web.extensions import db
+from web.i18n import say
 from web.mapview import zone_map
 
 bp = Blueprint("planner", __name__)
@@ -59,6 +64,11 @@ def event(event_id: int):
         place_kinds=_place_kinds(),
         suggested_counties=_suggested_counties(row, zones),
         assignments=_assignments(event_id, shift.id) if shift else [],
+        division_notes={
+            n.zone_id: n for n in division_service.notes_of(db.session, event_id, shift.id)
+        }
+        if shift
+        else {},
         people=db.session.scalars(
             select(Person).where(Person.active.is_(True)).order_by(Person.name)
         ).all(),
@@ -185,18 +195,51 @@ def personnel_page(report=None):
 @bp.get("/events/<int:event_id>/changes")
 @roles_required("planner", "commander")  # before/after of every write: never partners
 def audit(event_id: int):
-    """Who changed what in this event's plan: the audit log, newest first."""
+    """Who changed what in this event's plan, newest first, each said as what they did; the
+    raw entries (request, answer, before and after) under each and in changes.csv."""
     event = get_event(event_id)
+    rows = _audit_rows(event_id)
+    said = _sentences(event_id, rows)
+    return render_template(
+        "planner/changes.html", event=event, entries=list(zip(rows, said, strict=True))
+    )
+
+
+@bp.get("/events/<int:event_id>/changes.csv")
+@roles_required("planner", "commander")
+def audit_csv(event_id: int):
+    """The raw audit entries of the event, for auditors: nothing summarised or left out."""
+    get_event(event_id)
+    head = ("at", "actor", "method", "path", "status", "action", "target", "before", "after")
+    rows = (
+        [e.at.isoformat(), e.actor, e.method, e.path, e.status, e.action, e.target,
+         json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+         json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""]
+        for e in _audit_rows(event_id, limit=None)
+    )  # fmt: skip
+    return csv_download(csv_table(head, rows), f"changes-event{event_id}.csv")
+
+
+def _audit_rows(event_id: int, limit: int | None = 500) -> list[AuditEntry]:
     prefix = f"/events/{event_id}"
-    rows = db.session.scalars(
+    query = (
         select(AuditEntry)
-        .where(
-            or_(
-                AuditEntry.path.like(f"%{prefix}/%"),
-                AuditEntry.path.endswith(prefix),
-            )
-        )
+        .where(or_(AuditEntry.path.like(f"%{prefix}/%"), AuditEntry.path.endswith(prefix)))
         .order_by(AuditEntry.id.desc())
-        .limit(500)
-    ).all()
-    return render_template("planner/changes.html", event=event, entries=rows)
+    )
+    return list(db.session.scalars(query.limit(limit) if limit else query))
+
+
+def _sentences(event_id: int, rows: list[AuditEntry]) -> list[str]:
+    """Each entry as a sentence in the reader's language, naming people and zones."""
+    names = dict(db.session.execute(select(User.username, User.display_name)).all())
+    people = dict(db.session.execute(select(Person.id, Person.name)).all())
+    zones = dict(
+        db.session.execute(select(Zone.id, Zone.name).where(Zone.event_id == event_id)).all()
+    )
+    return [
+        say(changes.sentence(changes.Entry(
+            names.get(e.actor) or e.actor or _("someone"), e.action, e.target, e.before,
+            e.after, e.status, people, zones)))
+        for e in rows
+    ]  # fmt: skip

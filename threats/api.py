@@ -70,12 +70,14 @@ def show_threat(event_id: int, threat_id: int):
     event = get_event(event_id)
     threat = threat_service.get_threat(db.session, event, threat_id)
     feature = threat_feature(threat, threat_service.zone_names(db.session, event_id))
+    feature["properties"]["reach_outline"] = threat_service.reach_area(threat)
     version = threat_service.threat_version(threat)
     if current_user.is_partner:
         return tagged(threat_for_partner(feature), version)
     feature["properties"]["staffing_now"] = threat_service.staffing_now(
         db.session, event, threat.zone_ids, utcnow()
     )
+    feature["properties"]["diverted"] = threat_service.diverted_here(db.session, event, threat_id)
     feature["properties"]["log"] = [
         activity_service.entry_json(e)
         for e in activity_service.entries(db.session, event_id, threat_id)

@@ -12,9 +12,12 @@ from common.writes import Publish
 from planner.models import Event, Zone
 from planner.reach import (
     DEFAULT_RULES,
+    DEFAULT_SOURCE,
+    EVENT_SOURCE,
     FOOTPRINT,
     ReachRule,
     applied_severity,
+    decided_by,
     rule_for,
     rules_from_json,
 )
@@ -40,6 +43,7 @@ class EventContext:
     zone_names: dict[int, str]
     rules: tuple[ReachRule, ...] = DEFAULT_RULES
     geocodes: tuple[str, ...] = ()  # the event's place codes (planner.geocodes)
+    rules_source: str = DEFAULT_SOURCE  # the defaults, or the event's own rules
 
     @classmethod
     def load(cls, session: Session, event: Event) -> EventContext:
@@ -50,6 +54,7 @@ class EventContext:
             {z.id: z.name for z in zones},
             DEFAULT_RULES if event.reach_rules is None else rules_from_json(event.reach_rules),
             tuple(event.geocodes or ()),
+            DEFAULT_SOURCE if event.reach_rules is None else EVENT_SOURCE,
         )
 
     def placed(self, alert: Alert, kind: str, category: str, severity: str):
@@ -71,6 +76,11 @@ class EventContext:
         own = self.zones.reach(geometry, FOOTPRINT) if rule.zone_kinds else []
         zone_ids = sorted(set(by_rule) | set(own))
         return zone_ids, applied_severity(rule, by_rule, severity)
+
+    def decided(self, kind: str, category: str) -> dict:
+        """Which rule decides the zones of a threat of this kind, and how far it reaches:
+        what the command view draws and names (planner.reach.decided_by)."""
+        return decided_by(rule_for(self.rules, kind, category), self.rules_source)
 
 
 def ingest_alert(
@@ -208,6 +218,7 @@ def _apply(threat: Threat, alert: Alert, ctx: EventContext, now: datetime) -> No
     threat.zone_ids, threat.severity, threat.places = ctx.placed(
         alert, threat.kind, threat.category, threat.severity
     )
+    threat.reach_rule = ctx.decided(threat.kind, threat.category)
     threat.sent_at = alert.sent
     threat.expires_at = alert.expires
     threat.updated_at = now
@@ -300,6 +311,7 @@ def ingest_incident(
         description=incident.description,
         geometry=incident.geometry,
         zone_ids=zone_ids,
+        reach_rule=ctx.decided(kind, "incident"),
         sent_at=incident.occurred_at,
         first_seen=now,
         updated_at=now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.fields import field_words
 from common.messages import N_
 from common.validation import InputError, has_controls
 
@@ -55,7 +56,9 @@ def change(current: str, current_assignee: str, request: dict) -> Change:
         raise LifecycleError(N_("assignee must be a name of at most 200 characters"))
     for field, value, lines in (("note", note, True), ("assignee", assignee or "", False)):
         if has_controls(value, multiline=lines):
-            raise InputError(N_("%(field)s holds control characters", field=field), field)
+            raise InputError(
+                N_("%(field)s holds control characters", field=field_words(field)), field
+            )
     if status != current and status not in ALLOWED[current]:
         raise LifecycleError(
             N_("a %(current)s threat cannot become %(status)s", current=current, status=status)

@@ -54,6 +54,24 @@ class MetricZones:
         return self.tree.query(geometry_m, predicate="intersects")
 
 
+def reach_outline(geometry: BaseGeometry | None, metres: float) -> BaseGeometry | None:
+    """The area within `metres` of a lon/lat geometry, in lon/lat: what a reach rule measures
+    zones against, to draw. Buffered in metres (AEQD centred on the geometry), never in
+    degrees; None for no geometry or no distance."""
+    if geometry is None or geometry.is_empty or not metres > 0:
+        return None
+    centre = geometry.centroid
+    aeqd = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +ellps=WGS84"
+    forward = Transformer.from_pipeline(
+        f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {aeqd}"
+    )
+    back = Transformer.from_pipeline(
+        f"+proj=pipeline +step +inv {aeqd} +step +proj=unitconvert +xy_in=rad +xy_out=deg"
+    )
+    area = _project(forward, geometry).buffer(metres, quad_segs=16)
+    return shapely.transform(area, lambda c: np.column_stack(back.transform(c[:, 0], c[:, 1])))
+
+
 def _project(transformer: Transformer, geometry: Geometries) -> Geometries:
     """Lon/lat geometries (one, or an array) in the transformer's CRS."""
 

@@ -125,6 +125,9 @@ class Threat(Base):
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
     geometry: Mapped[BaseGeometry | None] = mapped_column(Geometry)
     zone_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # What decided zone_ids (planner.reach.decided_by): the rule, its distance, its source;
+    # None for threats stored before it was kept, and for those no reach rule places.
+    reach_rule: Mapped[dict | None] = mapped_column(JSON)
     # The event's place codes an alert with no polygon named: it reaches the whole event.
     places: Mapped[list] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

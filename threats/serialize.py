@@ -59,6 +59,8 @@ def threat_feature(threat: Threat, zone_names: Mapping[int, str]) -> dict:
             "scope": "event" if threat.places else "zones",
             "places": described(threat.places or []),
             "reach": whole_event(threat.places) if threat.places else "",
+            # The rule that decided its zones and how far it reached (planner.reach).
+            "reach_rule": threat.reach_rule,
             "source": threat.source,
             "source_id": threat.source_id,
             "reported_by": list(threat.reported_by or []),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+import shapely
+from shapely.geometry import mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,10 +16,11 @@ from common.validation import InputError, NotFound, is_record_id
 from common.versions import check_version, version_of
 from common.writes import Change, Write
 from planner import duty_service, gaps
-from planner.models import Assignment, CheckIn, Event, Zone
+from planner.models import Assignment, CheckIn, Event, Person, Zone
 from planner.plan_service import gap_rows, periods
 from threats import lifecycle
 from threats.activity_service import record
+from threats.matching import reach_outline
 from threats.models import Threat
 from threats.screening.screening_service import threat_decided
 from threats.serialize import threat_feature
@@ -58,6 +61,13 @@ def received_times(session: Session, event_id: int) -> list[tuple[int, datetime]
         Threat.event_id == event_id, Threat.status.in_(lifecycle.OPEN)
     )
     return [(threat_id, seen) for threat_id, seen in session.execute(query.order_by(Threat.id))]
+
+
+def reach_area(threat: Threat) -> dict | None:
+    """GeoJSON of the area its reach rule measured zones against (None with no distance)."""
+    rule = threat.reach_rule or {}
+    area = reach_outline(threat.geometry, rule.get("metres") or 0.0)
+    return mapping(shapely.set_precision(area, 1e-6)) if area is not None else None
 
 
 def threat_version(threat: Threat) -> str:
@@ -119,11 +129,44 @@ def divert(w: Write, event: Event, data) -> Change[CheckIn]:
     threat_id = data.get("threat_id")
     threat = w.session.get(Threat, threat_id) if is_record_id(threat_id) else None
     if threat is None or threat.event_id != event.id:
-        raise InputError(N_("divert to a threat of this event (threat_id)"), "threat_id")
+        raise InputError(N_("choose a threat of this event to divert to"), "threat_id")
+    planned_zone, planned_role = duty_service.assignment_now(w.session, event, person.id, w.now)
+    known = duty_service.states(w.session, event.id).get(person.id)
     row = duty_service.checkin_row(w, event, person, "divert")
     row.threat_id = threat.id
-    row.role = duty_service.assignment_now(w.session, event, person.id, w.now)[1] or ""
+    row.role = planned_role or ""
+    # Where they were sent from: the zone they were on duty in, else their post now. A
+    # diverted row is never counted on duty there (planner.duty.on_duty).
+    on_duty_in = known.zone_id if known and known.status == "on_duty" else None
+    row.zone_id = on_duty_in or planned_zone
     return duty_service.recorded(w, event, row)
+
+
+def diverted_here(session: Session, event: Event, threat_id: int) -> list[dict]:
+    """The people diverted to a threat and still there (their latest state): who, of which
+    agency, from which zone, since when."""
+    here = [
+        s
+        for s in duty_service.states(session, event.id).values()
+        if s.status == "diverted" and s.threat_id == threat_id
+    ]
+    people = {
+        p.id: p
+        for p in session.scalars(select(Person).where(Person.id.in_([s.person_id for s in here])))
+    }
+    names = zone_names(session, event.id)
+    return [
+        {
+            "person_id": s.person_id,
+            "name": people[s.person_id].name,
+            "agency": people[s.person_id].agency.name,
+            "role": s.role,
+            "from_zone_id": s.zone_id,
+            "from_zone": names.get(s.zone_id, "") if s.zone_id else "",
+            "at": s.at.isoformat(),
+        }
+        for s in sorted(here, key=lambda s: s.at)
+    ]
 
 
 def staffing_now(session: Session, event, zone_ids: list[int], now) -> list[dict]:

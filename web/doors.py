@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import Response, abort, g, make_response, request
 from flask_login import current_user
 
+from common.fields import field_words
 from common.messages import N_
 from common.times import utcnow
 from common.validation import InputError, whole_number
@@ -33,7 +34,9 @@ def query_id(name: str) -> int | None:
     try:
         return whole_number(written)
     except ValueError as exc:
-        raise InputError(N_("%(field)s must be an id (a whole number)", field=name), name) from exc
+        raise InputError(
+            N_("%(field)s must be an id (a whole number)", field=field_words(name)), name
+        ) from exc
 
 
 def if_match() -> frozenset[str] | None:

@@ -46,6 +46,27 @@ LABELS = {
         "on_duty": _l("on duty"),
         "off_duty": _l("off duty"),
         "diverted": _l("diverted"),
+        "planned": _l("posted, not checked in"),
+    },
+    # The default reach rules' categories (planner.reach.DEFAULT_RULES) as a person names
+    # them; an event's own rule is named by its category as the planner wrote it.
+    "reach_rule": {
+        "lightning": _l("lightning"),
+        "severe thunderstorm": _l("severe thunderstorm"),
+        "car bomb": _l("car bomb"),
+        "vehicle bomb": _l("vehicle bomb"),
+        "suspicious vehicle": _l("suspicious vehicle"),
+        "suitcase": _l("suitcase"),
+        "suspicious package": _l("suspicious package"),
+        "suspicious item": _l("suspicious item"),
+        "pipe bomb": _l("pipe bomb"),
+        "drone": _l("drone"),
+        "unmanned aircraft": _l("unmanned aircraft"),
+    },
+    "reach_origin": {
+        "default rule": _l("default rule"),
+        "event rule": _l("this event's rule"),
+        "alert area": _l("the alert's own area"),
     },
     "role": {
         "admin": _l("admin"),

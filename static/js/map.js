@@ -5,6 +5,7 @@
 //
 // Leaflet (L) is a classic script loaded before this module.
 import { zoneStyle } from "./command/coverage.js";
+import { labelZones } from "./zone_labels.js";
 import { tooltipRows, zoneLook } from "./zone_tooltip.js";
 
 const L = window.L;
@@ -37,3 +38,4 @@ background(map);
 export const zonesLayer = L.geoJSON(data.zones, { style: (f) => zoneLook(f.properties, data.styles, zoneStyle) })
   .bindTooltip(tooltip, { sticky: true, className: "zone-tooltip" }).addTo(map);
 map.fitBounds(data.bounds);
+export const zoneLabels = labelZones(map, zonesLayer); // after fitBounds: sized at that zoom

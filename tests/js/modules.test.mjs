@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 const STATIC_JS = resolve(dirname(fileURLToPath(import.meta.url)), "../../static/js");
 const PURE = [
   "words.js", "zone_tooltip.js", "command/sequence.js", "command/threats.js", "command/queue.js", "command/coverage.js",
+  "command/reach_words.js", "command/roster_filter.js",
 ];
 
 function modules(dir = STATIC_JS) {

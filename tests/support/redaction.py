@@ -14,6 +14,7 @@ WITHHELD = {
         {
             *("title", "description", "source", "source_id", "reported_by"),
             *("assignee", "closed_reason", "staffing_now", "log", "texts"),
+            "diverted",  # who was sent to it: names, never partners'
         }
     ),
     "zone": frozenset({"event_id", "notes"}),

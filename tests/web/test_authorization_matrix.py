@@ -79,6 +79,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "planner.event"): STAFF,  # a partner is sent to the shared view
     ("GET", "planner.personnel"): STAFF,
     ("GET", "planner.audit"): STAFF,
+    ("GET", "planner.audit_csv"): STAFF,
     ("GET", "feeds.index"): STAFF,
     ("GET", "maps.wall_links"): COMMANDERS,
     ("POST", "maps.new_wall_link"): COMMANDERS,
@@ -95,6 +96,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "plan_forms.geocodes"): PLANNERS,
     ("POST", "plan_forms.rules"): PLANNERS,
     ("POST", "plan_forms.add_shift"): PLANNERS,
+    ("POST", "plan_forms.division_note"): PLANNERS | COMMANDERS,
     ("POST", "roster_forms.import_roster"): PLANNERS,
     ("POST", "feeds.create"): ADMINS,
     ("POST", "feeds.toggle"): ADMINS,
@@ -141,7 +143,10 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "exports_api.zones"): ANYONE,  # partners: zone_for_partner
     ("GET", "exports_api.threats"): ANYONE,  # partners: threat_for_partner
     ("GET", "exports_api.assignments"): STAFF,
+    ("GET", "exports_api.division_notes"): PLANNERS | COMMANDERS,  # radio channels, phones
+    ("PUT", "exports_api.set_division_note"): PLANNERS | COMMANDERS,
     ("GET", "staffing_api.list_checkins"): STAFF,
+    ("GET", "staffing_api.list_on_duty"): STAFF,
     ("POST", "staffing_api.check_in"): COMMANDERS,
     # /api/v1: threats, feeds, watchlist, screening
     ("GET", "threats_api.list_threats"): ANYONE,

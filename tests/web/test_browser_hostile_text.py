@@ -193,7 +193,8 @@ def assert_nothing_ran(page) -> None:
     assert page.refusals == []
 
 
-TOOLTIP_TEXT = "(document.querySelector('.leaflet-tooltip') || {}).textContent || ''"
+# The hovered zone's tooltip (the zones' name labels are tooltips too: .zone-label).
+TOOLTIP_TEXT = "(document.querySelector('.leaflet-tooltip.zone-tooltip') || {}).textContent || ''"
 
 
 def zone_tooltip(page, tag: str) -> str:

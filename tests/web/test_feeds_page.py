@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from tests.factories import db_session, make_event, make_fixture_zones
 from tests.support.live import HOST, fresh_alert
+from threats.models import FeedSource
 from threats.polling.fetch import Fetcher
 
 
@@ -52,6 +56,17 @@ def test_an_admin_adds_pauses_resumes_and_polls_a_feed(app, feed_server, login):
     assert status["state"] == "ok" and status["enabled"] and status["item_count"] == 1
     page = admin.get("/admin/feeds/").get_data(as_text=True)
     assert "Festival desk" in page and "Pause" in page
+    # Its times are the event's (America/Chicago), not UTC: last success, last and next poll.
+    with db_session(app) as session:
+        feed = session.get(FeedSource, feed_id)
+        polled_at, interval = feed.last_polled_at, feed.interval_s
+    chicago = ZoneInfo("America/Chicago")
+    last = polled_at.astimezone(chicago)
+    following = (polled_at + timedelta(seconds=interval)).astimezone(chicago)
+    times = page.split('class="feed-times"')[1]
+    assert f"last poll {last:%a %d %b %Y %H:%M} C" in times  # CST or CDT
+    assert f"next poll {following:%a %d %b %Y %H:%M} C" in page
+    assert "UTC" not in times.split("</td>")[0]
 
 
 def test_a_commander_can_poll_but_not_pause_and_a_partner_cannot_even_see_the_page(login):

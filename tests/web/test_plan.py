@@ -293,7 +293,7 @@ def test_a_planner_creates_an_event_and_a_shift_from_the_pages(login):
         },
     )
     follow = client.get(bad.headers["Location"]).get_data(as_text=True)
-    assert "Nothing was saved: ends_at must be after starts_at" in follow
+    assert "Nothing was saved: the end time must be after the start time" in follow
 
 
 def test_refusals_are_in_the_readers_language_and_the_codes_stay(plan):

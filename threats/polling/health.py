@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from common.times import iso
 from threats.models import FeedSource
@@ -20,6 +20,15 @@ def feed_state(feed: FeedSource, now: datetime) -> str:
     if feed.last_error:
         return "partial"
     return "ok" if feed.last_success_at else "new"
+
+
+def next_poll(feed: FeedSource) -> datetime | None:
+    """When the scheduler polls the feed next: an interval after the last poll, or later
+    while it backs off; None when paused, only pushed to, or never polled yet."""
+    if not feed.enabled or feed.kind == "cap-push" or feed.last_polled_at is None:
+        return None
+    due = feed.last_polled_at + timedelta(seconds=feed.interval_s)
+    return max(due, feed.next_attempt_at) if feed.next_attempt_at else due
 
 
 def feed_status(feed: FeedSource, now: datetime) -> dict:

@@ -21,7 +21,7 @@ from planner.models import Event
 from threats.feeds.fields import MAP_KEYS
 from threats.models import FEED_KINDS, PUSH_KINDS, FeedSource, WatchlistRecord
 from threats.polling import feed_service
-from threats.polling.health import feed_status
+from threats.polling.health import feed_status, next_poll
 from web.access import roles_required
 from web.doors import commit, refused, write
 from web.extensions import db, fetcher_for
@@ -48,15 +48,26 @@ def index(new_token: tuple[int, str] | None = None):
             .group_by(WatchlistRecord.feed_id)
         ).all()
     )
+    events = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
     return render_template(
         "threats/feeds.html",
         feeds=[(f, feed_status(f, now), counts.get(f.id, 0)) for f in feeds],
+        zone_of=_time_zones(feeds, events),
+        next_poll=next_poll,
         kinds=FEED_KINDS,
         roles=MAP_KEYS,
         push_kinds=PUSH_KINDS,
         new_token=new_token,
-        events=db.session.scalars(select(Event).order_by(Event.starts_at)).all(),
+        events=events,
     )
+
+
+def _time_zones(feeds: list[FeedSource], events: list[Event]) -> dict[int, str]:
+    """The zone each feed's times are shown in: its event's, else the one it reads times
+    in, else the only event's; UTC when nothing says."""
+    by_event = {e.id: e.timezone for e in events}
+    only = events[0].timezone if len(events) == 1 else "UTC"
+    return {f.id: by_event.get(f.event_id) or f.timezone or only for f in feeds}
 
 
 def _form() -> dict:

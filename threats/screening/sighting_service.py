@@ -105,7 +105,8 @@ def _threat(session, event, label, point, seen, hits, now) -> Threat:
         kind="Sighting", category="watchlist", severity=severity,
         title=f"{label} seen: may be {best['name']} ({best['list_kind']})",
         description="; ".join(f"{h['name']}: {h['explanation']}" for h in hits),
-        geometry=point, zone_ids=zone_ids, sent_at=seen, first_seen=now, updated_at=now,
+        geometry=point, zone_ids=zone_ids, reach_rule=ctx.decided("sighting", "watchlist"),
+        sent_at=seen, first_seen=now, updated_at=now,
     )  # fmt: skip
     session.add(threat)
     session.flush()

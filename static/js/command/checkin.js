@@ -3,6 +3,7 @@ import { get, send } from "./api.js";
 import { el } from "./dom.js";
 import { settings, T, word } from "./page.js";
 import { picture } from "./picture.js";
+import { select } from "./threat_list.js";
 
 // The datalist's labels name people as a commander types them; the label finds the id.
 function listPeople(personnel) {
@@ -36,6 +37,8 @@ async function act(action, byLabel, zoneSelect) {
   const response = await send("POST", `${settings.api}/checkins`, body);
   const answer = await response.json();
   message.textContent = response.ok ? `${person.value}: ${word("duty", answer.status)}` : answer.error.message;
+  // The threat's detail and map say who was sent to it (command/reach.js).
+  if (response.ok && action === "divert" && body.threat_id === picture.selected) select(picture.selected);
 }
 
 export async function setUpCheckIn() {

@@ -1,26 +1,16 @@
-// The selected threat in full: its words, when it came, where it is, who is posted in its
-// zones, its latest log; then the sections other views register (registerDetailSection).
+// The selected threat in full: its words, when it came, where it is, the parts other views
+// add (addDetailSection: reach.js), who is posted in its zones, its latest log.
 import { clock, el } from "./dom.js";
 import { LANGUAGE, T, t, word } from "./page.js";
 import { ageText, placeNames } from "./queue.js";
 import { headline, inLanguage } from "./threats.js";
 
 const LOG_ENTRIES = 5;
-const sections = [];
+const sections = []; // other modules' parts of the detail (reach.js): each p -> [nodes]
 
-// The extension point: `render(container, threat)` is called each time a threat is shown,
-// after the detail's own parts, with an empty container of its own to fill (or leave empty)
-// and the properties of GET /threats/<id> (for partners, their copy). In registration order.
-export function registerDetailSection(render) {
-  sections.push(render);
-}
-
-function renderExtras(panel, p) {
-  for (const render of sections) {
-    const container = el("div", "detail-section");
-    render(container, p);
-    if (container.childNodes.length) panel.appendChild(container);
-  }
+// A module adds its own part to every threat's detail, before who is on duty in its zones.
+export function addDetailSection(section) {
+  sections.push(section);
 }
 
 function staffing(zones) {
@@ -73,6 +63,7 @@ export function showDetail(panel, p) {
   const zones = where(p);
   if (zones) parts.push(zones);
   if (p.expires_at) parts.push(expiry(p.expires_at));
+  for (const section of sections) parts.push(...section(p));
   parts.push(...staffing(p.staffing_now || []));
   for (const [text, cls] of [[words.description, "description"], [words.instruction, "instruction"]]) {
     if (text) parts.push(el("p", cls, text));
@@ -80,7 +71,6 @@ export function showDetail(panel, p) {
   }
   parts.push(...(p.log || []).slice(-LOG_ENTRIES).map(logLine));
   panel.replaceChildren(...parts);
-  renderExtras(panel, p);
   panel.hidden = false;
   document.getElementById("detail-empty").hidden = true;
 }

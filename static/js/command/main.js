@@ -12,9 +12,11 @@ import { connect, currentSocket, sequence } from "./live.js";
 import { onMarkerClick, threatLayer } from "./markers.js";
 import { settings, T } from "./page.js";
 import { picture } from "./picture.js";
+import { reachShown, setUpReach } from "./reach.js";
 import { setUpCoverageMode, showNextShift } from "./staffing.js";
 import { select, setUpFilters } from "./threat_list.js";
 import { zoneFill } from "./zones.js";
+import { zoneLabels } from "../map.js";
 
 const { map, zonesLayer } = settings;
 
@@ -25,6 +27,7 @@ function zoneCount() {
 }
 
 onMarkerClick(select);
+setUpReach();
 setUpCoverageMode();
 setUpMute();
 setUpDrawer();
@@ -42,6 +45,8 @@ window.eventwatch = {
   lastSeq: () => sequence.last,
   applied: () => sequence.applied(),
   socket: currentSocket,
+  reach: reachShown,
+  zoneLabels,
 };
 connect();
 if (settings.canAct) setUpCheckIn();

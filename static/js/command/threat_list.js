@@ -1,6 +1,7 @@
 // The threat queue beside the map, its filters, the closed threats a commander may reopen,
 // and the threat a commander selects from it or the map.
 import { get, refusal, send } from "./api.js";
+import { askAssignee } from "./assign.js";
 import { ask } from "./ask.js";
 import { showDetail } from "./detail.js";
 import { clock, el } from "./dom.js";
@@ -53,7 +54,7 @@ function actionButtons(threat) {
   }
   if (threat.status === "new") act(T.acknowledge, () => ({ status: "acknowledged" }));
   act(T.assign, async () => {
-    const who = await ask({ title: T.assign, subject, label: T.assign_to, value: threat.assignee || "", required: true });
+    const who = await askAssignee({ subject, value: threat.assignee || "" }); // assign.js
     return who ? { status: "assigned", assignee: who } : null;
   });
   act(T.resolve, asked(T.resolve, T.note_optional, "resolved"));

@@ -27,6 +27,7 @@ THREAT_ALLOWED = {
     "scope",  # the whole event, or zones
     "places",  # the place codes that put it there: a county is no secret
     "reach",
+    "reach_rule",  # which rule decided its zones, how far: the event's rules, no one's name
     "category",
     "severity",
     "urgency",
@@ -76,6 +77,7 @@ def threat(category: str = "Met") -> dict:
         texts={"es": {"title": "Tormenta sobre la costa", "description": "", "instruction": ""}},
         geometry=SQUARE,
         zone_ids=[11],
+        reach_rule={"rule": "severe thunderstorm", "metres": 12875.0, "origin": "default rule"},
         places=["017031"],
         sent_at=AT,
         expires_at=AT,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from shapely.geometry import shape
 
 from demo import replay
-from demo.seed_service import show_friday
+from demo.seed_service import CHICAGO, watches
 from threats.feeds import cap
 from threats.matching import ZoneIndex
 
@@ -57,7 +58,18 @@ def test_the_atom_index_lists_the_visible_alerts():
     assert [e.link for e in entries] == [f"http://h/{a.identifier}.xml" for a in alerts]
 
 
-def test_the_show_is_the_third_weekend_of_august():
-    assert show_friday(date(2026, 11, 28)) == date(2027, 8, 20)  # show Sat 21, Sun 22
-    assert show_friday(date(2025, 1, 1)) == date(2025, 8, 15)  # 2025 show was 16-17 Aug
-    assert show_friday(date(2024, 8, 17)) == date(2024, 8, 16)
+def test_the_demo_runs_now_whenever_it_is_opened():
+    """Day watches 07:00-19:00 and overnight watches in Chicago, yesterday to tomorrow: one
+    of them is in force at any hour, daylight saving or not."""
+    for now in (
+        datetime(2026, 12, 6, 20, 0, tzinfo=UTC),  # 14:00 in Chicago
+        datetime(2026, 12, 6, 5, 30, tzinfo=UTC),  # 23:30 the day before
+        datetime(2027, 3, 14, 8, 0, tzinfo=UTC),  # the night the clocks go forward
+        datetime(2027, 8, 21, 15, 0, tzinfo=UTC),  # the show's own Saturday
+    ):
+        periods = watches(now)
+        assert [name for name, starts, ends, _ in periods if starts <= now < ends]
+        assert all(a[2] == b[1] for a, b in pairwise(periods))
+        assert {s.astimezone(CHICAGO).hour for _, s, _, _ in periods} == {7, 19}
+    names = [name for name, *_ in watches(datetime(2026, 12, 6, 20, 0, tzinfo=UTC))]
+    assert names[:3] == ["Saturday show", "Saturday overnight", "Sunday show"]

@@ -8,11 +8,11 @@ import io
 from pypdf import PdfReader
 
 from planner.gaps import Gap
-from planner.ics import Resource, ics204, ics215, totals215
+from planner.ics import DivisionNote, Prepared, Resource, ics204, ics215, totals215
 from planner.ics_pdf import ics204_pdf, ics215_pdf, latin, printable
 
 PERIOD = "Saturday show: Sat 15 Aug 2026 09:00 to Sat 15 Aug 15:00 CDT"
-PREPARED = "15 Aug 2026 08:00 CDT"
+PREPARED = Prepared("Ana Ruiz (planner)", "15 Aug 2026 08:00 CDT")
 HEADER_215 = "Work assignment (zone)"
 
 
@@ -89,3 +89,15 @@ def test_a_period_with_nothing_to_list_still_gives_a_form():
     assert "No zone has people or requirements" in text
     [text] = pages(ics215_pdf("Show", PERIOD, [], [], PREPARED))
     assert "No requirements in this operational period." in text
+
+
+def test_an_ics_204_names_who_prepared_it_and_prints_the_division_notes():
+    note = DivisionNote("Tac 2 (CPD Zone 4)\nSgt. Ruiz 312-555-0101", "Keep the <lane> clear & dry")
+    forms = ics204(
+        [(1, "Beach", "crowd", ""), (2, "Pier", "gate", "")], {}, {2: 1}, PERIOD, {1: note}
+    )
+    beach, pier = pages(ics204_pdf("Show", PERIOD, forms, PREPARED))
+    assert "Prepared by Ana Ruiz (planner) · 15 Aug 2026 08:00 CDT" in beach
+    assert follows(beach, "7. Special instructions", "Keep the <lane> clear & dry")
+    assert follows(beach, "8. Communications", "Tac 2 (CPD Zone 4)", "Sgt. Ruiz 312-555-0101")
+    assert "Tac 2" not in pier and "Prepared by Ana Ruiz (planner)" in pier

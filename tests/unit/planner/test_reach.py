@@ -14,6 +14,7 @@ from planner.reach import (
     FOOTPRINT,
     ReachRule,
     applied_severity,
+    decided_by,
     rule_for,
     rules_from_json,
     rules_to_json,
@@ -149,3 +150,40 @@ def test_match_points_agrees_with_match_zones_point_by_point():
     ]
     assert sorted(zip(points.tolist(), zone_ids.tolist(), strict=True)) == expected
     assert [len(a) for a in ZoneIndex.of([]).match_points(xs, ys)] == [0, 0]
+
+
+def test_a_suspicious_package_is_placed_by_the_named_cordon_rule_of_1850_ft():
+    rule = rule_for(DEFAULT_RULES, "Suspicious Package", "Security")
+    said = decided_by(rule, "default rule")
+    assert said == {
+        "rule": "suspicious package",
+        "metres": 563.9,  # 1850 ft, to a decimetre: the page rounds it to 564 m
+        "all_zones": False,
+        "zone_kinds": [],
+        "origin": "default rule",
+    }
+    assert json.loads(json.dumps(said)) == said  # stored as JSON on the threat
+
+
+def test_a_kind_no_rule_names_is_placed_by_the_alerts_own_area():
+    said = decided_by(rule_for(DEFAULT_RULES, "Lost Child", "Safety"), "default rule")
+    assert (said["rule"], said["metres"], said["origin"]) == ("", 0.0, "alert area")
+    assert decided_by(FOOTPRINT, "event rule")["origin"] == "alert area"
+
+
+def test_a_rule_for_every_zone_names_the_distance_that_brings_it_in():
+    lightning = decided_by(rule_for(DEFAULT_RULES, "Lightning"), "default rule")
+    assert (lightning["rule"], lightning["all_zones"], lightning["metres"]) == (
+        "lightning",
+        True,
+        12875.0,
+    )
+    drone = decided_by(rule_for(DEFAULT_RULES, "Drone sighting", "Security"), "event rule")
+    assert (drone["rule"], drone["zone_kinds"], drone["metres"]) == ("drone", ["airspace"], 0.0)
+    assert drone["origin"] == "event rule"
+
+
+def test_an_events_own_rule_is_named_by_its_category_as_written():
+    rules = rules_from_json([{"category": "Abandoned bag", "reach_m": 150}])
+    said = decided_by(rule_for(rules, "abandoned bag near gate 3"), "event rule")
+    assert (said["rule"], said["metres"], said["origin"]) == ("Abandoned bag", 150.0, "event rule")
