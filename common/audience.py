@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 # Free text, notice ids and anything naming a watchlist subject are withheld: only the
-# fields below leave the server for a partner room.
+# fields below leave the server for a partner room. A CAP alert's `instruction` is what its
+# sender tells the public to do, so partners read it (not a watchlist match's, which may
+# name its subject).
 THREAT_FIELDS = frozenset(
     {
         "id",
@@ -26,7 +28,8 @@ THREAT_FIELDS = frozenset(
         "point",
         "sent_at",
         "expires_at",
-        "first_seen",
+        "first_seen",  # when it was received: partners see how long it has waited
+        "instruction",
         "updated_at",
     }
 )
@@ -44,6 +47,7 @@ def threat_for_partner(feature: dict) -> dict:
     properties = _only(feature.get("properties", {}), THREAT_FIELDS)
     if "watchlist" in (feature["properties"].get("category") or "").split(","):
         properties.pop("kind", None)
+        properties.pop("instruction", None)
     return {**feature, "properties": properties}
 
 

@@ -10,6 +10,7 @@ from common.validation import InputError, has_controls
 
 STATUSES = ("new", "acknowledged", "assigned", "resolved", "dismissed")
 OPEN = ("new", "acknowledged", "assigned")
+CLOSED = ("resolved", "dismissed")
 ALLOWED = {
     "new": {"acknowledged", "assigned", "resolved", "dismissed"},
     "acknowledged": {"assigned", "resolved", "dismissed"},

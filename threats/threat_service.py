@@ -55,6 +55,14 @@ def threat_features(
     return [threat_feature(t, names) for t in session.scalars(query)]
 
 
+def received_times(session: Session, event_id: int) -> list[tuple[int, datetime]]:
+    """When each open threat of the event was first seen, by id: how long it has waited."""
+    query = select(Threat.id, Threat.first_seen).where(
+        Threat.event_id == event_id, Threat.status.in_(lifecycle.OPEN)
+    )
+    return [(threat_id, seen) for threat_id, seen in session.execute(query.order_by(Threat.id))]
+
+
 def reach_area(threat: Threat) -> dict | None:
     """GeoJSON of the area its reach rule measured zones against (None with no distance)."""
     rule = threat.reach_rule or {}
@@ -98,6 +106,8 @@ def update_threat(
         if outcome.status != previous
         else ("reassigned" if outcome.assignee != threat.assignee else "note")
     )
+    if previous in lifecycle.CLOSED and outcome.status in lifecycle.OPEN:
+        action = "reopened"
     threat.status, threat.assignee, threat.updated_at = outcome.status, outcome.assignee, w.now
     if outcome.status in ("resolved", "dismissed"):
         threat.closed_reason = f"by {w.actor}"

@@ -12,7 +12,7 @@ ALLOWED = {"threat": THREAT_FIELDS, "zone": ZONE_FIELDS, "feed": FEED_FIELDS}
 WITHHELD = {
     "threat": frozenset(
         {
-            *("title", "description", "instruction", "source", "source_id", "reported_by"),
+            *("title", "description", "source", "source_id", "reported_by"),
             *("assignee", "closed_reason", "staffing_now", "log", "texts"),
             "diverted",  # who was sent to it: names, never partners'
         }

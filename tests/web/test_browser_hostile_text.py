@@ -253,6 +253,8 @@ def test_the_command_view_shows_hostile_words_as_text(chromium, hostile):
         assert marked(text) in queue, text
     assert marked("feed-first") in wait_text(page, "#feed-list", "feed-first")
     assert marked("zone-first") in page.inner_text("#staffing-table")
+    options = page.locator("#filter-zone option").all_text_contents()
+    assert marked("zone-first") in options  # the zone filter names zones as text
     page.locator("#threat-list li", has_text="headline-first").locator(".title").click()
     detail = wait_text(page, "#threat-detail", "agency")
     for text in ("headline-first", "description-first", "instruction-first", "zone-first"):
@@ -309,6 +311,12 @@ def test_the_partners_views_show_hostile_words_as_text(chromium, hostile, view):
     shown = zone_tooltip(page, view)
     assert_nothing_ran(page)
     assert marked(f"zone-{view}") in shown
+    if view == "shared":  # the shared view's detail: when it came and the instruction, as text
+        page.locator("#threat-list li", has_text="headline-first").locator(".title").click()
+        detail = wait_text(page, "#threat-detail", "instruction-first")
+        assert marked("instruction-first") in detail
+        assert "Received" in detail
+        assert_nothing_ran(page)
 
 
 def test_the_planners_page_shows_hostile_words_as_text(chromium, hostile):

@@ -43,9 +43,9 @@ def test_arabic_pages_are_mirrored_and_the_map_is_not(chromium, demo_server, tmp
 
     page.goto(demo_server.url + "/events/1/command")
     wait_until(page, "window.eventwatch && window.eventwatch.lastSeq() !== null")
-    side, map_pane = box(page, "aside.side"), box(page, ".map-pane")
+    side, map_pane = box(page, ".list-pane"), box(page, ".map-pane")
     assert side["x"] < map_pane["x"]  # the queue beside the map moves to the left
-    assert page.inner_text("aside.side h2 >> nth=0").startswith("التهديدات")
+    assert page.inner_text(".list-pane h2").startswith("التهديدات")
     direction = "getComputedStyle(document.querySelector('.leaflet-container')).direction"
     assert page.evaluate(direction) == "ltr"  # the map itself stays left to right
     zoom = box(page, ".leaflet-control-zoom")

@@ -127,3 +127,27 @@ def test_a_partner_changes_nothing_and_reads_no_log(threat):
     )
     assert threat("GET", f"/events/{threat.event_id}/log", role="partner").status_code == 403
     assert threat("GET", f"/events/{threat.event_id}/log.csv", role="partner").status_code == 403
+
+
+def test_a_closed_threat_is_listed_and_reopened_with_its_reason(threat):
+    threat("PATCH", threat.base, json={"status": "dismissed", "note": "looked like litter"})
+    threats = f"/events/{threat.event_id}/threats"
+    closed = threat("GET", threats, query_string={"status": "resolved,dismissed"}).json
+    assert [f["properties"]["status"] for f in closed["features"]] == ["dismissed"]
+    assert threat("GET", f"{threats}/received").json["received"] == []  # open ones only
+    refused = threat("PATCH", threat.base, role="partner", json={"status": "acknowledged"})
+    assert refused.status_code == 403
+    again = threat("PATCH", threat.base, json={"status": "acknowledged", "note": "it ticks"})
+    assert again.json["properties"]["status"] == "acknowledged"
+    assert again.json["properties"]["closed_reason"] == ""
+    log = threat("GET", f"/events/{threat.event_id}/log").json["log"]
+    assert (log[-1]["action"], log[-1]["note"]) == ("reopened", "it ticks")
+
+
+def test_when_each_open_threat_was_received_for_staff_and_partners(threat):
+    shown = threat("GET", threat.base).json["properties"]
+    for role in ("commander", "partner"):
+        answer = threat("GET", f"/events/{threat.event_id}/threats/received", role=role).json
+        [[threat_id, seconds]] = answer["received"]
+        assert threat_id == shown["id"] and seconds == 0  # the only one: the base itself
+        assert answer["base"] == shown["first_seen"]

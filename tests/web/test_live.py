@@ -69,8 +69,9 @@ def test_a_partner_gets_the_same_deltas_without_withheld_fields(
     redacted = received(partner, "delta")
     assert [d["seq"] for d in redacted] == [d["seq"] for d in full]
     props = redacted[0]["data"]["properties"]
-    for withheld in ("title", "description", "instruction", "source_id", "source"):
+    for withheld in ("title", "description", "source_id", "source"):
         assert withheld not in props
+    assert props["instruction"].startswith("Move away from the beach house")  # public words
     assert props["severity"] == "severe" and props["zones"]
     assert "last_error" not in redacted[1]["data"] and "url" not in redacted[1]["data"]
 

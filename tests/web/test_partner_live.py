@@ -30,7 +30,6 @@ from web.extensions import socketio
 WITHHELD = {
     "title",
     "description",
-    "instruction",
     "source",
     "source_id",
     "assignee",

@@ -8,7 +8,9 @@ export function el(tag, cls, text) {
   return node;
 }
 
-// Times as the event's clock shows them, whatever the time zone of the reader's machine.
+// Times as the event's clock shows them, whatever the time zone of the reader's machine:
+// HH:MM on the 24-hour clock, as a command post's log writes them, in every language.
 export function clock(iso) {
-  return new Date(iso).toLocaleTimeString(LOCALE, { timeZone: settings.timeZone, hour: "2-digit", minute: "2-digit" });
+  const how = { timeZone: settings.timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  return new Date(iso).toLocaleTimeString(LOCALE, how);
 }

@@ -1,13 +1,13 @@
 // The live link: join the event's room, take the snapshot, apply the numbered deltas after
 // it, and resync from the last applied seq after any gap, reconnect or hidden tab.
-import { alarm } from "./alarm.js";
+import { alarm, settleAlarms } from "./alarm.js";
 import { renderFeeds } from "./feeds.js";
 import { clearThreats, putThreat } from "./markers.js";
 import { settings } from "./page.js";
 import { picture } from "./picture.js";
 import { APPLY, GAP, resyncWhenShown, Sequence } from "./sequence.js";
 import { renderStaffing } from "./staffing.js";
-import { renderThreatList, select } from "./threat_list.js";
+import { afterSnapshot, noteThreat, renderThreatList, select } from "./threat_list.js";
 import { fromFeature, fromTable, LOUD, OPEN } from "./threats.js";
 import { rememberZone, replaceZone } from "./zones.js";
 
@@ -40,7 +40,8 @@ function applySnapshot(snap) {
   snap.feeds.forEach((f) => picture.feeds.set(f.id, f));
   picture.staffing = snap.staffing || { zones: {} };
   setSeq(snap.seq);
-  renderThreatList();
+  afterSnapshot();
+  settleAlarms();
   renderFeeds();
   renderStaffing();
 }
@@ -48,8 +49,10 @@ function applySnapshot(snap) {
 function applyThreat(kind, feature) {
   const threat = fromFeature(feature);
   putThreat(threat);
+  noteThreat(threat);
   renderThreatList();
   if (kind === "threat_created" && LOUD.has(threat.severity) && OPEN.has(threat.status)) alarm(threat);
+  else settleAlarms();
   if (threat.id === picture.selected) select(threat.id);
 }
 

@@ -7,13 +7,14 @@
 // threats.js, queue.js, coverage.js and ../words.js.
 import { setUpMute } from "./alarm.js";
 import { setUpCheckIn } from "./checkin.js";
+import { setUpDrawer } from "./drawer.js";
 import { connect, currentSocket, sequence } from "./live.js";
 import { onMarkerClick, threatLayer } from "./markers.js";
 import { settings, T } from "./page.js";
 import { picture } from "./picture.js";
 import { reachShown, setUpReach } from "./reach.js";
 import { setUpCoverageMode, showNextShift } from "./staffing.js";
-import { select } from "./threat_list.js";
+import { select, setUpFilters } from "./threat_list.js";
 import { zoneFill } from "./zones.js";
 import { zoneLabels } from "../map.js";
 
@@ -29,6 +30,8 @@ onMarkerClick(select);
 setUpReach();
 setUpCoverageMode();
 setUpMute();
+setUpDrawer();
+setUpFilters();
 const overlays = { [T.layer_zones]: zonesLayer, [T.layer_threats]: threatLayer };
 window.L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
@@ -38,6 +41,7 @@ window.eventwatch = {
   zoneCount,
   zoneFill,
   threatStatus: (id) => (picture.threats.has(id) ? picture.threats.get(id).threat.status : null),
+  alarms: () => picture.alarms.map((threat) => threat.id), // waiting for an acknowledgement
   lastSeq: () => sequence.last,
   applied: () => sequence.applied(),
   socket: currentSocket,

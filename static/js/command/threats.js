@@ -3,7 +3,8 @@
 //
 // A threat: { id, point: [lon, lat] | null, outline: GeoJSON geometry | null, severity,
 //   status, family, kind, updated: ms since 1970 (also its version, sent with a change),
-//   zones: [zone id], and its words when known: title, assignee, instruction, texts,
+//   zones: [zone id], received: ms since 1970 when first seen (whole features only; the
+//   snapshot's table leaves it out), and its words when known: title, assignee, instruction, texts,
 //   places: [{code, kind, name}] when it reaches the whole event by place codes }
 
 export const OPEN = new Set(["new", "acknowledged", "assigned"]);
@@ -22,6 +23,7 @@ export function fromFeature(feature) {
     id: p.id, point: p.point, outline: area ? feature.geometry : null,
     severity: p.severity, status: p.status, family: family(p.category), kind: p.kind,
     updated: Date.parse(p.updated_at) || 0, zones: (p.zones || []).map((z) => z.id),
+    received: Date.parse(p.first_seen) || 0,
     title: p.title, assignee: p.assignee, instruction: p.instruction, texts: p.texts,
     places: p.places || [],
   };

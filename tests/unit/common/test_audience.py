@@ -37,13 +37,13 @@ THREAT_ALLOWED = {
     "point",
     "sent_at",
     "expires_at",
-    "first_seen",
+    "first_seen",  # when it was received
+    "instruction",  # what a CAP alert tells the public to do
     "updated_at",
 }
 THREAT_WITHHELD = {
     "title",
     "description",
-    "instruction",
     "source",
     "source_id",
     "closed_reason",
@@ -154,15 +154,23 @@ def test_a_threat_loses_free_text_and_source_ids(kind):
 
 
 @pytest.mark.parametrize("kind", ["threat_created", "threat_updated"])
-def test_a_watchlist_threat_also_loses_its_kind(kind):
+def test_a_watchlist_threat_also_loses_its_kind_and_instruction(kind):
     partner = for_partner(kind, threat(category="watchlist"))
-    assert set(partner["properties"]) == THREAT_ALLOWED - {"kind"}
+    assert set(partner["properties"]) == THREAT_ALLOWED - {"kind", "instruction"}
     assert "Severe Thunderstorm Warning" not in repr(partner)
+    assert "Move people under cover." not in repr(partner)
+
+
+def test_a_partner_reads_a_cap_alerts_public_instruction_and_when_it_came():
+    partner = for_partner("threat_created", threat())["properties"]
+    assert partner["instruction"] == "Move people under cover."
+    assert partner["first_seen"] == AT.isoformat()
 
 
 def test_a_threat_with_watchlist_among_its_categories_also_loses_its_kind():
     partner = for_partner("threat_updated", threat(category="Security,watchlist"))
     assert "kind" not in partner["properties"]
+    assert "instruction" not in partner["properties"]
 
 
 def test_feed_status_keeps_only_health_and_no_url_or_error():

@@ -46,7 +46,6 @@ NORTH = box(-87.629, 41.9085, -87.6225, 41.915)
 PLANTED = {
     "title": "ZZ-TITLE-a41",
     "description": "ZZ-DESCRIPTION-b52",
-    "instruction": "ZZ-INSTRUCTION-c63",
     "source": "ZZ-SOURCE-d74",
     "source_id": "ZZ-SOURCE-ID-e85",
     "assignee": "ZZ-ASSIGNEE-f96",
@@ -73,6 +72,7 @@ def make_threat(**changes) -> Threat:
         "expires_at": T0 + timedelta(hours=1),
         "first_seen": T0,
         "updated_at": T0,
+        "instruction": "Move people under cover.",  # public words, which partners read
         **PLANTED,
     }
     return Threat(**(fields | changes))
