@@ -64,13 +64,15 @@ def form_pdf(
     form: str,
     prepared: ics.Prepared,
     say: ics_pdf.Say = ics_pdf.english,
+    role: ics_pdf.RoleLabel = ics_pdf.as_coded,
 ) -> bytes:
-    """The form that `form_data` computed, drawn as a PDF, its words said by `say`."""
+    """The form that `form_data` computed, drawn as a PDF, its words said by `say` and
+    its roles named by `role`."""
     if form == "ics215":
         return ics_pdf.ics215_pdf(
-            event.name, data["period"], data["rows"], data["totals"], prepared, say
+            event.name, data["period"], data["rows"], data["totals"], prepared, say, role
         )
-    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared, say)
+    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared, say, role)
 
 
 def _resources(session: Session, event_id: int, shift_id: int) -> dict[int, list[ics.Resource]]:

@@ -197,9 +197,10 @@ def test_the_ics_pdfs_agree_with_the_csv_forms(client, plan):
     assert [(r["work_assignment"], r["required"], r["have"], r["need"]) for r in rows] == [
         ("north-avenue-beach", "2", "1", "1")
     ]
-    for r in rows:
-        cells = [r["work_assignment"], r["resource"], r["required"], r["have"], r["need"]]
+    for r in rows:  # the PDF names the role by its label, as the HTML form does
+        cells = [r["work_assignment"], r["role_label"], r["required"], r["have"], r["need"]]
         assert any(text[i : i + 5] == cells for i in range(len(text))), cells
+    assert "Patrol officer" in text and "patrol_officer" not in pdf_text(pdf215)
     pdf204 = downloaded(
         get(client, plan["token"], f"{base}/ics204.pdf?shift={shift}"),
         f"ics204-event{e}-shift{shift}.pdf",
@@ -209,6 +210,15 @@ def test_the_ics_pdfs_agree_with_the_csv_forms(client, plan):
     assert "ASSIGNMENT LIST (ICS 204)" in text204 and "north-avenue-beach (crowd)" in text204
     assert "Ana Ruiz" in text204 and "312-555-0101" in text204
     assert "5. Resources assigned (1 of 2 required)" in text204
+    assert "Patrol officer" in text204 and "patrol_officer" not in text204
+    for form in ("ics204", "ics215"):  # a French reader reads the French label
+        path = f"{base}/{form}.pdf?shift={shift}"
+        french = client.get(
+            f"/api/v1{path}",
+            headers={"Authorization": f"Bearer {plan['planner']}", "Accept-Language": "fr"},
+        ).get_data()
+        assert "Agent de patrouille" in pdf_text(french), form
+        assert "patrol_officer" not in pdf_text(french), form
     assert get(client, plan["partner"], f"{base}/ics204.pdf?shift={shift}").status_code == 403
     assert get(client, plan["planner"], f"{base}/ics215.pdf").status_code == 400  # no ?shift=
 
