@@ -98,8 +98,14 @@ def zone_features(session: Session, event_id: int) -> list[dict]:
     return [zone_feature(z) for z in zones]
 
 
-def assignment_features(session: Session, event: Event, shift_id: int | None) -> list[dict]:
-    """One Feature per assignment: the zone's polygon with who, as what, in which period."""
+def assignment_features(
+    session: Session,
+    event: Event,
+    shift_id: int | None,
+    role_label: Callable[[str], str] = ics_pdf.as_coded,
+) -> list[dict]:
+    """One Feature per assignment: the zone's polygon with who, as what (the role's code
+    and its label by `role_label`), in which period."""
     query = (
         select(Assignment, Zone, Shift)
         .join(Zone, Assignment.zone_id == Zone.id)
@@ -110,12 +116,12 @@ def assignment_features(session: Session, event: Event, shift_id: int | None) ->
     if shift_id is not None:
         query = query.where(Assignment.shift_id == shift_id)
     return [
-        posting_feature(_posting(a, zone, shift), event.timezone)
+        posting_feature(_posting(a, zone, shift, role_label), event.timezone)
         for a, zone, shift in session.execute(query)
     ]
 
 
-def _posting(a: Assignment, zone: Zone, shift: Shift) -> Posting:
+def _posting(a: Assignment, zone: Zone, shift: Shift, role_label) -> Posting:
     p = a.person
     return Posting(
         id=a.id,
@@ -131,4 +137,5 @@ def _posting(a: Assignment, zone: Zone, shift: Shift) -> Posting:
         shift=shift.name,
         starts_at=shift.starts_at,
         ends_at=shift.ends_at,
+        role_label=role_label(a.role),
     )

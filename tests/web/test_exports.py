@@ -155,10 +155,11 @@ def test_assignments_are_one_feature_each_with_the_zone_and_never_for_partners(
     north = api(client, plan["planner"], "GET", f"/events/{e}/zones/{plan['north']}")
     assert feature["geometry"] == north["geometry"]
     props = feature["properties"]
-    assert (props["person"], props["agency"], props["role"]) == (
+    assert (props["person"], props["agency"], props["role"], props["role_label"]) == (
         "Ana Ruiz",
         "Chicago PD",
-        "patrol_officer",
+        "patrol_officer",  # the code, for machines
+        "Patrol officer",  # beside it, the label in the reader's language
     )
     assert (props["zone_id"], props["zone"], props["shift_id"]) == (
         plan["north"],
@@ -167,7 +168,20 @@ def test_assignments_are_one_feature_each_with_the_zone_and_never_for_partners(
     )
     kml = get(client, plan["token"], f"/events/{e}/exports/assignments.kml").get_data()
     frame = read_back(kml, tmp_path, "kml")
-    assert list(frame["Name"]) == ["Ana Ruiz (patrol_officer), north-avenue-beach"]
+    assert list(frame["Name"]) == ["Ana Ruiz (Patrol officer), north-avenue-beach"]
+    assert (list(frame["role"]), list(frame["role_label"])) == (
+        ["patrol_officer"],
+        ["Patrol officer"],
+    )
+    spanish = client.get(
+        f"/api/v1/events/{e}/exports/assignments.geojson",
+        headers={"Authorization": f"Bearer {plan['token']}", "Accept-Language": "es"},
+    )
+    [feature] = spanish.get_json()["features"]
+    assert (feature["properties"]["role"], feature["properties"]["role_label"]) == (
+        "patrol_officer",
+        "Agente de patrulla",
+    )
     assert areas_m2(list(frame.geometry))[0] == pytest.approx(
         north["properties"]["area_m2"], rel=0.005
     )
