@@ -14,6 +14,7 @@ FIELD_WORDS = {
     "starts_at": N_("start time"),
     "ends_at": N_("end time"),
     "timezone": N_("time zone"),
+    "center": N_("the place the map opens on"),
     "expected_attendance": N_("expected attendance"),
     "min_rest_hours": N_("minimum rest (hours)"),
     "max_hours_per_day": N_("maximum hours per day"),

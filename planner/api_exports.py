@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from common.audience import threat_for_partner, zone_for_partner
 from common.validation import NotFound
-from planner import division_service, export_service, geoformats
+from planner import division_service, export_service, geoformats, roles_service
 from planner.models import Shift
 from threats import threat_service
 from threats.lifecycle import parse_statuses
@@ -63,7 +64,10 @@ def assignments(event_id: int, fmt: str):
         if shift is None or shift.event_id != event_id:
             raise NotFound(f"no shift {shift_id} in event {event_id}")
         name += f"-shift{shift_id}"
-    features = export_service.assignment_features(db.session, event, shift_id)
+    book, language = roles_service.book(db.session), str(get_locale() or "en")[:2]
+    features = export_service.assignment_features(
+        db.session, event, shift_id, lambda code: book.label(code, language)
+    )
     return _download(features, "assignments", fmt, name)
 
 

@@ -212,7 +212,8 @@ def export(event_id: int, form: str, fmt: str = "html"):
     if fmt == "pdf":  # Latin-only fonts: a language they cannot draw gets English throughout
         with force_locale(strings.pdf_language()):
             data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
-            pdf = exports.form_pdf(event, data, form, _prepared(event), strings.say_in_pdf)
+            prepared, role = _prepared(event), _role_label()  # labels in the PDF's language
+            pdf = exports.form_pdf(event, data, form, prepared, strings.say_in_pdf, role)
         return file_download(pdf, name, "application/pdf")
     data = exports.form_data(db.session, event, shift_id, form, strings.period_label)
     if fmt == "csv":

@@ -12,7 +12,7 @@ from common.messages import N_
 from common.validation import InputError, is_record_id
 from common.writes import Change, Write
 from planner import assign, duty_service, roles_service, staffing
-from planner.models import Assignment, Event, Requirement, Shift, Zone
+from planner.models import Assignment, Event, Person, Requirement, Shift, Zone
 from planner.people_service import available_ids, unknown_role
 from planner.plan_service import Context, context, ids_of, needs, people
 from planner.roles import RoleBook
@@ -95,6 +95,7 @@ def assign_people(w: Write, event: Event, items: list) -> Change[list[Assignment
     book = roles_service.book(session)
     wanted = [_assignment(item, i, ctx, book) for i, item in enumerate(items)]
     persons = people(session, {a.person_id for a in wanted})
+    available = available_ids(session, event.id)
     placed = list(ctx.assignments)
     for i, new in enumerate(wanted):
         person = persons.get(new.person_id)
@@ -104,6 +105,18 @@ def assign_people(w: Write, event: Event, items: list) -> Change[list[Assignment
                     "item %(number)d: no active person %(person)d",
                     number=i + 1,
                     person=new.person_id,
+                ),
+                "person_id",
+            )
+        if new.person_id not in available:
+            raise InputError(
+                N_(
+                    "item %(number)d: %(name)s is not available to this event: add them "
+                    'under "People available to this event" on the event\'s page (or POST '
+                    "their id to /api/v1/events/%(event)d/people) first",
+                    number=i + 1,
+                    name=session.get(Person, new.person_id).name,
+                    event=event.id,
                 ),
                 "person_id",
             )

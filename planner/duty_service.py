@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from common.messages import N_
 from common.validation import InputError, NotFound, is_record_id
 from common.writes import Change, Write
-from planner import duty, gaps
+from planner import duty, gaps, roles_service
 from planner.models import Assignment, CheckIn, Event, Person, Zone
+from planner.people_service import unknown_role
 from planner.plan_service import gap_rows, periods
 
 ACTIONS = {"in": "on_duty", "out": "off_duty", "divert": "diverted"}
@@ -87,8 +88,20 @@ def _post(session, event: Event, person: Person, data: dict, now) -> tuple[int, 
     zone = session.get(Zone, zone_id) if is_record_id(zone_id) else None
     if zone is None or zone.event_id != event.id:
         raise InputError(N_("say in which zone (no assignment for this person now)"), "zone_id")
-    role = data.get("role") or planned_role or (person.roles[0] if person.roles else "")
-    return zone.id, str(role)[:64]
+    written = data.get("role")
+    if written is None or written == "":
+        return zone.id, planned_role or (person.roles[0] if person.roles else "")
+    return zone.id, _known_role(session, written)
+
+
+def _known_role(session, written) -> str:
+    """A role given at check-in, by code or any label, as its code; any other text is
+    refused with the nearest known role, as rosters and assignments refuse it."""
+    book = roles_service.book(session)
+    code = book.find(written) if isinstance(written, str) else None
+    if code is None:
+        raise InputError(unknown_role(str(written), book), "role")
+    return code
 
 
 def assignment_now(session, event: Event, person_id: int, now) -> tuple[int | None, str | None]:

@@ -121,8 +121,9 @@ def _center(data: dict) -> tuple[float, float] | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for nan and inf
         raise InputError(
             N_(
-                "center must be a latitude (-90 to 90) and a longitude (-180 to 180) in "
-                "decimal degrees, like 41.913, -87.625"
+                "%(field)s must be a latitude (-90 to 90) and a longitude (-180 to 180) in "
+                "decimal degrees, like 41.913, -87.625",
+                field=field_words("center"),
             ),
             "center",
         )

@@ -64,13 +64,15 @@ def form_pdf(
     form: str,
     prepared: ics.Prepared,
     say: ics_pdf.Say = ics_pdf.english,
+    role: ics_pdf.RoleLabel = ics_pdf.as_coded,
 ) -> bytes:
-    """The form that `form_data` computed, drawn as a PDF, its words said by `say`."""
+    """The form that `form_data` computed, drawn as a PDF, its words said by `say` and
+    its roles named by `role`."""
     if form == "ics215":
         return ics_pdf.ics215_pdf(
-            event.name, data["period"], data["rows"], data["totals"], prepared, say
+            event.name, data["period"], data["rows"], data["totals"], prepared, say, role
         )
-    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared, say)
+    return ics_pdf.ics204_pdf(event.name, data["period"], data["forms"], prepared, say, role)
 
 
 def _resources(session: Session, event_id: int, shift_id: int) -> dict[int, list[ics.Resource]]:
@@ -96,8 +98,14 @@ def zone_features(session: Session, event_id: int) -> list[dict]:
     return [zone_feature(z) for z in zones]
 
 
-def assignment_features(session: Session, event: Event, shift_id: int | None) -> list[dict]:
-    """One Feature per assignment: the zone's polygon with who, as what, in which period."""
+def assignment_features(
+    session: Session,
+    event: Event,
+    shift_id: int | None,
+    role_label: Callable[[str], str] = ics_pdf.as_coded,
+) -> list[dict]:
+    """One Feature per assignment: the zone's polygon with who, as what (the role's code
+    and its label by `role_label`), in which period."""
     query = (
         select(Assignment, Zone, Shift)
         .join(Zone, Assignment.zone_id == Zone.id)
@@ -108,12 +116,12 @@ def assignment_features(session: Session, event: Event, shift_id: int | None) ->
     if shift_id is not None:
         query = query.where(Assignment.shift_id == shift_id)
     return [
-        posting_feature(_posting(a, zone, shift), event.timezone)
+        posting_feature(_posting(a, zone, shift, role_label), event.timezone)
         for a, zone, shift in session.execute(query)
     ]
 
 
-def _posting(a: Assignment, zone: Zone, shift: Shift) -> Posting:
+def _posting(a: Assignment, zone: Zone, shift: Shift, role_label) -> Posting:
     p = a.person
     return Posting(
         id=a.id,
@@ -129,4 +137,5 @@ def _posting(a: Assignment, zone: Zone, shift: Shift) -> Posting:
         shift=shift.name,
         starts_at=shift.starts_at,
         ends_at=shift.ends_at,
+        role_label=role_label(a.role),
     )

@@ -35,6 +35,7 @@ class Posting:
     shift: str
     starts_at: datetime
     ends_at: datetime
+    role_label: str = ""  # the role as the reader calls it (the code when not given)
 
 
 def posting_feature(posting: Posting, tz: str) -> dict:
@@ -46,14 +47,15 @@ def posting_feature(posting: Posting, tz: str) -> dict:
         "geometry": mapping(posting.geometry),
         "properties": {
             "id": posting.id,
-            "name": f"{posting.person} ({posting.role}), {posting.zone}",
+            "name": f"{posting.person} ({posting.role_label or posting.role}), {posting.zone}",
             "zone_id": posting.zone_id,
             "zone": posting.zone,
             "person_id": posting.person_id,
             "person": posting.person,
             "agency": posting.agency,
             "unit": posting.unit,
-            "role": posting.role,
+            "role": posting.role,  # the code, for machines; the label beside it, for people
+            "role_label": posting.role_label or posting.role,
             "shift_id": posting.shift_id,
             "shift": posting.shift,
             "starts_at": posting.starts_at.astimezone(zone).isoformat(),

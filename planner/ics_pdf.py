@@ -29,6 +29,11 @@ from planner.ics import Assignment204, Prepared, Row215, Total215
 Say = Callable[..., str]  # a msgid and its values -> the words in the reader's language
 english: Say = Text  # the msgid itself, filled in
 PAGE = N_("Page %(page)d")  # the other words are the HTML forms' own msgids
+RoleLabel = Callable[[str], str]  # a role code -> its label in the reader's language
+
+
+def as_coded(code: str) -> str:
+    return code
 
 
 _STYLES = getSampleStyleSheet()
@@ -128,13 +133,14 @@ def ics204_pdf(
     forms: Sequence[Assignment204],
     prepared: Prepared,
     say: Say = english,
+    role: RoleLabel = as_coded,
 ) -> bytes:
-    """One ICS 204 per division (zone), each starting on a new page."""
+    """One ICS 204 per division (zone), each starting on a new page; roles by `role`."""
     story: list[Flowable] = []
     for number, form in enumerate(forms):
         if number:
             story.append(PageBreak())
-        story += _form204(incident, period, form, say)
+        story += _form204(incident, period, form, say, role)
     if not forms:
         story.append(_title(say("ASSIGNMENT LIST (ICS 204)")))
         story.append(_cell(say("No zone has people or requirements in this operational period.")))
@@ -149,11 +155,15 @@ def _heading(text: str) -> Paragraph:
     return Paragraph(printable(text), HEADING)
 
 
-def _form204(incident: str, period: str, form: Assignment204, say: Say) -> list[Flowable]:
+def _form204(
+    incident: str, period: str, form: Assignment204, say: Say, role: RoleLabel
+) -> list[Flowable]:
     leader = form.leader
-    led_by = f"{leader.name} ({leader.role}, {leader.agency})" if leader else say("none named")
+    led_by = (
+        f"{leader.name} ({role(leader.role)}, {leader.agency})" if leader else say("none named")
+    )
     rows = [
-        [_cell(r.role), _cell(r.name), _cell(r.agency), _cell(r.unit), _cell(r.contact)]
+        [_cell(role(r.role)), _cell(r.name), _cell(r.agency), _cell(r.unit), _cell(r.contact)]
         for r in form.resources
     ] or [[_cell(say("No one assigned.")), "", "", "", ""]]
     resources = _list(
@@ -200,14 +210,20 @@ def ics215_pdf(
     totals: Sequence[Total215],
     prepared: Prepared,
     say: Say = english,
+    role: RoleLabel = as_coded,
 ) -> bytes:
-    """Required / Have / Need per work assignment and resource, then the totals."""
+    """Required / Have / Need per work assignment and resource (roles by `role`), then
+    the totals."""
     body = [
-        [_cell(r.work_assignment), _cell(r.role), *(_cell(n, NUMBER) for n in _counts(r))]
+        [_cell(r.work_assignment), _cell(role(r.role)), *(_cell(n, NUMBER) for n in _counts(r))]
         for r in rows
     ] or [[_cell(say("No requirements in this operational period.")), "", "", "", ""]]
     foot = [
-        [_cell(say("Total"), BOLD), _cell(t.role, BOLD), *(_cell(n, NUMBER) for n in _counts(t))]
+        [
+            _cell(say("Total"), BOLD),
+            _cell(role(t.role), BOLD),
+            *(_cell(n, NUMBER) for n in _counts(t)),
+        ]
         for t in totals
     ]
     heads = ("Work assignment (zone)", "Resource", "Required", "Have", "Need")

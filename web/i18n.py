@@ -51,16 +51,21 @@ def is_rtl(locale: Locale) -> bool:
     return locale.character_order == "right-to-left"
 
 
-def local_datetime(value: datetime | None, tz: str, locale: Locale | str = DEFAULT) -> str:
-    """A stored UTC time, in the event's time zone, written the way the locale writes it."""
+def local_datetime(
+    value: datetime | None, tz: str, locale: Locale | str = DEFAULT, *, seconds: bool = False
+) -> str:
+    """A stored UTC time, in the event's time zone, written the way the locale writes it;
+    to the second where that matters (feeds polled more often than once a minute)."""
     if value is None:
         return ""
     locale = Locale.parse(locale)
     zone = ZoneInfo(tz)
+    clock = "HH:mm:ss" if seconds else "HH:mm"
     if locale.language == "en":
-        return format_datetime(value, ENGLISH_PATTERN, tzinfo=zone, locale=locale)
+        pattern = ENGLISH_PATTERN.replace("HH:mm", clock)
+        return format_datetime(value, pattern, tzinfo=zone, locale=locale)
     date = format_skeleton("yMMMEd", value, tzinfo=zone, locale=locale)
-    time = format_datetime(value, "HH:mm zzz", tzinfo=zone, locale=locale)
+    time = format_datetime(value, f"{clock} zzz", tzinfo=zone, locale=locale)
     if is_rtl(locale):  # kept left to right as one unit, or "-0500" turns into "0500-"
         time = f"\u2066{time}\u2069"
     return str(locale.datetime_formats["medium"]).replace("'", "").format(time, date)
@@ -99,8 +104,8 @@ def say(message: object) -> str:
     return gettext(message.template, **values) if values else gettext(message.template)
 
 
-def _localtime_filter(value: datetime | None, tz: str) -> str:
-    return local_datetime(value, tz, get_locale() or DEFAULT)
+def _localtime_filter(value: datetime | None, tz: str, seconds: bool = False) -> str:
+    return local_datetime(value, tz, get_locale() or DEFAULT, seconds=seconds)
 
 
 def _template_globals() -> dict:

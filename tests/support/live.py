@@ -67,6 +67,7 @@ def drive_every_delta_kind(client, ids):
             "phone": "312-555-0101",
         },
     )
+    api(client, admin, "POST", f"/events/{e}/people", json={"person_ids": [person["id"]]})
     api(
         client,
         admin,

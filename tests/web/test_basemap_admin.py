@@ -80,7 +80,10 @@ def test_a_planner_picks_the_basemap_and_types_the_place_on_the_event_page(app, 
     assert (shown["basemap"], shown["center"]) == ("city", [48.8566, 2.3522])
 
     page = planner.client.post(url, data=form | {"center": "2.35E"}, follow_redirects=True)
-    assert _flashes(page)[0].startswith("error: Nothing was saved: center must be a latitude")
+    assert _flashes(page)[0] == (
+        "error: Nothing was saved: the place the map opens on must be a latitude (-90 to 90) "
+        "and a longitude (-180 to 180) in decimal degrees, like 41.913, -87.625"
+    )
     page = planner.client.post(url, data=form | {"basemap": "gone"}, follow_redirects=True)
     assert _flashes(page) == ["error: Nothing was saved: there is no basemap named gone"]
     assert planner.client.get(f"/api/v1/events/{event_id}").json["center"] == [48.8566, 2.3522]
@@ -114,3 +117,23 @@ def test_a_basemap_larger_than_other_uploads_goes_through(app, login, tmp_path):
     assert big.stat().st_size > 4096
     page = _upload(admin.client, admin.csrf, "big", big.read_bytes(), "big.mbtiles")
     assert _flashes(page) == ["info: Basemap big is ready: an event can choose it."]
+
+
+def test_a_place_that_is_no_coordinates_is_named_in_words_and_keeps_its_field(login):
+    planner = login("planner")
+    event = {"name": "Quais", "timezone": "Europe/Paris", "center": "Paris"}
+    event |= {"starts_at": "2026-07-14T10:00:00", "ends_at": "2026-07-14T23:00:00"}
+    for language, words in (
+        ("en", "the place the map opens on must be a latitude (-90 to 90)"),
+        ("fr", "le lieu où s'ouvre la carte doit être une latitude (-90 à 90)"),
+    ):
+        refused = planner.client.post(
+            "/api/v1/events",
+            json=event,
+            headers={"X-CSRFToken": planner.csrf, "Accept-Language": language},
+        )
+        assert refused.status_code == 400
+        error = refused.json["error"]
+        assert error["details"] == {"field": "center"}  # the key, for machines
+        assert error["message"].startswith(words), error["message"]
+    assert [e["name"] for e in planner.client.get("/api/v1/events").json["events"]] == []

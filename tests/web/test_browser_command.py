@@ -90,6 +90,7 @@ def test_a_person_checks_out_and_the_zone_changes_colour(two_commanders, demo_se
         f"{demo_server.url}/api/v1/personnel",
         json={"name": "Dana Reyes", "agency": "Chicago PD", "roles": ["patrol_officer"]},
     ).json()
+    http.post(f"{base}/people", json={"person_ids": [person["id"]]})
     http.post(
         f"{base}/requirements",
         json=[

@@ -142,6 +142,7 @@ class Hostile:
         person = self.ok("POST", f"{self.api}/personnel", json=who | {"roles": ["hostile_role"]})
         post = {"zone_id": zone_id, "shift_id": shift["id"], "role": "hostile_role"}
         self.ok("POST", f"{self.base}/requirements", json=[post | {"required": 2}])
+        self.ok("POST", f"{self.base}/people", json={"person_ids": [person["id"]]})
         self.ok("POST", f"{self.base}/assignments", json=post | {"person_id": person["id"]})
         self.ok("POST", f"{self.base}/checkins", json={"person_id": person["id"], "action": "in"})
         return shift["id"]

@@ -188,6 +188,7 @@ def test_the_command_view_says_as_what_someone_checked_in(desk):
         p for p in page.api("GET", "/personnel", None)["personnel"]
         if p["roles"] == ["patrol_officer"]
     )  # fmt: skip
+    page.api("POST", f"/events/{event}/people", {"person_ids": [officer["id"]]})
     post = {"person_id": officer["id"], "zone_id": page.zone, "shift_id": shift}
     page.api("POST", f"/events/{event}/assignments", post | {"role": "patrol_officer"})
     page.goto(f"{url}/events/{event}/command")

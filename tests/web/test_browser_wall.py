@@ -104,3 +104,41 @@ def test_a_wall_display_has_large_type_and_the_event_clock(commander, demo_serve
     assert size >= 22 and clock >= 45, (size, clock)  # read from across the room
     shoot(screen, "wall")
     screen.context.close()
+
+
+# Counts every AudioContext the page makes (the only way alarm.js makes a sound).
+COUNT_SOUNDS = """
+window.soundsStarted = 0;
+const Real = window.AudioContext || window.webkitAudioContext;
+if (Real) {
+  window.AudioContext = class extends Real {
+    constructor(...args) { super(...args); window.soundsStarted += 1; }
+  };
+  window.webkitAudioContext = window.AudioContext;
+}
+"""
+
+
+def test_a_wall_display_stays_silent_when_a_severe_threat_arrives(commander, demo_server, chromium):
+    """A wall has no mute button, so it makes no sound at all; the command view beeps."""
+    page = commander
+    page.goto(demo_server.url + "/events/1/walls")
+    page.fill("input[name=label]", "Lobby wall")
+    page.click("form.inline-form button")
+    url = page.inner_text("#new-wall-url").strip()
+    page.context.add_init_script(COUNT_SOUNDS)
+    page.goto(demo_server.url + "/events/1/command")
+    screen_context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    screen_context.add_init_script(COUNT_SOUNDS)
+    screen = screen_context.new_page()
+    screen.goto(url)
+    for viewer in (page, screen):
+        wait_until(viewer, "window.eventwatch && window.eventwatch.lastSeq() !== null", timeout=30)
+    # The demo's next severe alert reaches both: a banner on each, a beep only at the desk.
+    wait_until(screen, "window.eventwatch.alarms().length > 0", timeout=90)
+    wait_until(page, "window.eventwatch.alarms().length > 0", timeout=30)
+    assert screen.locator("#flash").is_visible()
+    assert page.evaluate("window.soundsStarted") >= 1  # the count sees the desk's beep
+    assert screen.evaluate("window.soundsStarted") == 0
+    shoot(screen, "wall-severe")
+    screen_context.close()

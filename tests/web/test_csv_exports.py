@@ -39,6 +39,8 @@ def plan(app, client):
     person = {"name": "+SUM(1,1)", "agency": "@SUM(1)", "unit": "-1+1",
               "roles": ["patrol_officer"], "phone": "+1 312 555 0101"}  # fmt: skip
     ids["person"] = call("planner", "POST", "/personnel", person).json["id"]
+    available = {"person_ids": [ids["person"]]}
+    assert call("planner", "POST", f"/events/{e}/people", available).status_code == 200
     need = {"zone_id": north, "shift_id": ids["shift"], "role": "patrol_officer", "required": 2}
     assert call("planner", "POST", f"/events/{e}/requirements", [need]).status_code == 200
     post = {"person_id": ids["person"], "zone_id": north, "shift_id": ids["shift"]}

@@ -155,10 +155,11 @@ def test_assignments_are_one_feature_each_with_the_zone_and_never_for_partners(
     north = api(client, plan["planner"], "GET", f"/events/{e}/zones/{plan['north']}")
     assert feature["geometry"] == north["geometry"]
     props = feature["properties"]
-    assert (props["person"], props["agency"], props["role"]) == (
+    assert (props["person"], props["agency"], props["role"], props["role_label"]) == (
         "Ana Ruiz",
         "Chicago PD",
-        "patrol_officer",
+        "patrol_officer",  # the code, for machines
+        "Patrol officer",  # beside it, the label in the reader's language
     )
     assert (props["zone_id"], props["zone"], props["shift_id"]) == (
         plan["north"],
@@ -167,7 +168,20 @@ def test_assignments_are_one_feature_each_with_the_zone_and_never_for_partners(
     )
     kml = get(client, plan["token"], f"/events/{e}/exports/assignments.kml").get_data()
     frame = read_back(kml, tmp_path, "kml")
-    assert list(frame["Name"]) == ["Ana Ruiz (patrol_officer), north-avenue-beach"]
+    assert list(frame["Name"]) == ["Ana Ruiz (Patrol officer), north-avenue-beach"]
+    assert (list(frame["role"]), list(frame["role_label"])) == (
+        ["patrol_officer"],
+        ["Patrol officer"],
+    )
+    spanish = client.get(
+        f"/api/v1/events/{e}/exports/assignments.geojson",
+        headers={"Authorization": f"Bearer {plan['token']}", "Accept-Language": "es"},
+    )
+    [feature] = spanish.get_json()["features"]
+    assert (feature["properties"]["role"], feature["properties"]["role_label"]) == (
+        "patrol_officer",
+        "Agente de patrulla",
+    )
     assert areas_m2(list(frame.geometry))[0] == pytest.approx(
         north["properties"]["area_m2"], rel=0.005
     )
@@ -197,9 +211,10 @@ def test_the_ics_pdfs_agree_with_the_csv_forms(client, plan):
     assert [(r["work_assignment"], r["required"], r["have"], r["need"]) for r in rows] == [
         ("north-avenue-beach", "2", "1", "1")
     ]
-    for r in rows:
-        cells = [r["work_assignment"], r["resource"], r["required"], r["have"], r["need"]]
+    for r in rows:  # the PDF names the role by its label, as the HTML form does
+        cells = [r["work_assignment"], r["role_label"], r["required"], r["have"], r["need"]]
         assert any(text[i : i + 5] == cells for i in range(len(text))), cells
+    assert "Patrol officer" in text and "patrol_officer" not in pdf_text(pdf215)
     pdf204 = downloaded(
         get(client, plan["token"], f"{base}/ics204.pdf?shift={shift}"),
         f"ics204-event{e}-shift{shift}.pdf",
@@ -209,6 +224,15 @@ def test_the_ics_pdfs_agree_with_the_csv_forms(client, plan):
     assert "ASSIGNMENT LIST (ICS 204)" in text204 and "north-avenue-beach (crowd)" in text204
     assert "Ana Ruiz" in text204 and "312-555-0101" in text204
     assert "5. Resources assigned (1 of 2 required)" in text204
+    assert "Patrol officer" in text204 and "patrol_officer" not in text204
+    for form in ("ics204", "ics215"):  # a French reader reads the French label
+        path = f"{base}/{form}.pdf?shift={shift}"
+        french = client.get(
+            f"/api/v1{path}",
+            headers={"Authorization": f"Bearer {plan['planner']}", "Accept-Language": "fr"},
+        ).get_data()
+        assert "Agent de patrouille" in pdf_text(french), form
+        assert "patrol_officer" not in pdf_text(french), form
     assert get(client, plan["partner"], f"{base}/ics204.pdf?shift={shift}").status_code == 403
     assert get(client, plan["planner"], f"{base}/ics215.pdf").status_code == 400  # no ?shift=
 

@@ -64,8 +64,9 @@ def test_an_admin_adds_pauses_resumes_and_polls_a_feed(app, feed_server, login):
     last = polled_at.astimezone(chicago)
     following = (polled_at + timedelta(seconds=interval)).astimezone(chicago)
     times = page.split('class="feed-times"')[1]
-    assert f"last poll {last:%a %d %b %Y %H:%M} C" in times  # CST or CDT
-    assert f"next poll {following:%a %d %b %Y %H:%M} C" in page
+    # To the second: a feed polled every few seconds shows each poll apart.
+    assert f"last poll {last:%a %d %b %Y %H:%M:%S} C" in times  # CST or CDT
+    assert f"next poll {following:%a %d %b %Y %H:%M:%S} C" in page
     assert "UTC" not in times.split("</td>")[0]
 
 

@@ -119,6 +119,8 @@ def test_every_write_reaches_the_next_viewers_kept_snapshot(app, client, world, 
         "/personnel",
         json={"name": "Ana Ruiz", "agency": "Chicago PD", "roles": ["patrol_officer"]},
     )
+    available = {"person_ids": [person["id"]]}
+    api(client, world["admin"], "POST", f"/events/{e}/people", json=available)
     assignment = {"person_id": person["id"], "zone_id": world["north"]}
     assignment |= {"shift_id": world["shift"], "role": "patrol_officer"}
     api(client, world["admin"], "POST", f"/events/{e}/assignments", json=assignment)

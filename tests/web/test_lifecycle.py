@@ -49,6 +49,7 @@ def threat(app, client, feed_server):
             "phone": "312-555-0101",
         },
     ).json
+    call("POST", f"/events/{event_id}/people", role="admin", json={"person_ids": [person["id"]]})
     call(
         "POST",
         f"/events/{event_id}/requirements",

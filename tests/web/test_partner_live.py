@@ -145,8 +145,9 @@ def test_a_check_in_colours_the_zone_and_counts_on_duty(app, client, event_world
     assert last["data"]["zones"][north]["on_duty"] == 0
 
 
-def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world, login):
+def test_a_wall_link_shows_the_partner_view_until_revoked(app, client, event_world, login):
     e = event_world["event"]
+    drive_every_delta_kind(client, event_world)  # a threat from the feed, for the wall to show
     logged_in = login("commander", "cmdr")
     commander, token = logged_in.client, logged_in.csrf
     commander.post(f"/events/{e}/walls", data={"csrf_token": token, "label": "Sheriff EOC"})
@@ -155,11 +156,25 @@ def test_a_wall_link_shows_the_partner_view_until_revoked(app, event_world, logi
     wall_token = url.rsplit("/", 1)[1]
     anonymous = app.test_client()
     shown = anonymous.get(f"/wall/{wall_token}")
-    assert shown.status_code == 200 and "partner view (read-only)" in shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    wall = shown.get_data(as_text=True)
+    # The wall: the event's name, its clock in the event's zone, the threat list to fill,
+    # the partners' audience, and no control (sound, check-in) nobody at a wall could use.
+    assert '<span class="event-name">Lakefront Summer Festival</span>' in wall
+    assert 'id="wall-clock"' in wall and 'data-timezone="America/Chicago"' in wall
+    assert 'id="threat-list"' in wall and 'data-audience="partner"' in wall
+    assert 'id="mute"' not in wall and 'id="checkin"' not in wall
     screen = socketio.test_client(app, namespace=NS, auth={"wall": wall_token})
     assert screen.is_connected(NS)
     ack = screen.emit("join", {"event_id": e, "since": None}, namespace=NS, callback=True)
     assert ack["audience"] == "partner"
+    [snapshot] = received(screen, "snapshot")  # the threats it shows, redacted for partners
+    threats = snapshot["threats"]  # the compact table the page draws its list from
+    [row] = threats["rows"]
+    threat = dict(zip(threats["fields"], row, strict=True))
+    assert threats["codes"]["kind"][threat["kind"]] == "Suspicious Package"
+    assert threats["codes"]["status"][threat["status"]] == "assigned"
+    assert "title" not in threats["fields"]
     other = screen.emit("join", {"event_id": e + 1, "since": None}, namespace=NS, callback=True)
     assert other["ok"] is False  # the link is for one event only
     with db_session(app) as session:

@@ -410,6 +410,7 @@ def test_formula_cells_are_stored_as_sent_and_neutralised_in_the_ics_exports(upl
     shift = {"name": "Day", "starts_at": "2026-07-18T08:00:00", "ends_at": "2026-07-18T16:00:00"}
     shift_id = uploads.api("POST", f"{event}/shifts", json=shift).json["id"]
     post = {"zone_id": zone_id, "shift_id": shift_id, "role": "patrol_officer"}
+    uploads.api("POST", f"{event}/people", json={"person_ids": [person["id"]]})
     required = uploads.api("POST", f"{event}/requirements", json=[{**post, "required": 2}])
     assigned = uploads.api("POST", f"{event}/assignments", json={**post, "person_id": person["id"]})
     assert (required.status_code, assigned.status_code) == (200, 201), assigned.json

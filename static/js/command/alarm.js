@@ -1,7 +1,8 @@
 // A new severe or extreme threat: a banner above the map and the list, the row marked, and a
-// beep unless this browser was muted (remembered across reloads). The banner stays until
-// someone acknowledges the threat: a commander with its Acknowledge button (or anyone's
-// acknowledgement arriving live), a viewer who cannot act with Seen. Several wait in turn.
+// beep unless this browser was muted (remembered across reloads) or is a wall display. The
+// banner stays until someone acknowledges the threat: a commander with its Acknowledge
+// button (or anyone's acknowledgement arriving live), a viewer who cannot act with Seen.
+// Several wait in turn.
 import { refusal, send } from "./api.js";
 import { el } from "./dom.js";
 import { showDrawer } from "./drawer.js";
@@ -13,6 +14,9 @@ import { headline } from "./threats.js";
 
 const MUTED_KEY = "eventwatch.muted";
 let muted = localStorage.getItem(MUTED_KEY) === "1";
+// A wall display never makes a sound: it has no mute button and no one at it to press one,
+// so a beep there could not be stopped. The banner alone tells the room.
+const silent = Boolean(settings.wallToken);
 const flash = document.getElementById("flash");
 const text = el("span", "flash-text");
 const more = el("span", "flash-more");
@@ -69,7 +73,7 @@ export function alarm(threat) {
   if (!picture.alarms.some((waiting) => waiting.id === threat.id)) picture.alarms.push(threat);
   showFirst();
   renderThreatList();
-  if (!muted) beep();
+  if (!muted && !silent) beep();
 }
 
 // Someone acknowledged, assigned or closed a waiting threat: its banner goes, for everyone.

@@ -110,14 +110,16 @@ def test_an_assignment_is_the_zone_polygon_with_who_and_when_in_the_event_zone()
         shift="Saturday show",
         starts_at=datetime(2026, 8, 15, 14, 0, tzinfo=UTC),
         ends_at=datetime(2026, 8, 15, 21, 0, tzinfo=UTC),
+        role_label="Sergent",
     )
     feature = posting_feature(posting, "America/Chicago")
     assert shape(feature["geometry"]).equals(BEACH)
     props = feature["properties"]
-    assert props["name"] == "Ana Ruiz (sergeant), North Avenue Beach"
-    assert (props["person"], props["role"], props["shift"]) == (
+    assert props["name"] == "Ana Ruiz (Sergent), North Avenue Beach"  # as the reader says it
+    assert (props["person"], props["role"], props["role_label"], props["shift"]) == (
         "Ana Ruiz",
         "sergeant",
+        "Sergent",
         "Saturday show",
     )
     assert props["starts_at"] == "2026-08-15T09:00:00-05:00"

@@ -21,6 +21,10 @@ def test_a_time_is_written_in_the_events_zone_the_locales_way():
     assert local_datetime(SHOW, tz, "ar") == "السبت، 18 يوليو 2026، \u206608:00 -0500\u2069"
     assert local_datetime(SHOW, "Europe/Paris", "fr") == "sam. 18 juil. 2026, 15:00 +0200"
     assert local_datetime(None, tz, "fr") == ""
+    later = SHOW.replace(second=7)
+    assert local_datetime(later, tz, "en", seconds=True) == "Sat 18 Jul 2026 08:00:07 CDT"
+    assert local_datetime(later, tz, "fr", seconds=True) == "sam. 18 juil. 2026, 08:00:07 -0500"
+    assert local_datetime(later, tz, "ar", seconds=True).endswith("\u206608:00:07 -0500\u2069")
 
 
 def test_numbers_are_grouped_the_locales_way():
