@@ -142,7 +142,7 @@ def test_assign_picks_from_the_people_on_duty_by_typing_part_of_a_name(command, 
     page, api = command
     roster = api("GET", "/personnel")["personnel"]
     agency = roster[0]["agency"]
-    api("POST", "/personnel", {"name": marked("person"), "agency": agency, "roles": ["ems"]}, 201)
+    api("POST", "/personnel", {"name": marked("person"), "agency": agency, "roles": ["emt"]}, 201)
     chosen, other = on_duty(api, [roster[0]["name"], roster[5]["name"]])
     on_duty(api, [marked("person")])
     threat_id = the_package(api)
@@ -199,7 +199,7 @@ def test_an_outside_unit_is_assigned_as_typed(command):
 
 def test_a_divert_shows_on_the_threat_and_on_the_map(command, tmp_path):
     page, api = command
-    body = {"name": marked("diverted"), "agency": "Chicago PD", "roles": ["ems"]}
+    body = {"name": marked("diverted"), "agency": "Chicago PD", "roles": ["emt"]}
     person = api("POST", "/personnel", body, 201)
     zones = api("GET", "/events/1/zones")["features"]
     oak = next(z for z in zones if z["properties"]["name"] == "Oak Street Beach")
