@@ -28,7 +28,7 @@ function popup(threat) {
 // A point threat is its marker alone; only an area needs a group (its outline, then the
 // marker): a group per threat doubled the layers Leaflet builds for a large snapshot. No
 // marker has a popup or handler of its own: the layer's one click handler (below) makes the
-// popup of the marker clicked, so 10,000 markers cost 10,000 circles on the canvas, no more.
+// popup of the marker clicked, when it is clicked.
 function drawThreat(threat) {
   let marker = null;
   if (threat.point) {
