@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from common.versions import version_of
 
 FIELDS = ("id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones")
+FIELDS += ("received",)  # when first seen, in whole seconds after `base`: the queue's age
 CODED = ("severity", "status", "family", "kind")
 # texts: the words of a CAP alert's other languages; places: those an alert with no shape
 # named, when it reaches the whole event
@@ -36,6 +37,15 @@ def _stamp(properties: dict) -> int | None:
     the page sends back (If-Match) with a commander's change (common.versions)."""
     value = properties.get("updated_at")
     return int(version_of(datetime.fromisoformat(value))) if value else None
+
+
+def _received(properties: dict, base: int) -> int | None:
+    """When the threat was first seen, in whole seconds after `base` (ms since 1970, a whole
+    second): negative when it was received before the earliest change in the table."""
+    value = properties.get("first_seen")
+    if not value:
+        return None
+    return int(version_of(datetime.fromisoformat(value))) // 1000 - base // 1000
 
 
 class _Codes:
@@ -77,6 +87,7 @@ def _row(properties: dict, codes: _Codes, stamp: int | None, base: int) -> list:
         *(codes.of(name, coded[name]) for name in CODED),
         None if stamp is None else stamp - base,
         [zone["id"] for zone in properties.get("zones", [])],
+        _received(properties, base),
     ]
 
 
@@ -85,9 +96,10 @@ def _words(properties: dict) -> dict:
 
 
 def threat_table(features: Sequence[dict], newest: Sequence[dict] | None = None) -> dict:
-    """Rows of FIELDS, coded words in `codes`, `updated` in milliseconds after `base`, and
-    outlines only for threats that are areas. Words (titles) come from `newest`, whole
-    features of the most recently changed, else from the RECENT newest of `features`."""
+    """Rows of FIELDS, coded words in `codes`, `updated` in milliseconds after `base` and
+    `received` in seconds after it, and outlines only for threats that are areas. Words
+    (titles) come from `newest`, whole features of the most recently changed, else from the
+    RECENT newest of `features`."""
     stamps = [_stamp(f["properties"]) for f in features]
     known = [s for s in stamps if s is not None]
     base = min(known) // 1000 * 1000 if known else 0  # a whole second, as `base` says it
@@ -123,6 +135,8 @@ def expand(table: dict) -> list[dict]:
             threat[name] = None if code is None else table["codes"][name][code]
         if threat["updated"] is not None:  # in seconds, as datetime.timestamp()
             threat["updated"] = base + threat["updated"] / 1000
+        if threat["received"] is not None:
+            threat["received"] = base + threat["received"]
         threat |= table["words"].get(str(threat["id"]), {})
         threat["outline"] = table["outlines"].get(str(threat["id"]))
         threats.append(threat)

@@ -38,7 +38,7 @@ _UNDERWAY: dict[tuple, threading.Event] = {}  # outlines being computed, for tho
 _OUTLINES_LOCK = threading.Lock()
 # What a marker needs; loaded as plain columns, not as whole threats with their text.
 MARKER_COLUMNS = (Threat.id, Threat.kind, Threat.category, Threat.severity, Threat.status)
-MARKER_COLUMNS += (Threat.zone_ids, Threat.updated_at, Threat.geometry)
+MARKER_COLUMNS += (Threat.zone_ids, Threat.updated_at, Threat.first_seen, Threat.geometry)
 THREAT_KINDS = ("threat_created", "threat_updated")  # the deltas that move a marker
 KEPT_EVENTS = 50  # per database; an event's kept threats are a few MB at 10,000
 
@@ -168,6 +168,7 @@ def _markers(session: Session, event_id: int) -> dict[int, dict]:
 
 
 MARKER_PROPERTIES = ("id", "kind", "category", "severity", "status", "point", "updated_at")
+MARKER_PROPERTIES += ("first_seen",)  # when it was received: the queue's age
 
 
 def _marker(row) -> dict:
@@ -182,6 +183,7 @@ def _marker(row) -> dict:
         "zones": [{"id": zone_id} for zone_id in row.zone_ids or []],
         "point": point,
         "updated_at": iso(row.updated_at),
+        "first_seen": iso(row.first_seen),
     }
     return {
         "type": "Feature",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from common.audience import threat_for_partner
 from common.geojson import feature_collection
 from common.messages import N_
-from common.times import iso, utcnow
+from common.times import utcnow
 from common.validation import InputError, whole_number
 from planner import roles_service
 from threats import activity_service, threat_service
@@ -52,18 +52,6 @@ def list_threats(event_id: int):
     ids = _id_list(request.args.get("ids"))
     features = threat_service.threat_features(db.session, event_id, wanted, ids)
     return feature_collection(for_viewer(f) for f in features)
-
-
-@bp.get("/events/<int:event_id>/threats/received")
-def received_times(event_id: int):
-    """When each open threat was received (first seen), as [id, seconds after `base`]: the
-    command view's queue sorts by age and shows it, and the live snapshot carries no such
-    column. Partners may read it: first_seen is on their allow-list."""
-    get_event(event_id)
-    rows = threat_service.received_times(db.session, event_id)
-    base = min((seen for _, seen in rows), default=None)
-    received = [[threat_id, round((seen - base).total_seconds())] for threat_id, seen in rows]
-    return {"base": iso(base), "received": received}
 
 
 @bp.get("/events/<int:event_id>/threats/<int:threat_id>")

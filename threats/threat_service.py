@@ -55,14 +55,6 @@ def threat_features(
     return [threat_feature(t, names) for t in session.scalars(query)]
 
 
-def received_times(session: Session, event_id: int) -> list[tuple[int, datetime]]:
-    """When each open threat of the event was first seen, by id: how long it has waited."""
-    query = select(Threat.id, Threat.first_seen).where(
-        Threat.event_id == event_id, Threat.status.in_(lifecycle.OPEN)
-    )
-    return [(threat_id, seen) for threat_id, seen in session.execute(query.order_by(Threat.id))]
-
-
 def reach_area(threat: Threat) -> dict | None:
     """GeoJSON of the area its reach rule measured zones against (None with no distance)."""
     rule = threat.reach_rule or {}

@@ -12,14 +12,14 @@ const FIXTURE = JSON.parse(readFileSync(new URL("./fixtures/compact_table.json",
 const SQUARE = { type: "Polygon", coordinates: [[[-87.62, 41.9], [-87.62, 41.91], [-87.63, 41.91], [-87.63, 41.9], [-87.62, 41.9]]] };
 
 // Two threats as maps/compact.py sends them: repeated words as codes into `codes`, `updated`
-// in milliseconds after `base`, outlines for areas only (keyed by id as a string), words for the newest.
+// in milliseconds after `base`, `received` in seconds after it, outlines for areas only (keyed by id as a string), words for the newest.
 const TABLE = {
-  fields: ["id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones"],
+  fields: ["id", "lon", "lat", "severity", "status", "family", "kind", "updated", "zones", "received"],
   codes: { severity: ["severe", "minor"], status: ["new", "assigned"], family: ["security"], kind: ["Suspicious package"] },
   base: "2027-08-21T15:00:00+00:00",
   rows: [
-    [11, -87.62456, 41.91123, 0, 0, 0, 0, 60_007, [1, 2]],
-    [12, -87.625, 41.905, 1, 1, null, null, null, []],
+    [11, -87.62456, 41.91123, 0, 0, 0, 0, 60_007, [1, 2], -90],
+    [12, -87.625, 41.905, 1, 1, null, null, null, [], null],
   ],
   outlines: { 12: SQUARE },
   words: { 11: { title: "Bag left by the pier", texts: { es: { title: "Bolsa abandonada" } } } },
@@ -30,16 +30,16 @@ test("a compact table decodes into the page's threats", () => {
   assert.deepEqual(bag, {
     id: 11, point: [-87.62456, 41.91123], outline: null, severity: "severe", status: "new",
     family: "security", kind: "Suspicious package", updated: Date.parse("2027-08-21T15:01:00.007Z"), zones: [1, 2],
-    title: "Bag left by the pier", texts: { es: { title: "Bolsa abandonada" } },
+    received: Date.parse("2027-08-21T14:58:30Z"), title: "Bag left by the pier", texts: { es: { title: "Bolsa abandonada" } },
   });
   assert.deepEqual(square, {
     id: 12, point: [-87.625, 41.905], outline: SQUARE, severity: "minor", status: "assigned",
-    family: null, kind: null, updated: 0, zones: [],
+    family: null, kind: null, updated: 0, zones: [], received: 0,
   });
 });
 
 test("a threat with no shape has no point, and an empty table no threats", () => {
-  const table = { ...TABLE, base: null, rows: [[13, null, null, 0, 0, 0, 0, null, null]], outlines: {}, words: {} };
+  const table = { ...TABLE, base: null, rows: [[13, null, null, 0, 0, 0, 0, null, null, null]], outlines: {}, words: {} };
   const [threat] = fromTable(table);
   assert.equal(threat.point, null);
   assert.deepEqual(threat.zones, []);
@@ -47,7 +47,7 @@ test("a threat with no shape has no point, and an empty table no threats", () =>
 });
 
 test("the table's column order is read from `fields`, not assumed", () => {
-  const order = [8, 7, 6, 5, 4, 3, 2, 1, 0];
+  const order = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
   const table = { ...TABLE, fields: order.map((i) => TABLE.fields[i]), rows: TABLE.rows.map((row) => order.map((i) => row[i])) };
   assert.deepEqual(fromTable(table), fromTable(TABLE));
 });
@@ -63,6 +63,7 @@ function seen(threat) {
     status: threat.status,
     kind: threat.kind ?? null,
     updated: threat.updated, // to the millisecond: the version a change is sent with
+    received: Math.floor(threat.received / 1000), // to the second: shown to the minute
     zones: threat.zones,
     title: headline(threat, "en", "Threat"),
     titleInSpanish: headline(threat, "es", "Threat"),
@@ -84,6 +85,7 @@ test("the fixture covers what could go wrong", () => {
   assert.ok(threats.some((t) => t.kind === null), "a partner's copy of a watchlist match");
   assert.ok(threats.some((t) => t.family === null), "no category");
   assert.ok(threats.some((t) => t.texts), "words in another language");
+  assert.ok(threats.every((t) => t.received > 0), "when each was received");
 });
 
 test("a delta's feature gives the same shape, with the words a delta carries", () => {

@@ -170,7 +170,6 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     # /api/v1: threats, feeds, watchlist, screening
     ("GET", "threats_api.list_threats"): ANYONE,
     ("GET", "threats_api.show_threat"): ANYONE,
-    ("GET", "threats_api.received_times"): ANYONE,  # ids and first_seen, on partners' list
     ("PATCH", "threats_api.update_threat"): COMMANDERS,
     ("GET", "threats_api.activity_log"): STAFF,
     ("GET", "feeds_api.list_feeds"): ANYONE,

@@ -100,6 +100,8 @@ def test_every_write_reaches_the_next_viewers_kept_snapshot(app, client, world, 
     snap, threats = next_viewer(login, e)
     assert threats[threat]["status"] == "assigned"
     assert threats[threat]["assignee"] == "CPD Bike 18"
+    assert as_read(snap) == built_afresh(app, e)  # from the delta as from the database
+    assert threats[threat]["received"] is not None  # the queue's age: when it was first seen
 
     api(
         client,

@@ -135,7 +135,6 @@ def test_a_closed_threat_is_listed_and_reopened_with_its_reason(threat):
     threats = f"/events/{threat.event_id}/threats"
     closed = threat("GET", threats, query_string={"status": "resolved,dismissed"}).json
     assert [f["properties"]["status"] for f in closed["features"]] == ["dismissed"]
-    assert threat("GET", f"{threats}/received").json["received"] == []  # open ones only
     refused = threat("PATCH", threat.base, role="partner", json={"status": "acknowledged"})
     assert refused.status_code == 403
     again = threat("PATCH", threat.base, json={"status": "acknowledged", "note": "it ticks"})
@@ -143,12 +142,3 @@ def test_a_closed_threat_is_listed_and_reopened_with_its_reason(threat):
     assert again.json["properties"]["closed_reason"] == ""
     log = threat("GET", f"/events/{threat.event_id}/log").json["log"]
     assert (log[-1]["action"], log[-1]["note"]) == ("reopened", "it ticks")
-
-
-def test_when_each_open_threat_was_received_for_staff_and_partners(threat):
-    shown = threat("GET", threat.base).json["properties"]
-    for role in ("commander", "partner"):
-        answer = threat("GET", f"/events/{threat.event_id}/threats/received", role=role).json
-        [[threat_id, seconds]] = answer["received"]
-        assert threat_id == shown["id"] and seconds == 0  # the only one: the base itself
-        assert answer["base"] == shown["first_seen"]

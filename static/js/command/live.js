@@ -75,14 +75,24 @@ function applyDelta(delta) {
   setSeq(delta.seq);
 }
 
+// The socket early.js opened while the modules loaded, with what it heard replayed in order;
+// a new one when there is none (a page without early.js).
 export function connect() {
+  const early = window.eventwatchEarly;
   const auth = settings.wallToken ? { wall: settings.wallToken } : undefined;
-  socket = window.io("/live", { transports: ["websocket", "polling"], auth });
+  socket = early ? early.socket : window.io("/live", { transports: ["websocket", "polling"], auth });
+  const joinedEarly = early && early.joined(); // its first join is sent: not again
+  const handlers = {
+    disconnect: () => setStale(true),
+    connect_error: () => setStale(true),
+    snapshot: applySnapshot,
+    delta: applyDelta,
+    joined: (answer) => { if (answer && answer.ok) setStale(false); },
+  };
   socket.on("connect", resync);
-  socket.on("disconnect", () => setStale(true));
-  socket.on("connect_error", () => setStale(true));
-  socket.on("snapshot", applySnapshot);
-  socket.on("delta", applyDelta);
+  for (const name of ["disconnect", "connect_error", "snapshot", "delta"]) socket.on(name, handlers[name]);
+  if (early) early.handOver(handlers);
+  if (socket.connected && !joinedEarly) resync();
   document.addEventListener("visibilitychange", () => {
     if (resyncWhenShown(document.visibilityState, socket.connected)) resync();
   });

@@ -26,17 +26,27 @@ function popup(threat) {
 }
 
 // A point threat is its marker alone; only an area needs a group (its outline, then the
-// marker): a group per threat doubled the layers Leaflet builds for a large snapshot.
+// marker): a group per threat doubled the layers Leaflet builds for a large snapshot. No
+// marker has a popup or handler of its own: the layer's one click handler (below) makes the
+// popup of the marker clicked, when it is clicked.
 function drawThreat(threat) {
   let marker = null;
   if (threat.point) {
-    marker = L.circleMarker([threat.point[1], threat.point[0]], markerStyle(threat))
-      .bindPopup(() => popup(picture.threats.get(threat.id).threat)).on("click", () => select(threat.id));
+    marker = L.circleMarker([threat.point[1], threat.point[0]], markerStyle(threat));
+    marker.threatId = threat.id;
   }
   if (!threat.outline) return marker || L.featureGroup();
   const group = L.featureGroup([L.geoJSON(threat.outline, { style: outlineStyle(threat), interactive: false })]);
   return marker ? group.addLayer(marker) : group;
 }
+
+threatLayer.on("click", (e) => {
+  const id = e.propagatedFrom && e.propagatedFrom.threatId;
+  const known = picture.threats.get(id);
+  if (!known) return;
+  L.popup().setLatLng(e.propagatedFrom.getLatLng()).setContent(popup(known.threat)).openOn(settings.map);
+  select(id);
+});
 
 // Closed threats leave the map: the picture holds open ones only.
 export function putThreat(threat) {

@@ -8,7 +8,6 @@ export const picture = {
   staffing: { zones: {} },
   coverageMode: "live", // "live", or the id of a planned shift
   selected: null, // the id of the threat in the detail panel
-  received: new Map(), // id -> when it was first seen (ms): the snapshot's table leaves it out
   closed: null, // id -> a resolved or dismissed threat, once the list was asked for them
   alarms: [], // severe threats whose banner waits for someone to acknowledge, oldest first
 };

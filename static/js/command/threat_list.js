@@ -95,13 +95,9 @@ function row(threat) {
   return item;
 }
 
-// Open threats as the picture has them, each with when it was received when that is known.
+// Open threats as the picture has them (the snapshot's table says when each was received).
 function openThreats() {
-  return [...picture.threats.values()].map(({ threat }) => {
-    if (threat.received) picture.received.set(threat.id, threat.received);
-    else threat.received = picture.received.get(threat.id) || 0;
-    return threat;
-  });
+  return [...picture.threats.values()].map(({ threat }) => threat);
 }
 
 // A select's options, rebuilt only when they changed. What was chosen stays a choice while
@@ -166,20 +162,6 @@ async function fetchMissingWords(rows) {
   renderThreatList();
 }
 
-// When each open threat was received: the snapshot's table has no such column, so it is
-// asked for once per snapshot. A wall display has no login for the API: it learns the
-// times from the deltas only.
-async function fetchReceived() {
-  if (settings.wallToken) return;
-  const response = await get(`${settings.api}/threats/received`);
-  if (!response.ok) return;
-  const answer = await response.json();
-  const base = Date.parse(answer.base);
-  for (const [id, seconds] of answer.received) picture.received.set(id, base + seconds * 1000);
-  for (const { threat } of picture.threats.values()) threat.received = picture.received.get(threat.id) || threat.received;
-  renderThreatList();
-}
-
 // Resolved and dismissed threats, loaded when the list is asked for them; deltas keep them
 // current from then on (noteThreat).
 async function loadClosed() {
@@ -191,18 +173,16 @@ async function loadClosed() {
 
 // A threat as a delta brought it: a closed one joins the closed list, a reopened one leaves it.
 export function noteThreat(threat) {
-  if (threat.received) picture.received.set(threat.id, threat.received);
   if (picture.closed === null) return;
   if (OPEN.has(threat.status)) picture.closed.delete(threat.id);
   else picture.closed.set(threat.id, threat);
 }
 
-// A new snapshot: the closed list may have missed changes, and new threats need their times.
+// A new snapshot: the closed list may have missed changes.
 export function afterSnapshot() {
   picture.closed = null;
   if (filter.status === CLOSED) loadClosed();
   renderThreatList();
-  fetchReceived();
 }
 
 // Every minute the ages move on: only their words change, no row is drawn again.

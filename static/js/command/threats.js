@@ -3,8 +3,8 @@
 //
 // A threat: { id, point: [lon, lat] | null, outline: GeoJSON geometry | null, severity,
 //   status, family, kind, updated: ms since 1970 (also its version, sent with a change),
-//   zones: [zone id], received: ms since 1970 when first seen (whole features only; the
-//   snapshot's table leaves it out), and its words when known: title, assignee, instruction, texts,
+//   zones: [zone id], received: ms since 1970 when first seen (0 when unknown; the snapshot's
+//   table gives it to the second), and its words when known: title, assignee, instruction, texts,
 //   places: [{code, kind, name}] when it reaches the whole event by place codes }
 
 export const OPEN = new Set(["new", "acknowledged", "assigned"]);
@@ -30,7 +30,8 @@ export function fromFeature(feature) {
 }
 
 // The snapshot's compact table (maps/compact.py): rows of `fields`, repeated words as codes,
-// `updated` in milliseconds after `base`, outlines for areas only, words for the newest only.
+// `updated` in milliseconds after `base`, `received` in seconds after it, outlines for areas
+// only, words for the newest only.
 export function fromTable(table) {
   const at = Object.fromEntries(table.fields.map((name, i) => [name, i]));
   const base = table.base ? Date.parse(table.base) : 0;
@@ -41,7 +42,8 @@ export function fromTable(table) {
       id, point: row[at.lon] === null ? null : [row[at.lon], row[at.lat]], outline: table.outlines[id] || null,
       severity: decode(row, "severity"), status: decode(row, "status"), family: decode(row, "family"),
       kind: decode(row, "kind"), updated: row[at.updated] === null ? 0 : base + row[at.updated],
-      zones: row[at.zones] || [], ...(table.words[id] || {}),
+      zones: row[at.zones] || [], received: row[at.received] == null ? 0 : base + row[at.received] * 1000,
+      ...(table.words[id] || {}),
     };
   });
 }

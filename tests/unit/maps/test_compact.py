@@ -49,6 +49,19 @@ def test_every_marker_field_survives_the_round_trip():
     assert second["severity"] == "minor" and second["assignee"] == "Bike 18"
 
 
+def test_when_each_threat_was_received_to_the_second_for_staff_and_partners():
+    # First seen before the earliest change (its seconds after `base` negative), and a
+    # partner's copy: first_seen is on their allow-list (the queue shows how long it waited).
+    seen = AT - timedelta(hours=2, seconds=30) + timedelta(microseconds=700_000)  # :30.7
+    features = [threat(1, first_seen=seen), threat_for_partner(threat(2, first_seen=AT))]
+    table = threat_table(features)
+    [early, partner] = expand(table)
+    assert "received" in table["fields"]
+    assert early["received"] == (seen - timedelta(microseconds=700_000)).timestamp()
+    assert partner["received"] == AT.timestamp()
+    assert expand(threat_table([threat(3)]))[0]["received"] is None  # never seen: none said
+
+
 def test_only_area_threats_carry_an_outline():
     area = threat(3, geometry=box(-87.63, 41.90, -87.62, 41.91))
     [point, square] = expand(threat_table([threat(1), area]))

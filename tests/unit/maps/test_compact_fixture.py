@@ -39,6 +39,7 @@ def threat(n: int, **fields) -> dict:
         zone_ids=[1, 2],
         # to the microsecond, as stored: the page keeps the millisecond, the version
         updated_at=AT + timedelta(minutes=n, seconds=n * 7, microseconds=n * 123_456),
+        first_seen=AT - timedelta(minutes=10 * n, seconds=n, microseconds=n * 1_000),
     )
     for key, value in fields.items():
         setattr(row, key, value)
