@@ -19,13 +19,20 @@ export function ask({ title, subject = "", label, value = "", required = false, 
   input.maxLength = 500;
   input.dir = "auto";
   field.appendChild(input);
+  form.append(heading, about, field);
+  return answered(dialog, form, input, confirm || title);
+}
+
+// The box's buttons and its answer, for every question asked in the page (./assign.js too):
+// the typed text on submit, null on Cancel, Escape or a click on the backdrop.
+export function answered(dialog, form, input, confirmLabel) {
   const buttons = el("div", "ask-buttons");
   const cancel = el("button", "secondary cancel", T.cancel);
   cancel.type = "button";
-  const ok = el("button", "confirm", confirm || title);
+  const ok = el("button", "confirm", confirmLabel);
   ok.type = "submit";
   buttons.append(cancel, ok);
-  form.append(heading, about, field, buttons);
+  form.appendChild(buttons);
   dialog.appendChild(form);
   document.body.appendChild(dialog);
   return new Promise((resolve) => {

@@ -2,6 +2,7 @@
 // commander types; a unit not on the list (an outside agency's) is assigned as typed. In the
 // page like ask.js: Cancel, Escape or a click beside the box answer null and change nothing.
 import { get } from "./api.js";
+import { answered } from "./ask.js";
 import { el } from "./dom.js";
 import { settings, t, T, word } from "./page.js";
 import { choices, filtered } from "./roster_filter.js";
@@ -63,24 +64,8 @@ export async function askAssignee({ subject = "", value = "" }) {
   const list = el("ul", "choices");
   const empty = el("p", "hint", T.assign_nobody);
   const more = el("p", "hint assign-more");
-  const buttons = el("div", "ask-buttons");
-  const cancel = el("button", "secondary cancel", T.cancel);
-  cancel.type = "button";
-  const ok = el("button", "confirm", T.assign);
-  ok.type = "submit";
-  buttons.append(cancel, ok);
-  form.append(el("h2", null, T.assign), about, field, heading, list, more, empty, buttons);
-  dialog.appendChild(form);
-  document.body.appendChild(dialog);
-  return new Promise((resolve) => {
-    let answer = null;
-    const close = () => dialog.close();
-    cancel.addEventListener("click", close);
-    dialog.addEventListener("click", (e) => { if (e.target === dialog) close(); }); // the backdrop
-    form.addEventListener("submit", () => { answer = input.value.trim(); });
-    dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
-    dialog.showModal();
-    input.focus();
-    onDuty().then((people) => listOf(choices(people, word), input, list, empty, more));
-  });
+  form.append(el("h2", null, T.assign), about, field, heading, list, more, empty);
+  const answer = answered(dialog, form, input, T.assign);
+  onDuty().then((people) => listOf(choices(people, word), input, list, empty, more));
+  return answer;
 }
